@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvm-e1000 top-level Makefile.
+#
+#   make              build kvm-e1000.ko against KDIR (default: the running
+#                     kernel's build dir, else the testbed's 6.1 headers)
+#   make modules      build for both Debian kernels (6.1 and 6.12), W=1
+#   make unit         userspace unit tests of the device core (ASan, UBSan)
+#   make fuzz         the libFuzzer target, for FUZZ_SECONDS
+#   make selftests    build the KVM selftests that run in the testbed
+#   make testbed-check  run every selftest inside the nested testbed
+#   make demo         show the device working in the testbed
+#   make check        all of the above: what CI runs
+#   make deps         install the Debian packages all of this needs (root)
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+# The Debian kernels we build for and test on.
+K61_VER := 6.1.0-56-amd64
+K612_VER := 6.12.117+deb12-amd64
+K61_DIR := /usr/src/linux-headers-$(K61_VER)
+K612_DIR := /usr/src/linux-headers-$(K612_VER)
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)),$(RUNNING_KDIR),$(K61_DIR))
+
+FUZZ_SECONDS ?= 60
+
+export TOP BUILD K61_VER K612_VER
+
+.PHONY: all module modules module-6.1 module-6.12 unit fuzz selftests \
+	testbed-check demo check deps checkpatch clean
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+# Out-of-tree builds for several kernels: Kbuild writes objects beside the
+# sources, so each kernel gets its own copy of the tree under build/.
+define kmod_rule
+module-$(1):
+	@rm -rf $(BUILD)/kmod/$(1) && mkdir -p $(BUILD)/kmod/$(1)
+	@cp -r $(TOP)/Kbuild $(TOP)/kvm-e1000 $(TOP)/include $(BUILD)/kmod/$(1)/
+	$(MAKE) -C $(2) M=$(BUILD)/kmod/$(1) W=1 modules 2>&1 | tee $(BUILD)/kmod/$(1).log
+	@! grep -E 'warning:|error:' $(BUILD)/kmod/$(1).log
+endef
+$(eval $(call kmod_rule,6.1,$(K61_DIR)))
+$(eval $(call kmod_rule,6.12,$(K612_DIR)))
+
+modules: module-6.1 module-6.12
+
+unit:
+	$(MAKE) -C selftests/unit run
+
+fuzz:
+	$(MAKE) -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+selftests:
+	$(MAKE) -C selftests/kvm
+
+checkpatch:
+	tools/checkpatch.sh
+
+testbed-check: module-6.1 selftests
+	tools/testbed/testbed.sh --kernel $(K61_VER) \
+		--module $(BUILD)/kmod/6.1/kvm-e1000.ko -- selftests/kvm/run.sh
+
+demo: module-6.1 selftests
+	tools/testbed/testbed.sh --kernel $(K61_VER) \
+		--module $(BUILD)/kmod/6.1/kvm-e1000.ko -- selftests/kvm/demo.sh
+
+check: unit fuzz modules checkpatch testbed-check
+
+deps:
+	tools/install-deps.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(BUILD)

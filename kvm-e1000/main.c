@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-e1000: an Intel 82540EM (e1000) NIC emulated in the host kernel, next
+ * to KVM.  This file is the module and its control node, /dev/kvm-e1000.
+ */
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include "kvm_e1000.h"
+
+static long ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct kvm_e1000_create args;
+
+	switch (cmd) {
+	case KVM_E1000_GET_API_VERSION:
+		return KVM_E1000_API_VERSION;
+	case KVM_E1000_CREATE:
+		if (copy_from_user(&args, (void __user *)arg, sizeof(args)))
+			return -EFAULT;
+		return kvm_e1000_create(&args);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations ctl_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/* Root-only by default, like /dev/vhost-net: udev rules may open it up. */
+static struct miscdevice ctl_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = KVM_E1000_NAME,
+	.fops = &ctl_fops,
+	.mode = 0600,
+};
+
+static int __init kvm_e1000_init(void)
+{
+	int ret = kvm_e1000_iobus_init();
+
+	if (ret)
+		return ret;
+	return misc_register(&ctl_dev);
+}
+
+static void __exit kvm_e1000_exit(void)
+{
+	misc_deregister(&ctl_dev);
+}
+
+module_init(kvm_e1000_init);
+module_exit(kvm_e1000_exit);
+
+MODULE_DESCRIPTION("In-kernel Intel 82540EM (e1000) device model for KVM");
+MODULE_LICENSE("GPL");
