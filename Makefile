@@ -53,13 +53,13 @@ $(eval $(call kmod_rule,6.12,$(K612_DIR)))
 modules: module-6.1 module-6.12
 
 unit:
-	$(MAKE) -C selftests/unit run
+	$(MAKE) --no-print-directory -C selftests/unit run
 
 fuzz:
-	$(MAKE) -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+	$(MAKE) --no-print-directory -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 selftests:
-	$(MAKE) -C selftests/kvm
+	$(MAKE) --no-print-directory -C selftests/kvm
 
 checkpatch:
 	tools/checkpatch.sh

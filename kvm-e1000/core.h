@@ -82,6 +82,13 @@ struct e1000_core {
 	struct e1000_eecd_state eecd;
 	u8 mac_addr[6];
 	bool irq_level;			/* last level given to set_irq */
+	/*
+	 * ICR causes held back by the delay timers (TIDV/TADV for TXDW,
+	 * RDTR/RADV for RXT0): the data path sets them and arms the timer,
+	 * e1000_core_timer_expired() raises them.
+	 */
+	u32 delayed_causes;
+	u32 ioaddr;			/* I/O BAR: register IODATA reaches */
 
 	struct e1000_core_counters cnt;
 };
@@ -99,6 +106,15 @@ void e1000_core_reset(struct e1000_core *core);
  */
 u32 e1000_core_read(struct e1000_core *core, u32 off);
 void e1000_core_write(struct e1000_core *core, u32 off, u32 val);
+
+/*
+ * The I/O BAR (BAR2): IOADDR (port offset 0) selects a BAR0 register,
+ * IODATA (offset 4) reads or writes it.  The Linux e1000 driver issues
+ * CTRL.RST this way on the 82540, so a device without the I/O BAR misses
+ * its resets.  Other offsets (of E1000_IO_SIZE) read 0, ignore writes.
+ */
+u32 e1000_core_io_read(struct e1000_core *core, u32 port);
+void e1000_core_io_write(struct e1000_core *core, u32 port, u32 val);
 
 /* A moderation timer armed through the platform expired. */
 void e1000_core_timer_expired(struct e1000_core *core, enum e1000_timer timer);

@@ -89,8 +89,10 @@ struct kvm_e1000_create {
  * @mmio_reads:		BAR0 reads answered
  * @mmio_writes:	BAR0 writes answered
  * @mmio_unknown:	writes to offsets that hold no register, dropped
- * @mmio_bad_access:	accesses of a size other than 4 bytes (and not an
- *			aligned 8-byte pair), or not naturally aligned
+ * @mmio_bad_access:	accesses the model refuses: writes other than an
+ *			aligned 4-byte or 8-byte access, reads that span two
+ *			registers (other than an aligned 8-byte read).  Reads
+ *			of 1, 2 or 4 bytes within one register read it.
  * @tx_frames:		frames handed to the backend
  * @tx_bytes:		bytes of those frames
  * @rx_frames:		frames written into guest buffers

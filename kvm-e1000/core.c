@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The 82540EM device core: register access dispatch, the interrupt line,
+ * link state, resets and the moderation timer hook.  Register semantics
+ * live in the table (regs.c), the EEPROM in eeprom.c, the PHY in phy.c.
+ */
+#include "core_internal.h"
+
+/* Causes each delay timer holds back, and the timer it pairs with. */
+static const u32 e1000_timer_causes[E1000_NTIMERS] = {
+	[E1000_TIMER_ITR] = 0,
+	[E1000_TIMER_TIDV] = E1000_ICR_TXDW,
+	[E1000_TIMER_TADV] = E1000_ICR_TXDW,
+	[E1000_TIMER_RDTR] = E1000_ICR_RXT0,
+	[E1000_TIMER_RADV] = E1000_ICR_RXT0,
+};
+
+static const enum e1000_timer e1000_timer_pair[E1000_NTIMERS] = {
+	[E1000_TIMER_ITR] = E1000_TIMER_ITR,
+	[E1000_TIMER_TIDV] = E1000_TIMER_TADV,
+	[E1000_TIMER_TADV] = E1000_TIMER_TIDV,
+	[E1000_TIMER_RDTR] = E1000_TIMER_RADV,
+	[E1000_TIMER_RADV] = E1000_TIMER_RDTR,
+};
+
+void e1000_core_update_irq(struct e1000_core *core)
+{
+	bool level = e1000_core_irq_pending(core);
+
+	if (level == core->irq_level)
+		return;
+	core->irq_level = level;
+	if (level)
+		core->cnt.irqs++;
+	core->plat->set_irq(core->opaque, level);
+}
+
+void e1000_core_raise(struct e1000_core *core, u32 causes)
+{
+	core->regs[E1000_ICR >> 2] |= causes & E1000_ICR_VALID_MASK;
+	e1000_core_update_irq(core);
+}
+
+/*
+ * With the internal PHY the MAC sees the PHY's link only while software
+ * has set CTRL.SLU (8254x SDM, CTRL.SLU); ASDE and LRST matter only for
+ * TBI/SerDes parts and are stored, not acted on.
+ */
+bool e1000_core_mac_link_up(const struct e1000_core *core)
+{
+	return (e1000_reg(core, E1000_CTRL) & E1000_CTRL_SLU) &&
+	       e1000_core_phy_link_up(core);
+}
+
+/* STATUS speed bits for CTRL.SPEED when software forces the speed. */
+static u32 forced_speed(u32 ctrl)
+{
+	switch (ctrl & E1000_CTRL_SPD_SEL) {
+	case E1000_CTRL_SPD_10:
+		return E1000_STATUS_SPEED_10;
+	case E1000_CTRL_SPD_100:
+		return E1000_STATUS_SPEED_100;
+	default:
+		return E1000_STATUS_SPEED_1000;
+	}
+}
+
+static u32 compute_status(const struct e1000_core *core)
+{
+	u32 ctrl = e1000_reg(core, E1000_CTRL);
+	u32 phy_speed = e1000_core_phy_speed(core);
+	u32 status = 0;
+	bool fd;
+
+	status |= ctrl & E1000_CTRL_FRCSPD ? forced_speed(ctrl) : phy_speed;
+	fd = ctrl & E1000_CTRL_FRCDPLX ? ctrl & E1000_CTRL_FD :
+	     e1000_core_phy_full_duplex(core);
+	if (fd)
+		status |= E1000_STATUS_FD;
+	if (e1000_core_mac_link_up(core)) {
+		/* ASDV reports the speed the PHY resolved, SPEED's encoding. */
+		status |= E1000_STATUS_LU | (phy_speed << 2);
+	}
+	return status;
+}
+
+/* Recompute STATUS after a CTRL or PHY change; a link change raises LSC. */
+void e1000_core_update_link(struct e1000_core *core)
+{
+	u32 old = e1000_reg(core, E1000_STATUS);
+	u32 status = compute_status(core);
+
+	e1000_reg_set(core, E1000_STATUS, status);
+	if ((old ^ status) & E1000_STATUS_LU)
+		e1000_core_raise(core, E1000_ICR_LSC);
+}
+
+/*
+ * CTRL.RST: everything but PCI configuration and the PHY returns to its
+ * power-on value; the EEPROM's station address is loaded into RAL0/RAH0
+ * as the hardware's auto-read does.
+ */
+void e1000_core_mac_reset(struct e1000_core *core)
+{
+	const u16 *ee = core->eeprom;
+	int t;
+
+	for (t = 0; t < E1000_NTIMERS; t++)
+		core->plat->timer_arm(core->opaque, t, 0);
+	core->delayed_causes = 0;
+	e1000_core_regs_reset(core);
+	e1000_core_eecd_reset(core);
+	e1000_reg_set(core, E1000_RAL(0),
+		      ee[EEPROM_MAC_ADDR_0] | (u32)ee[EEPROM_MAC_ADDR_0 + 1] << 16);
+	e1000_reg_set(core, E1000_RAH(0),
+		      ee[EEPROM_MAC_ADDR_0 + 2] | E1000_RAH_AV);
+	e1000_core_update_link(core);
+	e1000_core_update_irq(core);
+}
+
+static void e1000_core_do_reset(struct e1000_core *core)
+{
+	e1000_core_phy_reset(core);
+	e1000_core_mac_reset(core);
+}
+
+void e1000_core_init(struct e1000_core *core, const struct e1000_platform *plat,
+		     void *opaque, const u8 mac[6])
+{
+	memset(core, 0, sizeof(*core));
+	core->plat = plat;
+	core->opaque = opaque;
+	memcpy(core->mac_addr, mac, sizeof(core->mac_addr));
+	e1000_core_eeprom_init(core, mac);
+	e1000_core_do_reset(core);
+}
+
+void e1000_core_reset(struct e1000_core *core)
+{
+	core->cnt.resets++;
+	core->ioaddr = 0;
+	e1000_core_do_reset(core);
+}
+
+u32 e1000_core_read(struct e1000_core *core, u32 off)
+{
+	const struct e1000_reg_desc *d = e1000_core_reg_lookup(off);
+	u32 idx = off >> 2;
+	u32 val;
+
+	core->cnt.mmio_reads++;
+	if (!d || (d->flags & E1000_REGF_WO))
+		return 0;
+	if (d->read)
+		return d->read(core, d, idx);
+	val = core->regs[idx];
+	if (d->flags & E1000_REGF_RC)
+		core->regs[idx] = 0;
+	return val;
+}
+
+void e1000_core_write(struct e1000_core *core, u32 off, u32 val)
+{
+	const struct e1000_reg_desc *d = e1000_core_reg_lookup(off);
+	u32 idx = off >> 2;
+
+	core->cnt.mmio_writes++;
+	if (!d) {
+		core->cnt.mmio_unknown++;
+		return;
+	}
+	if (d->write)
+		d->write(core, d, idx, val);
+	else if (d->flags & E1000_REGF_W1C)
+		core->regs[idx] &= ~(val & d->wmask);
+	else
+		e1000_reg_store(core, d, idx, val);
+}
+
+/* IOADDR holds a dword-aligned BAR0 offset. */
+#define E1000_IOADDR_MASK	((E1000_MMIO_SIZE - 1) & ~3U)
+
+u32 e1000_core_io_read(struct e1000_core *core, u32 port)
+{
+	switch (port) {
+	case E1000_IOADDR:
+		return core->ioaddr;
+	case E1000_IODATA:
+		return e1000_core_read(core, core->ioaddr);
+	default:
+		return 0;
+	}
+}
+
+void e1000_core_io_write(struct e1000_core *core, u32 port, u32 val)
+{
+	switch (port) {
+	case E1000_IOADDR:
+		core->ioaddr = val & E1000_IOADDR_MASK;
+		break;
+	case E1000_IODATA:
+		e1000_core_write(core, core->ioaddr, val);
+		break;
+	}
+}
+
+/*
+ * The data path holds TXDW/RXT0 back in delayed_causes while TIDV/TADV
+ * or RDTR/RADV run; whichever of a pair expires first delivers them and
+ * cancels the other.  ITR is stored but does not throttle the line (the
+ * glue's resample logic relies on level == ICR & IMS at all times), so
+ * its expiry only re-evaluates the line.
+ */
+void e1000_core_timer_expired(struct e1000_core *core, enum e1000_timer timer)
+{
+	u32 causes;
+
+	if ((unsigned int)timer >= E1000_NTIMERS)
+		return;
+	causes = core->delayed_causes & e1000_timer_causes[timer];
+	if (timer != E1000_TIMER_ITR) {
+		core->plat->timer_arm(core->opaque, e1000_timer_pair[timer], 0);
+		core->delayed_causes &= ~causes;
+	}
+	if (causes)
+		e1000_core_raise(core, causes);
+	else
+		e1000_core_update_irq(core);
+}
+
+bool e1000_core_loopback(const struct e1000_core *core)
+{
+	u32 lbm = e1000_reg(core, E1000_RCTL) & E1000_RCTL_LBM_MASK;
+
+	return lbm == E1000_RCTL_LBM_MAC ||
+	       (core->phy[PHY_CTRL] & MII_CR_LOOPBACK);
+}

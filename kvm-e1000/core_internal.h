@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the device core's sources only (core.c, regs.c, eeprom.c,
+ * phy.c and the data path): the register table's shape and the helpers
+ * the register handlers call.  Nothing here is API for the kernel glue.
+ */
+#ifndef KVM_E1000_CORE_INTERNAL_H
+#define KVM_E1000_CORE_INTERNAL_H
+
+#include "core.h"
+
+/* Register flags. */
+#define E1000_REGF_RC		0x01	/* read clears the register */
+#define E1000_REGF_W1C		0x02	/* writing 1 clears that bit */
+#define E1000_REGF_WO		0x04	/* write-only: reads return 0 */
+#define E1000_REGF_STAT		0x08	/* statistics counter (read-only) */
+
+struct e1000_reg_desc;
+
+typedef u32 (*e1000_reg_read_fn)(struct e1000_core *core,
+				 const struct e1000_reg_desc *d, u32 idx);
+typedef void (*e1000_reg_write_fn)(struct e1000_core *core,
+				   const struct e1000_reg_desc *d, u32 idx,
+				   u32 val);
+
+/*
+ * One register, or an array of @count consecutive dwords that behave alike
+ * (MTA, RA, VFTA, a run of statistics counters).  A NULL handler means the
+ * default: reads return the stored dword, writes store @wmask bits.
+ */
+struct e1000_reg_desc {
+	u16 off;		/* BAR offset of the first dword */
+	u16 count;		/* dwords covered */
+	u32 reset;		/* value after reset (every dword) */
+	u32 wmask;		/* bits a write stores */
+	u32 flags;		/* E1000_REGF_* */
+	e1000_reg_read_fn read;
+	e1000_reg_write_fn write;
+	const char *name;
+};
+
+/* regs.c: the table and its offset -> entry map. */
+const struct e1000_reg_desc *e1000_core_reg_lookup(u32 off);
+const struct e1000_reg_desc *e1000_core_reg_at(unsigned int i);
+unsigned int e1000_core_reg_count(void);
+void e1000_core_regs_reset(struct e1000_core *core);
+
+static inline u32 e1000_reg(const struct e1000_core *core, u32 off)
+{
+	return core->regs[off >> 2];
+}
+
+static inline void e1000_reg_set(struct e1000_core *core, u32 off, u32 val)
+{
+	core->regs[off >> 2] = val;
+}
+
+/* Store the writable bits of @val, keep the others. */
+static inline void e1000_reg_store(struct e1000_core *core,
+				   const struct e1000_reg_desc *d, u32 idx,
+				   u32 val)
+{
+	core->regs[idx] = (core->regs[idx] & ~d->wmask) | (val & d->wmask);
+}
+
+/*
+ * Statistics: counters saturate at all-ones rather than wrap, as the
+ * 8254x SDM specifies; 64-bit counters are a low/high pair.
+ */
+void e1000_core_stat_add(struct e1000_core *core, u32 off, u32 n);
+void e1000_core_stat_add64(struct e1000_core *core, u32 off_lo, u64 n);
+
+/* core.c */
+void e1000_core_update_irq(struct e1000_core *core);
+void e1000_core_update_link(struct e1000_core *core);
+void e1000_core_mac_reset(struct e1000_core *core);
+bool e1000_core_mac_link_up(const struct e1000_core *core);
+
+/* eeprom.c */
+void e1000_core_eeprom_init(struct e1000_core *core, const u8 mac[6]);
+void e1000_core_eecd_reset(struct e1000_core *core);
+u32 e1000_core_eecd_read(struct e1000_core *core,
+			 const struct e1000_reg_desc *d, u32 idx);
+void e1000_core_eecd_write(struct e1000_core *core,
+			   const struct e1000_reg_desc *d, u32 idx, u32 val);
+void e1000_core_eerd_write(struct e1000_core *core,
+			   const struct e1000_reg_desc *d, u32 idx, u32 val);
+
+/* phy.c */
+void e1000_core_phy_reset(struct e1000_core *core);
+bool e1000_core_phy_link_up(const struct e1000_core *core);
+void e1000_core_mdic_write(struct e1000_core *core,
+			   const struct e1000_reg_desc *d, u32 idx, u32 val);
+u32 e1000_core_phy_speed(const struct e1000_core *core);
+bool e1000_core_phy_full_duplex(const struct e1000_core *core);
+
+#endif /* KVM_E1000_CORE_INTERNAL_H */

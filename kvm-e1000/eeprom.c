@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The 82540EM's 64-word Microwire EEPROM (a 93C46-class part): its image,
+ * the EECD bit-bang interface and the EERD read register.
+ *
+ * Microwire READ: with CS high, the host clocks in (DI sampled on SK's
+ * rising edge) a start bit, the opcode 10b and a 6-bit word address; the
+ * EEPROM then drives a dummy 0 on DO, and after each following falling
+ * edge of SK the next data bit, MSB first.  Continuing to clock reads the
+ * following words.  Dropping CS ends the command.  Write and erase
+ * commands are accepted and ignored: the image is read-only, and DO idles
+ * high ("ready") so that a driver polling for write completion finishes.
+ */
+#include "core_internal.h"
+
+#define EE_ADDR_MASK		(E1000_EEPROM_WORDS - 1)
+#define EE_CMD_BITS		(E1000_EEPROM_OPCODE_BITS + \
+				 E1000_EEPROM_ADDR_BITS)
+/* DO shows the dummy 0 while out_bits holds this value. */
+#define EE_DUMMY_BIT		17
+
+/* Image fields not derived from the MAC (8254x SDM, EEPROM map). */
+#define EE_PBA_1		0x0540		/* made up: "054000-000" */
+#define EE_PBA_2		0x0000
+#define EE_ICW1			(EEPROM_ICW1_SIGNATURE | \
+				 EEPROM_ICW1_LOAD_SUBSYS_ID | \
+				 EEPROM_ICW1_LOAD_DEV_ID)
+#define EE_ICW2			EEPROM_WORD0F_PAUSE_MASK
+#define EE_UNPROGRAMMED		0xFFFF
+
+void e1000_core_eeprom_init(struct e1000_core *core, const u8 mac[6])
+{
+	u16 *ee = core->eeprom;
+	u16 sum = 0;
+	int i;
+
+	for (i = 0; i < E1000_EEPROM_WORDS; i++)
+		ee[i] = i > EEPROM_INIT_CONTROL3_PORT_A ? EE_UNPROGRAMMED : 0;
+	for (i = 0; i < 3; i++)
+		ee[EEPROM_MAC_ADDR_0 + i] = mac[2 * i] | mac[2 * i + 1] << 8;
+	/* 0xFFFF: no OEM LED configuration, drivers use their defaults. */
+	ee[EEPROM_ID_LED_SETTINGS] = EE_UNPROGRAMMED;
+	ee[EEPROM_PBA_BYTE_1] = EE_PBA_1;
+	ee[EEPROM_PBA_BYTE_2] = EE_PBA_2;
+	ee[EEPROM_INIT_CONTROL1_REG] = EE_ICW1;
+	ee[EEPROM_SUBSYSTEM_ID] = E1000_SUBSYS_ID_82540EM;
+	ee[EEPROM_SUBSYSTEM_VENDOR] = E1000_VENDOR_ID_INTEL;
+	ee[EEPROM_DEVICE_ID] = E1000_DEV_ID_82540EM;
+	ee[EEPROM_VENDOR_ID] = E1000_VENDOR_ID_INTEL;
+	ee[EEPROM_INIT_CONTROL2_REG] = EE_ICW2;
+	ee[EEPROM_INIT_CONTROL3_PORT_A] = 0;	/* no wake on LAN */
+
+	for (i = 0; i < EEPROM_CHECKSUM_REG; i++)
+		sum += ee[i];
+	ee[EEPROM_CHECKSUM_REG] = (u16)(EEPROM_SUM - sum);
+}
+
+void e1000_core_eecd_reset(struct e1000_core *core)
+{
+	memset(&core->eecd, 0, sizeof(core->eecd));
+	/* Edges are judged against the SK level software last wrote. */
+	core->eecd.prev_sk = e1000_reg(core, E1000_EECD) & E1000_EECD_SK;
+}
+
+/* Level of DO as the host would sample it now. */
+static bool eecd_do(const struct e1000_eecd_state *st)
+{
+	if (!st->reading)
+		return true;
+	if (st->out_bits == 0 || st->out_bits == EE_DUMMY_BIT)
+		return false;
+	return (st->shift_out >> (st->out_bits - 1)) & 1;
+}
+
+u32 e1000_core_eecd_read(struct e1000_core *core,
+			 const struct e1000_reg_desc *d, u32 idx)
+{
+	u32 val = core->regs[idx] | E1000_EECD_PRES;
+
+	/* Nothing else competes for the EEPROM: grant any request at once. */
+	if (val & E1000_EECD_REQ)
+		val |= E1000_EECD_GNT;
+	if (eecd_do(&core->eecd))
+		val |= E1000_EECD_DO;
+	return val;
+}
+
+static void eecd_load_word(struct e1000_core *core, u32 addr)
+{
+	struct e1000_eecd_state *st = &core->eecd;
+
+	st->shift_in = (st->shift_in & ~EE_ADDR_MASK) | (addr & EE_ADDR_MASK);
+	st->shift_out = core->eeprom[addr & EE_ADDR_MASK];
+}
+
+static void eecd_rising(struct e1000_core *core, bool di)
+{
+	struct e1000_eecd_state *st = &core->eecd;
+	u32 opcode;
+
+	if (st->reading || st->bits_in >= EE_CMD_BITS)
+		return;
+	/* Zeros before the start bit are not part of the command. */
+	if (!st->bits_in && !di)
+		return;
+	st->shift_in = (st->shift_in << 1) | di;
+	if (++st->bits_in < EE_CMD_BITS)
+		return;
+	opcode = st->shift_in >> E1000_EEPROM_ADDR_BITS;
+	if (opcode != E1000_EEPROM_READ_OPCODE_MICROWIRE)
+		return;
+	eecd_load_word(core, st->shift_in);
+	st->reading = true;
+	st->out_bits = EE_DUMMY_BIT;
+}
+
+static void eecd_falling(struct e1000_core *core)
+{
+	struct e1000_eecd_state *st = &core->eecd;
+
+	if (!st->reading)
+		return;
+	if (st->out_bits > 1) {
+		st->out_bits--;
+		return;
+	}
+	/* Past the last bit: sequential read of the next word. */
+	eecd_load_word(core, (st->shift_in + 1) & EE_ADDR_MASK);
+	st->out_bits = 16;
+}
+
+void e1000_core_eecd_write(struct e1000_core *core,
+			   const struct e1000_reg_desc *d, u32 idx, u32 val)
+{
+	struct e1000_eecd_state *st = &core->eecd;
+	bool sk = val & E1000_EECD_SK;
+
+	e1000_reg_store(core, d, idx, val);
+	if (!(val & E1000_EECD_CS)) {
+		/* Deselected: the next command starts from scratch. */
+		e1000_core_eecd_reset(core);
+	} else if (sk && !st->prev_sk) {
+		eecd_rising(core, val & E1000_EECD_DI);
+	} else if (!sk && st->prev_sk) {
+		eecd_falling(core);
+	}
+	st->prev_sk = sk;
+}
+
+/*
+ * EERD: a write with START reads the addressed word at once; DONE and
+ * the data are visible to the next read.  Only 6 address bits reach a
+ * 64-word part, so higher addresses wrap.
+ */
+void e1000_core_eerd_write(struct e1000_core *core,
+			   const struct e1000_reg_desc *d, u32 idx, u32 val)
+{
+	u32 addr = (val & E1000_EERD_ADDR_MASK) >> E1000_EERD_ADDR_SHIFT;
+
+	if (!(val & E1000_EERD_START)) {
+		core->regs[idx] = val & E1000_EERD_ADDR_MASK;
+		return;
+	}
+	core->regs[idx] = (u32)core->eeprom[addr & EE_ADDR_MASK] <<
+			  E1000_EERD_DATA_SHIFT |
+			  addr << E1000_EERD_ADDR_SHIFT | E1000_EERD_DONE;
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the device core.  The input is a sequence of
+ * operations on one freshly initialised core (see the OP_* list; every
+ * byte value is some operation, and a truncated last operation is
+ * dropped).  After each operation the invariants below must hold, else
+ * the target aborts and libFuzzer reports the input.
+ *
+ *   - the line level given to the platform equals ICR & IMS != 0, and
+ *     set_irq is only called when the level changes;
+ *   - the core's counters never decrease, and each MMIO read/write counts
+ *     exactly once;
+ *   - offsets that hold no register read as 0, and writes to them count
+ *     as unknown;
+ *   - ICR and IMS hold only 82540 cause bits; registers with a writable
+ *     mask never hold bits outside it (plus their reset value);
+ *   - STATUS.LU implies CTRL.SLU; EECD always reads EEPROM-present;
+ *   - kicks carry only TX/RX events; timers are only armed by valid id.
+ *
+ * gen_corpus.py writes the seed corpus.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core_internal.h"
+#include "fake_platform.h"
+
+enum {
+	OP_WRITE,	/* off16 val32: MMIO write at (off16 * 4) % BAR size */
+	OP_READ,	/* off16 */
+	OP_MEM,		/* addr16 len8 bytes[len]: fill guest memory */
+	OP_TIMER,	/* id8: a moderation timer fires */
+	OP_RAISE,	/* causes32: the data path raises causes */
+	OP_RESET,	/* e1000_core_reset() */
+	OP_DELAY,	/* causes32: data path holds causes for the timers */
+	OP_EEBIT,	/* b8: one Microwire clock with DI = bit 0; bit 1 drops CS */
+	OP_STAT,	/* idx8 n32: bump a statistics counter */
+	OP_MDIC,	/* val32: MDIC write */
+	OP_IO,		/* port8 val32: I/O BAR; bit 7 of port8: write */
+	OP_COUNT
+};
+
+struct input {
+	const u8 *p;
+	size_t left;
+};
+
+static bool take(struct input *in, void *out, size_t n)
+{
+	if (in->left < n)
+		return false;
+	memcpy(out, in->p, n);
+	in->p += n;
+	in->left -= n;
+	return true;
+}
+
+static bool take8(struct input *in, u8 *v)
+{
+	return take(in, v, 1);
+}
+
+static bool take16(struct input *in, u16 *v)
+{
+	u8 b[2];
+
+	if (!take(in, b, 2))
+		return false;
+	*v = b[0] | b[1] << 8;
+	return true;
+}
+
+static bool take32(struct input *in, u32 *v)
+{
+	u8 b[4];
+
+	if (!take(in, b, 4))
+		return false;
+	*v = b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
+	return true;
+}
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "invariant failed: %s (line %d)\n", \
+				#cond, __LINE__);			\
+			abort();					\
+		}							\
+	} while (0)
+
+static struct fake F;
+
+static u32 reg(u32 off)
+{
+	return F.core.regs[off >> 2];
+}
+
+static void check_stored_masks(void)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < e1000_core_reg_count(); i++) {
+		const struct e1000_reg_desc *d = e1000_core_reg_at(i);
+
+		/* Computed, handler-driven or counters: checked elsewhere. */
+		if (d->read || d->write || d->flags || d->off == E1000_STATUS)
+			continue;
+		for (j = 0; j < d->count; j++)
+			CHECK((F.core.regs[(d->off >> 2) + j] & ~d->wmask) ==
+			      (d->reset & ~d->wmask));
+	}
+}
+
+static void check_invariants(const struct e1000_core_counters *before)
+{
+	const struct e1000_core_counters *c = &F.core.cnt;
+	bool pending = (reg(E1000_ICR) & reg(E1000_IMS)) != 0;
+	unsigned int i;
+
+	CHECK(F.line == pending);
+	CHECK(F.core.irq_level == pending);
+	CHECK(e1000_core_irq_pending(&F.core) == pending);
+	CHECK(F.irq_redundant == 0);
+	CHECK(F.irq_rises == c->irqs);
+	CHECK(c->mmio_reads >= before->mmio_reads);
+	CHECK(c->mmio_writes >= before->mmio_writes);
+	CHECK(c->mmio_unknown >= before->mmio_unknown);
+	CHECK(c->irqs >= before->irqs);
+	CHECK(c->resets >= before->resets);
+	CHECK(!(reg(E1000_ICR) & ~E1000_ICR_VALID_MASK));
+	CHECK(!(reg(E1000_IMS) & ~E1000_ICR_VALID_MASK));
+	CHECK(!(reg(E1000_CTRL) & E1000_CTRL_RST));
+	CHECK(!(reg(E1000_STATUS) & E1000_STATUS_LU) ||
+	      (reg(E1000_CTRL) & E1000_CTRL_SLU));
+	CHECK(!(reg(E1000_RDT) >> 16) && !(reg(E1000_TDT) >> 16));
+	CHECK(!(reg(E1000_RDTR) & E1000_RDTR_FPD));
+	CHECK(!(reg(E1000_TIDV) & E1000_TIDV_FPD));
+	CHECK(!(F.core.delayed_causes &
+		~(E1000_ICR_TXDW | E1000_ICR_RXT0)));
+	CHECK(F.core.eecd.out_bits <= 17);
+	CHECK(F.core.eecd.bits_in <= 9);
+	for (i = 0; i < 2 * E1000_RAR_ENTRIES; i += 2)
+		CHECK(!(reg(E1000_RA + 4 * (i + 1)) & ~E1000_RAH_MASK));
+}
+
+static void do_read(u32 off)
+{
+	u64 reads = F.core.cnt.mmio_reads;
+	u32 val = e1000_core_read(&F.core, off);
+
+	CHECK(F.core.cnt.mmio_reads == reads + 1);
+	if (!e1000_core_reg_lookup(off))
+		CHECK(val == 0);
+	if (off == E1000_EECD)
+		CHECK(val & E1000_EECD_PRES);
+	if (off == E1000_MDIC && val)
+		CHECK(val & E1000_MDIC_READY);
+}
+
+static void do_write(u32 off, u32 val)
+{
+	u64 writes = F.core.cnt.mmio_writes;
+	u64 unknown = F.core.cnt.mmio_unknown;
+
+	e1000_core_write(&F.core, off, val);
+	CHECK(F.core.cnt.mmio_writes == writes + 1);
+	CHECK(F.core.cnt.mmio_unknown ==
+	      unknown + !e1000_core_reg_lookup(off));
+}
+
+static void do_eebit(u8 b)
+{
+	u32 eecd = E1000_EECD_REQ | E1000_EECD_CS;
+
+	if (b & 2) {
+		do_write(E1000_EECD, 0);
+		return;
+	}
+	if (b & 1)
+		eecd |= E1000_EECD_DI;
+	do_write(E1000_EECD, eecd);
+	do_write(E1000_EECD, eecd | E1000_EECD_SK);
+	do_read(E1000_EECD);
+	do_write(E1000_EECD, eecd);
+}
+
+static void do_stat(u8 idx, u32 n)
+{
+	u32 off = E1000_STATS_BASE + 4 * (idx % 64);
+
+	if (!e1000_core_reg_lookup(off))
+		return;
+	if (off == E1000_GORCL || off == E1000_GOTCL || off == E1000_TORL ||
+	    off == E1000_TOTL)
+		e1000_core_stat_add64(&F.core, off, (u64)n * n);
+	else
+		e1000_core_stat_add(&F.core, off, n);
+}
+
+static void do_io(u8 b, u32 val)
+{
+	u32 port = b % E1000_IO_SIZE;
+	u64 reads = F.core.cnt.mmio_reads;
+
+	if (b & 0x80) {
+		e1000_core_io_write(&F.core, port, val);
+	} else {
+		val = e1000_core_io_read(&F.core, port);
+		if (port != E1000_IOADDR && port != E1000_IODATA)
+			CHECK(val == 0);
+		CHECK(F.core.cnt.mmio_reads == reads + (port == E1000_IODATA));
+	}
+	CHECK(F.core.ioaddr < E1000_MMIO_SIZE && !(F.core.ioaddr & 3));
+}
+
+static bool step(struct input *in)
+{
+	u8 op, b8, len;
+	u16 w16;
+	u32 v32;
+
+	if (!take8(in, &op))
+		return false;
+	switch (op % OP_COUNT) {
+	case OP_WRITE:
+		if (!take16(in, &w16) || !take32(in, &v32))
+			return false;
+		do_write((w16 * 4u) % E1000_MMIO_SIZE, v32);
+		break;
+	case OP_READ:
+		if (!take16(in, &w16))
+			return false;
+		do_read((w16 * 4u) % E1000_MMIO_SIZE);
+		break;
+	case OP_MEM:
+		if (!take16(in, &w16) || !take8(in, &len))
+			return false;
+		if (len > in->left)
+			len = in->left;
+		if (len > FAKE_MEM_SIZE - (w16 % FAKE_MEM_SIZE))
+			len = FAKE_MEM_SIZE - (w16 % FAKE_MEM_SIZE);
+		take(in, F.mem + (w16 % FAKE_MEM_SIZE), len);
+		break;
+	case OP_TIMER:
+		if (!take8(in, &b8))
+			return false;
+		e1000_core_timer_expired(&F.core, b8 % (E1000_NTIMERS + 1));
+		break;
+	case OP_RAISE:
+		if (!take32(in, &v32))
+			return false;
+		e1000_core_raise(&F.core, v32);
+		break;
+	case OP_RESET:
+		e1000_core_reset(&F.core);
+		break;
+	case OP_DELAY:
+		if (!take32(in, &v32))
+			return false;
+		F.core.delayed_causes |= v32 & (E1000_ICR_TXDW | E1000_ICR_RXT0);
+		F.now += v32 & 0xFFFF;
+		break;
+	case OP_EEBIT:
+		if (!take8(in, &b8))
+			return false;
+		do_eebit(b8);
+		break;
+	case OP_STAT:
+		if (!take8(in, &b8) || !take32(in, &v32))
+			return false;
+		do_stat(b8, v32);
+		break;
+	case OP_MDIC:
+		if (!take32(in, &v32))
+			return false;
+		do_write(E1000_MDIC, v32);
+		break;
+	case OP_IO:
+		if (!take8(in, &b8) || !take32(in, &v32))
+			return false;
+		do_io(b8, v32);
+		break;
+	}
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct input in = { data, size };
+	struct e1000_core_counters before;
+
+	fake_init(&F);
+	check_invariants(&F.core.cnt);
+	for (;;) {
+		before = F.core.cnt;
+		if (!step(&in))
+			break;
+		check_invariants(&before);
+		CHECK(!F.kick_bad && !F.timer_bad);
+	}
+	/* The full mask walk is slow: once per input. */
+	check_stored_masks();
+	return 0;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write the fuzzer's seed corpus (operation encoding: see fuzz_core.c)."""
+import os
+import struct
+import sys
+
+OP_WRITE, OP_READ, OP_MEM, OP_TIMER, OP_RAISE, OP_RESET, OP_DELAY, \
+    OP_EEBIT, OP_STAT, OP_MDIC, OP_IO = range(11)
+
+CTRL, STATUS, EECD, EERD, MDIC = 0x0, 0x8, 0x10, 0x14, 0x20
+ICR, ICS, IMS, IMC, RCTL, TCTL = 0xC0, 0xC8, 0xD0, 0xD8, 0x100, 0x400
+RDBAL, RDLEN, RDT, RDTR = 0x2800, 0x2808, 0x2818, 0x2820
+TDBAL, TDLEN, TDT, TIDV = 0x3800, 0x3808, 0x3818, 0x3820
+MANC, MTA, RA, GORCL, GORCH = 0x5820, 0x5200, 0x5400, 0x4088, 0x408C
+
+
+def wr(off, val):
+    return struct.pack('<BHI', OP_WRITE, off // 4, val & 0xFFFFFFFF)
+
+
+def rd(off):
+    return struct.pack('<BH', OP_READ, off // 4)
+
+
+def mdic(op, reg, data=0, phy=1):
+    return struct.pack('<BI', OP_MDIC, op << 26 | phy << 21 | reg << 16 | data)
+
+
+def eebits(value, count):
+    return b''.join(struct.pack('<BB', OP_EEBIT, (value >> i) & 1)
+                    for i in reversed(range(count)))
+
+
+def ee_read_word(addr):
+    # opcode 110b, 6 address bits, 16 data clocks, then CS low
+    return (eebits(0b110, 3) + eebits(addr, 6) + eebits(0, 16) +
+            struct.pack('<BB', OP_EEBIT, 2))
+
+
+def linux_probe():
+    s = wr(IMC, 0xFFFFFFFF) + wr(RCTL, 0) + wr(TCTL, 0x8)
+    # CTRL.RST through the I/O BAR, as e1000_reset_hw() does on an 82540
+    s += rd(CTRL) + struct.pack('<BBI', OP_IO, 0x80, CTRL)
+    s += struct.pack('<BBI', OP_IO, 0x84, 0x04000000) + rd(MANC) + wr(MANC, 0)
+    s += wr(IMC, 0xFFFFFFFF) + rd(ICR) + rd(EECD)
+    for addr in range(3):
+        s += ee_read_word(addr)
+    s += wr(CTRL, 0x41) + mdic(2, 2) + rd(MDIC) + mdic(2, 3) + rd(MDIC)
+    s += wr(CTRL, 0x80000041) + wr(CTRL, 0x41)
+    s += mdic(1, 0x10, 0x0068) + mdic(1, 0, 0x9140) + mdic(1, 4, 0x0DE1)
+    s += mdic(1, 9, 0x0200) + mdic(1, 0, 0x1340) + mdic(2, 1) + rd(MDIC)
+    s += rd(STATUS) + wr(IMS, 0x9D) + wr(ICS, 0x4) + rd(ICR)
+    return s
+
+
+def eecd_read():
+    s = wr(EECD, 0x40) + rd(EECD)
+    for addr in (0, 0x0D, 0x3F):
+        s += ee_read_word(addr)
+    s += wr(EERD, 0x0D01) + rd(EERD)
+    return s
+
+
+def reg_test():
+    s = rd(STATUS) + wr(STATUS, 0xFFFFF833) + rd(STATUS)
+    for off, val in ((0x28, 0x5A5A5A5A), (RDLEN, 0xA5A5A5A5), (RDTR, ~0),
+                     (RA + 4, 0xFFFFFFFF), (MTA, 0x5A5A5A5A),
+                     (RCTL, 0x06DFB3FE), (TIDV, 0xFFFF)):
+        s += wr(off, val) + rd(off)
+    return s
+
+
+def rings_and_irqs():
+    s = struct.pack('<BHB', OP_MEM, 0, 16) + bytes(range(16))
+    s += wr(TDBAL, 0x100000) + wr(TDLEN, 4096) + wr(TCTL, 0x2) + wr(TDT, 1)
+    s += wr(RDBAL, 0x101000) + wr(RDLEN, 4096) + wr(RCTL, 0x2) + wr(RDT, 255)
+    s += wr(IMS, 0x81) + struct.pack('<BI', OP_DELAY, 0x81)
+    s += struct.pack('<BB', OP_TIMER, 1) + rd(ICR)
+    s += struct.pack('<BI', OP_DELAY, 0x80) + wr(RDTR, 0x80000010) + rd(ICR)
+    s += struct.pack('<BI', OP_RAISE, 0x4) + wr(IMC, 0x4) + wr(ICS, 0x1)
+    s += struct.pack('<BBI', OP_STAT, (GORCL - 0x4000) // 4, 70000)
+    s += rd(GORCL) + rd(GORCH) + struct.pack('<B', OP_RESET)
+    return s
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), 'corpus')
+    os.makedirs(out, exist_ok=True)
+    for name, data in (('linux_probe', linux_probe()),
+                       ('eecd_read', eecd_read()),
+                       ('reg_test', reg_test()),
+                       ('rings_and_irqs', rings_and_irqs())):
+        with open(os.path.join(out, name), 'wb') as f:
+            f.write(data)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The recording fake platform of the unit tests. */
+#include "fake_platform.h"
+
+const u8 fake_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x3f };
+
+static bool in_mem(u64 gpa, u32 len)
+{
+	return gpa >= FAKE_MEM_BASE && len <= FAKE_MEM_SIZE &&
+	       gpa - FAKE_MEM_BASE <= FAKE_MEM_SIZE - len;
+}
+
+static int fake_dma_read(void *opaque, u64 gpa, void *buf, u32 len)
+{
+	struct fake *f = opaque;
+
+	if (!in_mem(gpa, len)) {
+		f->dma_faults++;
+		return E1000_DMA_FAULT;
+	}
+	memcpy(buf, f->mem + (gpa - FAKE_MEM_BASE), len);
+	return E1000_DMA_OK;
+}
+
+static int fake_dma_write(void *opaque, u64 gpa, const void *buf, u32 len)
+{
+	struct fake *f = opaque;
+
+	if (!in_mem(gpa, len)) {
+		f->dma_faults++;
+		return E1000_DMA_FAULT;
+	}
+	memcpy(f->mem + (gpa - FAKE_MEM_BASE), buf, len);
+	return E1000_DMA_OK;
+}
+
+static void fake_set_irq(void *opaque, bool level)
+{
+	struct fake *f = opaque;
+
+	f->irq_calls++;
+	if (level == f->line)
+		f->irq_redundant++;
+	else if (level)
+		f->irq_rises++;
+	f->line = level;
+}
+
+static void fake_kick(void *opaque, unsigned int events)
+{
+	struct fake *f = opaque;
+
+	f->kick_calls++;
+	if (!events || (events & ~(E1000_KICK_TX | E1000_KICK_RX)))
+		f->kick_bad++;
+	if (events & E1000_KICK_TX)
+		f->kick_tx++;
+	if (events & E1000_KICK_RX)
+		f->kick_rx++;
+}
+
+static u64 fake_now_ns(void *opaque)
+{
+	struct fake *f = opaque;
+
+	return f->now;
+}
+
+static void fake_timer_arm(void *opaque, enum e1000_timer timer, u64 delay)
+{
+	struct fake *f = opaque;
+
+	f->timer_calls++;
+	if ((unsigned int)timer < E1000_NTIMERS)
+		f->timer[timer] = delay;
+	else
+		f->timer_bad++;
+}
+
+const struct e1000_platform fake_platform = {
+	.dma_read = fake_dma_read,
+	.dma_write = fake_dma_write,
+	.set_irq = fake_set_irq,
+	.kick = fake_kick,
+	.now_ns = fake_now_ns,
+	.timer_arm = fake_timer_arm,
+};
+
+void fake_init(struct fake *f)
+{
+	memset(f, 0, sizeof(*f));
+	e1000_core_init(&f->core, &fake_platform, f, fake_mac);
+}

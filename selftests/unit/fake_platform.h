@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A fake platform for the device core in userspace: guest memory is an
+ * array at guest-physical address FAKE_MEM_BASE, and every interrupt line
+ * change, kick and timer request is recorded for the tests to inspect.
+ */
+#ifndef FAKE_PLATFORM_H
+#define FAKE_PLATFORM_H
+
+#include "core.h"
+
+#define FAKE_MEM_BASE	0x100000ULL
+#define FAKE_MEM_SIZE	0x10000U
+
+struct fake {
+	struct e1000_core core;
+	u8 mem[FAKE_MEM_SIZE];
+
+	bool line;			/* last level set_irq gave */
+	unsigned int irq_calls;		/* set_irq calls */
+	unsigned int irq_rises;		/* calls that raised the line */
+	unsigned int irq_redundant;	/* calls that did not change it */
+	unsigned int kick_tx;		/* kicks with E1000_KICK_TX */
+	unsigned int kick_rx;		/* kicks with E1000_KICK_RX */
+	unsigned int kick_calls;
+	unsigned int kick_bad;		/* kicks with no or unknown events */
+	u64 now;
+	u64 timer[E1000_NTIMERS];	/* last delay armed, 0 = cancelled */
+	unsigned int timer_calls;
+	unsigned int timer_bad;		/* arm requests for no such timer */
+	unsigned int dma_faults;
+};
+
+extern const struct e1000_platform fake_platform;
+extern const u8 fake_mac[6];
+
+/* Zero @f and initialise its core with fake_mac. */
+void fake_init(struct fake *f);
+
+#endif /* FAKE_PLATFORM_H */
