@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every Debian package kvm-e1000 needs to build, test and benchmark
+# on a fresh Debian 12 machine.  Idempotent: when everything is already
+# installed it returns at once without touching apt.  Quiet unless it fails.
+#
+# The kernel versions follow the Makefile's K61_VER / K612_VER when it
+# exports them, so headers always match the kernels the testbed boots.
+
+set -euo pipefail
+
+K61_VER=${K61_VER:-6.1.0-56-amd64}
+K612_VER=${K612_VER:-6.12.117+deb12-amd64}
+
+PACKAGES=(
+	# toolchain
+	build-essential make gcc clang libclang-rt-14-dev perl python3
+	# out-of-tree module builds for both Debian kernels
+	"linux-headers-$K61_VER" "linux-headers-$K612_VER"
+	# KVM selftests are built from the 6.1 source tree
+	linux-source-6.1
+	# the nested testbed (tools/testbed/)
+	qemu-system-x86 qemu-utils busybox-static cpio kmod xz-utils zstd
+	# networking and benchmarks inside the testbed
+	iproute2 ethtool iperf3 linux-perf
+)
+
+# One dpkg-query for all: unknown packages print nothing and so count as missing.
+declare -A installed=()
+while read -r pkg state; do
+	[ "$state" = "install ok installed" ] && installed[$pkg]=1
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	[ -n "${installed[$pkg]:-}" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: must run as root to install: ${missing[*]}" >&2
+	exit 1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get update -q >"$log" 2>&1 ||
+   ! apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+	cat "$log" >&2
+	echo "install-deps: failed to install: ${missing[*]}" >&2
+	exit 1
+fi

@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside L1, chrooted into the host's (read-only) root: finishes the
+# mounts, loads KVM and the modules under test, runs the command, saves the
+# kernel log, unloads the modules and reports the status to the host.
+#
+# Usage (from the initramfs): guest-run.sh RUN_DIR
+# RUN_DIR holds config.sh, modules and cmd.sh written by testbed.sh; this
+# script writes status, rmmod-status, dmesg-live.log (as it grows),
+# dmesg-cmd.log and dmesg-final.log there.
+
+set -u
+RUN_DIR=$1
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# shellcheck source=/dev/null
+. "$RUN_DIR/config.sh"
+
+log() { echo "testbed: $*"; }
+kmsg() { echo "testbed: $*" >/dev/kmsg; }
+
+# Report STATUS to the host: a file on the writable run share, and a
+# console marker as a fallback.
+finish() {
+	echo "$1" >"$RUN_DIR/status"
+	sync
+	echo "@@TESTBED-EXIT@@ $1"
+	exit 0
+}
+
+setup_mounts() {
+	mkdir -p /dev/pts /dev/shm 2>/dev/null
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+	mount -t debugfs debugfs /sys/kernel/debug
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	mount -t tmpfs -o mode=755 tmpfs /run
+	# The host has no modules for this kernel: show L1 the ones from the
+	# cached image package, so a plain modprobe works for any command.
+	mount -t tmpfs -o mode=755 tmpfs /lib/modules
+	mkdir -p "/lib/modules/$TB_KERNEL"
+	mount --bind "$TB_MODULE_ROOT/lib/modules/$TB_KERNEL" "/lib/modules/$TB_KERNEL"
+	hostname testbed
+	ip link set lo up 2>/dev/null
+}
+
+failed() {
+	log "$* failed"
+	echo "$*" >"$RUN_DIR/modload-failed"
+}
+
+# Load the --module files in order, each after its dependencies.
+load_modules() {
+	local spec path params dep
+	while IFS= read -r spec; do
+		[ -n "$spec" ] || continue
+		read -r path params <<<"$spec"
+		for dep in $(modinfo -F depends "$path" | tr ',' ' '); do
+			modprobe "$dep" || { failed "modprobe $dep (for $path)"; return 1; }
+		done
+		# shellcheck disable=SC2086
+		insmod "$path" $params || { failed "insmod $path"; return 1; }
+		modinfo -F name "$path" >>"$RUN_DIR/loaded"
+	done <"$RUN_DIR/modules"
+}
+
+# Unload what load_modules loaded, newest first.  Any failure counts.
+unload_modules() {
+	local name rc=0
+	[ -s "$RUN_DIR/loaded" ] || return 0
+	for name in $(tac "$RUN_DIR/loaded"); do
+		rmmod "$name" || { log "rmmod $name failed"; rc=1; }
+	done
+	return $rc
+}
+
+setup_mounts
+# Stream the kernel log to the host as it grows: if L1 hangs or dies, the
+# host still sees what the kernel said.
+dmesg --follow >"$RUN_DIR/dmesg-live.log" 2>/dev/null &
+# A task stuck this long is reported (and fails the run) well before the
+# host's timeout.
+echo "$TB_HUNG_TASK_SECS" >/proc/sys/kernel/hung_task_timeout_secs
+
+# kvm_amd pulls in kvm, irqbypass and ccp through modules.dep.
+for m in kvm_amd tun; do
+	if ! modprobe "$m"; then
+		failed "modprobe $m"
+		dmesg >"$RUN_DIR/dmesg-final.log"
+		finish 122
+	fi
+done
+
+: >"$RUN_DIR/loaded"
+if ! load_modules; then
+	dmesg >"$RUN_DIR/dmesg-cmd.log"
+	unload_modules
+	dmesg >"$RUN_DIR/dmesg-final.log"
+	finish 122
+fi
+
+kmsg "running command"
+cd "$TB_CHDIR" || finish 126
+# cmd.sh execs the command under env -i with only what the host chose to
+# pass (PATH, HOME, TESTBED_*).
+bash "$RUN_DIR/cmd.sh" </dev/null
+status=$?
+kmsg "command exited with $status"
+dmesg >"$RUN_DIR/dmesg-cmd.log"
+
+unload_modules
+echo $? >"$RUN_DIR/rmmod-status"
+kmsg "modules unloaded"
+dmesg >"$RUN_DIR/dmesg-final.log"
+finish "$status"

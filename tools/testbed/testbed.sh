@@ -1,0 +1,375 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run a command inside a nested testbed: QEMU (TCG, no KVM on this host)
+# boots a stock Debian kernel (L1) whose KVM can run guests (L2).  L1 sees
+# the host's root read-only over 9p and runs the command chrooted in it,
+# with kvm_amd, tun and the given modules loaded; the kernel log is checked
+# for splats and the modules are unloaded afterwards.  See README.md.
+#
+# testbed.sh [--kernel VER] [--module 'PATH.ko [param=value...]']...
+#            [--timeout SECONDS] [--smp N] [--mem MB] [--env K=V]...
+#            [--chdir DIR] -- COMMAND [ARGS...]
+
+set -euo pipefail
+
+TB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$TB_DIR/../.." && pwd)
+CACHE=${TESTBED_CACHE:-$REPO/build/testbed}
+
+# Bump when the prepared kernel tree or the initramfs changes shape.
+PREP_VERSION=1
+
+# Exit statuses of the testbed itself (the command's own status wins when
+# it is non-zero).
+EXIT_KLOG=121		# kernel log shows a splat
+EXIT_MODLOAD=122	# loading KVM or a --module failed
+EXIT_RMMOD=123		# a --module did not unload
+EXIT_TIMEOUT=124	# the run took longer than --timeout
+EXIT_VMDIED=125		# L1 died or never reported a status
+EXIT_SETUP=126		# the host side could not prepare the run
+
+kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
+timeout=${TESTBED_TIMEOUT:-1800}
+smp=${TESTBED_SMP:-2}
+mem=${TESTBED_MEM:-4096}
+hung_task_secs=${TESTBED_HUNG_TASK_SECS:-30}
+chdir=
+modules=()
+extra_env=()
+
+usage() {
+	sed -n '10,12s/^# \?//p' "${BASH_SOURCE[0]}" >&2
+	exit "$EXIT_SETUP"
+}
+
+die() {
+	echo "testbed: $*" >&2
+	exit "$EXIT_SETUP"
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=${2:?}; shift 2 ;;
+	--module) modules+=("${2:?}"); shift 2 ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--smp) smp=${2:?}; shift 2 ;;
+	--mem) mem=${2:?}; shift 2 ;;
+	--env) extra_env+=("${2:?}"); shift 2 ;;
+	--chdir) chdir=${2:?}; shift 2 ;;
+	--) shift; break ;;
+	-h|--help) usage ;;
+	*) echo "testbed: unknown option $1" >&2; usage ;;
+	esac
+done
+[ $# -gt 0 ] || usage
+
+[[ $timeout =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
+[[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp wants a count"
+[[ $mem =~ ^[0-9]+$ ]] || die "--mem wants MiB"
+for kv in "${extra_env[@]}"; do
+	[[ $kv =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env wants K=V, not $kv"
+done
+
+# Paths go into QEMU options and a POSIX shell config: keep them plain.
+safe_path() {
+	[[ $1 =~ ^/[A-Za-z0-9_./+-]*$ ]] || die "unsupported characters in path $1"
+}
+safe_path "$REPO"
+safe_path "$CACHE"
+# L1 mounts fresh tmpfs on these, which would hide the run's shares.
+case $CACHE/ in
+/tmp/*|/run/*|/dev/*|/proc/*|/sys/*) die "TESTBED_CACHE cannot be under /tmp, /run, /dev, /proc or /sys" ;;
+esac
+[[ $kernel =~ ^[A-Za-z0-9_.+-]+$ ]] || die "bad kernel version $kernel"
+
+if [ -z "$chdir" ]; then
+	case $PWD/ in
+	"$REPO"/*) chdir=$PWD ;;
+	*) chdir=$REPO ;;
+	esac
+fi
+
+# --module arguments may be relative to the caller's directory.
+for i in "${!modules[@]}"; do
+	read -r mpath mparams <<<"${modules[$i]}"
+	[ -f "$mpath" ] || die "no such module: $mpath"
+	mpath=$(realpath "$mpath")
+	modules[i]="$mpath${mparams:+ $mparams}"
+done
+
+for tool in qemu-system-x86_64 busybox cpio depmod modprobe dpkg-deb xz zstd; do
+	command -v "$tool" >/dev/null || die "$tool missing: run tools/install-deps.sh"
+done
+
+KDIR=$CACHE/kernels/$kernel
+MODROOT=$KDIR/root
+
+# Fetch the kernel's image package and unpack it into the cache; never
+# touches /boot or /lib/modules.
+fetch_kernel() {
+	local debs=$CACHE/debs deb pkg found
+	mkdir -p "$debs"
+	found=("$debs/linux-image-$kernel"_*.deb "$debs/linux-image-$kernel"-unsigned_*.deb)
+	deb=
+	for f in "${found[@]}"; do
+		[ -f "$f" ] && { deb=$f; break; }
+	done
+	if [ -z "$deb" ]; then
+		for pkg in "linux-image-$kernel" "linux-image-$kernel-unsigned"; do
+			if (cd "$debs" && apt-get download -q "$pkg") >"$debs/apt.log" 2>&1; then
+				break
+			fi
+			# A fresh machine may have no package lists yet.
+			if [ "$(id -u)" -eq 0 ] && [ ! -e "$debs/.updated" ]; then
+				apt-get update -q >>"$debs/apt.log" 2>&1 && touch "$debs/.updated"
+				(cd "$debs" && apt-get download -q "$pkg") >>"$debs/apt.log" 2>&1 && break
+			fi
+		done
+		found=("$debs/linux-image-$kernel"_*.deb "$debs/linux-image-$kernel"-unsigned_*.deb)
+		for f in "${found[@]}"; do
+			[ -f "$f" ] && { deb=$f; break; }
+		done
+		[ -n "$deb" ] || { cat "$debs/apt.log" >&2; die "cannot download linux-image-$kernel"; }
+	fi
+	rm -rf "$MODROOT" "$MODROOT.tmp"
+	dpkg-deb -x "$deb" "$MODROOT.tmp"
+	[ -f "$MODROOT.tmp/boot/vmlinuz-$kernel" ] || die "$deb has no vmlinuz-$kernel"
+	[ -d "$MODROOT.tmp/lib/modules/$kernel" ] || die "$deb has no modules for $kernel"
+	depmod -b "$MODROOT.tmp" "$kernel"
+	# Let builds inside L1 find the headers as they would on a normal system.
+	[ -d "/usr/src/linux-headers-$kernel" ] &&
+		ln -sfn "/usr/src/linux-headers-$kernel" "$MODROOT.tmp/lib/modules/$kernel/build"
+	mv "$MODROOT.tmp" "$MODROOT"
+}
+
+# Copy a module into the initramfs, decompressed: busybox insmod reads
+# plain .ko files only.
+add_initramfs_module() {
+	local src=$1 dir=$2 name
+	name=$(basename "$src")
+	case $name in
+	*.ko.xz) xz -dc "$src" >"$dir/modules/${name%.xz}"; name=${name%.xz} ;;
+	*.ko.zst) zstd -qdc "$src" >"$dir/modules/${name%.zst}"; name=${name%.zst} ;;
+	*.ko) cp "$src" "$dir/modules/$name" ;;
+	*) die "unexpected module file $src" ;;
+	esac
+	echo "$name" >>"$dir/modules.list"
+}
+
+# Busybox, the init script and the virtio/9p modules in load order
+# (modprobe --show-depends lists each module after its dependencies).
+build_initramfs() {
+	local dir=$KDIR/initramfs.d line path seen=" "
+	rm -rf "$dir"
+	mkdir -p "$dir"/{bin,dev,proc,sys,modules}
+	cp "$(command -v busybox)" "$dir/bin/busybox"
+	ldd "$dir/bin/busybox" >/dev/null 2>&1 &&
+		die "busybox is dynamically linked: install busybox-static"
+	cp "$TB_DIR/initramfs-init.sh" "$dir/init"
+	chmod 755 "$dir/init"
+	: >"$dir/modules.list"
+	for mod in virtio_pci 9pnet_virtio 9p; do
+		while read -r line; do
+			case $line in
+			insmod*) path=${line#insmod }; path=${path%% *} ;;
+			*) continue ;;	# builtin
+			esac
+			case $seen in *" $path "*) continue ;; esac
+			seen="$seen$path "
+			add_initramfs_module "$path" "$dir"
+		done < <(modprobe -d "$MODROOT" -S "$kernel" --show-depends "$mod")
+	done
+	grep -q '^9p\.ko$' "$dir/modules.list" || die "9p module not found for $kernel"
+	(cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 >"$KDIR/initramfs.tmp"
+	mv "$KDIR/initramfs.tmp" "$KDIR/initramfs.cpio.gz"
+	rm -rf "$dir"
+}
+
+# The fingerprint of everything the cached files were made from.
+prep_stamp() {
+	cat "$TB_DIR/initramfs-init.sh" "$(command -v busybox)" |
+		sha256sum | cut -d' ' -f1 | sed "s/^/v$PREP_VERSION-/"
+}
+
+prepare() {
+	local stamp
+	mkdir -p "$KDIR"
+	exec 9>"$KDIR/.lock"
+	flock 9
+	stamp=$(prep_stamp)
+	if [ ! -f "$MODROOT/boot/vmlinuz-$kernel" ] ||
+	   [ ! -f "$MODROOT/lib/modules/$kernel/modules.dep" ]; then
+		echo "testbed: preparing kernel $kernel in $KDIR" >&2
+		fetch_kernel
+	fi
+	if [ "$(cat "$KDIR/stamp" 2>/dev/null)" != "$stamp" ] ||
+	   [ ! -f "$KDIR/initramfs.cpio.gz" ]; then
+		build_initramfs
+		echo "$stamp" >"$KDIR/stamp"
+	fi
+	flock -u 9
+	exec 9>&-
+}
+
+prepare
+
+OUT_DIR=$CACHE/out
+RUN_DIR=$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$OUT_DIR" "$RUN_DIR"
+# Keep the last 20 runs' logs; a run still going (no status yet, less than
+# a day old) is never removed.
+old_runs=("$CACHE"/runs/*/)
+for ((i = 0; i < ${#old_runs[@]} - 20; i++)); do
+	r=${old_runs[i]}
+	if [ -e "$r/status" ] || [ -n "$(find "$r" -maxdepth 0 -mmin +1440)" ]; then
+		rm -rf "$r"
+	fi
+done
+
+cat >"$RUN_DIR/config.sh" <<EOF
+TB_RUN_DIR=$RUN_DIR
+TB_OUT_DIR=$OUT_DIR
+TB_GUEST_SCRIPT=$TB_DIR/guest-run.sh
+TB_KERNEL=$kernel
+TB_MODULE_ROOT=$MODROOT
+TB_CHDIR=$chdir
+TB_HUNG_TASK_SECS=$hung_task_secs
+EOF
+printf '%s\n' "${modules[@]}" >"$RUN_DIR/modules"
+
+# The command's environment: the host's PATH and HOME, every TESTBED_*
+# variable of the caller, then --env settings, then the testbed's own.
+cmd_env=("PATH=$PATH" "HOME=${HOME:-/root}" "LANG=C.UTF-8" "TERM=dumb")
+while IFS= read -r -d '' kv; do
+	cmd_env+=("$kv")
+done < <(env -0 | grep -z '^TESTBED_' || true)
+cmd_env+=("${extra_env[@]}")
+module_paths=()
+for m in "${modules[@]}"; do
+	module_paths+=("${m%% *}")
+done
+cmd_env+=("TESTBED=1" "TESTBED_OUT=$OUT_DIR" "TESTBED_KERNEL=$kernel"
+	  "TESTBED_MODULES=${module_paths[*]}" "TESTBED_RUN_DIR=$RUN_DIR")
+{
+	printf 'exec env -i'
+	printf ' %q' "${cmd_env[@]}" "$@"
+	printf '\n'
+} >"$RUN_DIR/cmd.sh"
+
+console=$RUN_DIR/console.log
+: >"$console"
+qemu_pid=
+watchdog_pid=
+tail_pid=
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+	[ -n "$watchdog_pid" ] && kill "$watchdog_pid" 2>/dev/null
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+	[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+P9=security_model=none,multidevs=remap
+start=$(date +%s%N)
+qemu-system-x86_64 \
+	-accel tcg -cpu max -smp "$smp" -m "$mem" \
+	-nodefaults -no-user-config -display none -no-reboot \
+	-nic none \
+	-chardev "file,id=con,path=$console" -serial chardev:con \
+	-kernel "$MODROOT/boot/vmlinuz-$kernel" \
+	-initrd "$KDIR/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4" \
+	-virtfs "local,path=/,mount_tag=host,$P9,readonly=on" \
+	-virtfs "local,path=$RUN_DIR,mount_tag=run,$P9" \
+	-virtfs "local,path=$OUT_DIR,mount_tag=out,$P9" \
+	>"$RUN_DIR/qemu.log" 2>&1 &
+qemu_pid=$!
+
+# Live console; sed drops the serial line's carriage returns.
+tail -n +1 -f --pid="$qemu_pid" "$console" | sed -u 's/\r$//' &
+tail_pid=$!
+
+(
+	trap 'kill $s 2>/dev/null; exit 0' TERM
+	sleep "$timeout" &
+	s=$!
+	wait $s
+	echo "testbed: timeout after ${timeout}s, killing QEMU (pid $qemu_pid)" >&2
+	touch "$RUN_DIR/timed-out"
+	kill "$qemu_pid" 2>/dev/null
+	sleep 5
+	kill -9 "$qemu_pid" 2>/dev/null
+) &
+watchdog_pid=$!
+
+qemu_rc=0
+wait "$qemu_pid" || qemu_rc=$?
+qemu_pid=
+kill "$watchdog_pid" 2>/dev/null || true
+wait "$watchdog_pid" 2>/dev/null || true
+watchdog_pid=
+wait "$tail_pid" 2>/dev/null || true
+tail_pid=
+end=$(date +%s%N)
+elapsed=$(( (end - start) / 1000000 ))
+elapsed=$((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000)))
+
+fail() {
+	echo "testbed: FAIL: $2 (logs: $RUN_DIR)" >&2
+	exit "$1"
+}
+
+# After a hang or a crash, what the kernel said last is the best clue.
+show_live_klog() {
+	local live=$RUN_DIR/dmesg-live.log
+	[ -s "$live" ] || return 0
+	"$TB_DIR/scan-klog.sh" "$live" >&2 && {
+		echo "testbed: last kernel messages:" >&2
+		tail -n 15 "$live" >&2
+	}
+	return 0
+}
+
+if [ -e "$RUN_DIR/timed-out" ]; then
+	show_live_klog
+	fail "$EXIT_TIMEOUT" "timed out after ${timeout}s"
+fi
+
+# The status file is authoritative; the console marker covers a run whose
+# share write was lost.
+status=$(cat "$RUN_DIR/status" 2>/dev/null || true)
+if [ -z "$status" ]; then
+	status=$(tr -d '\r' <"$console" | sed -n 's/^.*@@TESTBED-EXIT@@ \([0-9]\+\).*$/\1/p' | head -n1)
+fi
+if [ -z "$status" ]; then
+	[ -s "$RUN_DIR/qemu.log" ] && cat "$RUN_DIR/qemu.log" >&2
+	show_live_klog
+	fail "$EXIT_VMDIED" "L1 died without a status (QEMU exit $qemu_rc)"
+fi
+
+# The full log is checked; the one saved right after the command still
+# tells what happened if unloading then hung or killed L1.
+klog=$RUN_DIR/dmesg-final.log
+[ -s "$klog" ] || klog=$RUN_DIR/dmesg-cmd.log
+klog_bad=0
+if [ -s "$klog" ]; then
+	"$TB_DIR/scan-klog.sh" "$klog" >&2 || klog_bad=1
+elif [ ! -e "$RUN_DIR/modload-failed" ]; then
+	echo "testbed: no kernel log was saved" >&2
+	klog_bad=1
+fi
+rmmod_bad=0
+[ "$(cat "$RUN_DIR/rmmod-status" 2>/dev/null || echo 0)" = 0 ] || rmmod_bad=1
+
+if [ -e "$RUN_DIR/modload-failed" ]; then
+	fail "$EXIT_MODLOAD" "loading modules in L1 failed: $(cat "$RUN_DIR/modload-failed")"
+fi
+echo "testbed: $kernel: command exited $status, QEMU ran ${elapsed}s" >&2
+[ "$status" = 0 ] || fail "$status" "command exited $status"
+[ "$klog_bad" = 0 ] || fail "$EXIT_KLOG" "kernel log shows problems"
+[ "$rmmod_bad" = 0 ] || fail "$EXIT_RMMOD" "a module did not unload"
+exit 0
