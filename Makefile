@@ -31,7 +31,7 @@ FUZZ_SECONDS ?= 60
 export TOP BUILD K61_VER K612_VER
 
 .PHONY: all module modules module-6.1 module-6.12 unit fuzz selftests \
-	testbed-check demo check deps checkpatch clean
+	testbed-selftest testbed-check demo check deps checkpatch clean
 
 all: module
 
@@ -54,6 +54,7 @@ modules: module-6.1 module-6.12
 
 unit:
 	$(MAKE) --no-print-directory -C selftests/unit run
+	tools/testbed/selftest/test-scan-klog.sh
 
 fuzz:
 	$(MAKE) --no-print-directory -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
@@ -64,15 +65,20 @@ selftests:
 checkpatch:
 	tools/checkpatch.sh
 
+# The testbed checks itself: a WARN, a hang, a module that will not unload
+# must each fail a run.
+testbed-selftest:
+	tools/testbed/selftest/selftest.sh --quick
+
 testbed-check: module-6.1 selftests
 	tools/testbed/testbed.sh --kernel $(K61_VER) \
 		--module $(BUILD)/kmod/6.1/kvm-e1000.ko -- selftests/kvm/run.sh
 
-demo: module-6.1 selftests
+demo: deps module-6.1 selftests
 	tools/testbed/testbed.sh --kernel $(K61_VER) \
 		--module $(BUILD)/kmod/6.1/kvm-e1000.ko -- selftests/kvm/demo.sh
 
-check: unit fuzz modules checkpatch testbed-check
+check: deps unit fuzz modules checkpatch testbed-selftest testbed-check
 
 deps:
 	tools/install-deps.sh

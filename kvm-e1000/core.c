@@ -23,15 +23,34 @@ static const enum e1000_timer e1000_timer_pair[E1000_NTIMERS] = {
 	[E1000_TIMER_RADV] = E1000_TIMER_RDTR,
 };
 
+/*
+ * ITR sets a minimum gap of ITR * 256 ns between interrupts: each rise of
+ * the line starts the interval, and a cause arriving before it ends waits
+ * in ICR until e1000_core_timer_expired(E1000_TIMER_ITR).  The line may
+ * drop at any time (ICR read, IMC).
+ */
+static void itr_start(struct e1000_core *core)
+{
+	u32 itr = e1000_reg(core, E1000_ITR) & E1000_ITR_INTERVAL_MASK;
+
+	if (!itr)
+		return;
+	core->itr_hold = true;
+	core->plat->timer_arm(core->opaque, E1000_TIMER_ITR,
+			      (u64)itr * E1000_ITR_UNIT_NS);
+}
+
 void e1000_core_update_irq(struct e1000_core *core)
 {
 	bool level = e1000_core_irq_pending(core);
 
-	if (level == core->irq_level)
+	if (level == core->irq_level || (level && core->itr_hold))
 		return;
 	core->irq_level = level;
-	if (level)
+	if (level) {
 		core->cnt.irqs++;
+		itr_start(core);
+	}
 	core->plat->set_irq(core->opaque, level);
 }
 
@@ -108,6 +127,9 @@ void e1000_core_mac_reset(struct e1000_core *core)
 	for (t = 0; t < E1000_NTIMERS; t++)
 		core->plat->timer_arm(core->opaque, t, 0);
 	core->delayed_causes = 0;
+	core->itr_hold = false;
+	/* Void the data-path passes in flight: they must publish nothing. */
+	core->ring_gen++;
 	e1000_core_regs_reset(core);
 	e1000_core_eecd_reset(core);
 	e1000_reg_set(core, E1000_RAL(0),
@@ -207,9 +229,8 @@ void e1000_core_io_write(struct e1000_core *core, u32 port, u32 val)
 /*
  * The data path holds TXDW/RXT0 back in delayed_causes while TIDV/TADV
  * or RDTR/RADV run; whichever of a pair expires first delivers them and
- * cancels the other.  ITR is stored but does not throttle the line (the
- * glue's resample logic relies on level == ICR & IMS at all times), so
- * its expiry only re-evaluates the line.
+ * cancels the other.  ITR's expiry ends the moderation interval: a cause
+ * held meanwhile raises the line now (and starts the next interval).
  */
 void e1000_core_timer_expired(struct e1000_core *core, enum e1000_timer timer)
 {
@@ -221,6 +242,8 @@ void e1000_core_timer_expired(struct e1000_core *core, enum e1000_timer timer)
 	if (timer != E1000_TIMER_ITR) {
 		core->plat->timer_arm(core->opaque, e1000_timer_pair[timer], 0);
 		core->delayed_causes &= ~causes;
+	} else {
+		core->itr_hold = false;
 	}
 	if (causes)
 		e1000_core_raise(core, causes);
@@ -234,4 +257,42 @@ bool e1000_core_loopback(const struct e1000_core *core)
 
 	return lbm == E1000_RCTL_LBM_MAC ||
 	       (core->phy[PHY_CTRL] & MII_CR_LOOPBACK);
+}
+
+/* Deliver @causes now, with whatever the delay timers held of them. */
+void e1000_core_raise_now(struct e1000_core *core, u32 causes)
+{
+	enum e1000_timer t;
+
+	if (!causes)
+		return;
+	if (core->delayed_causes & causes) {
+		for (t = E1000_TIMER_TIDV; t < E1000_NTIMERS; t++)
+			if (e1000_timer_causes[t] & core->delayed_causes &
+			    causes)
+				core->plat->timer_arm(core->opaque, t, 0);
+		core->delayed_causes &= ~causes;
+	}
+	e1000_core_raise(core, causes);
+}
+
+void e1000_core_delay_cause(struct e1000_core *core, u32 cause,
+			    enum e1000_timer rel, u32 rel_ticks,
+			    enum e1000_timer abs, u32 abs_ticks)
+{
+	bool running = core->delayed_causes & cause;
+
+	rel_ticks &= E1000_DELAY_MASK;
+	abs_ticks &= E1000_DELAY_MASK;
+	if (!rel_ticks) {
+		e1000_core_raise_now(core, cause);
+		return;
+	}
+	core->delayed_causes |= cause;
+	core->plat->timer_arm(core->opaque, rel,
+			      (u64)rel_ticks * E1000_DELAY_UNIT_NS);
+	/* The absolute timer bounds the latency: it never restarts. */
+	if (!running && abs_ticks)
+		core->plat->timer_arm(core->opaque, abs,
+				      (u64)abs_ticks * E1000_DELAY_UNIT_NS);
 }

@@ -32,6 +32,37 @@ enum e1000_timer {
 	E1000_NTIMERS,
 };
 
+/*
+ * Offloads of a transmitted frame, in virtio-net header terms, so that the
+ * backend passes them to the host stack instead of doing them here.
+ */
+#define E1000_TXM_NEEDS_CSUM	0x1	/* fill the L4 checksum: csum_* */
+
+enum e1000_gso_type {
+	E1000_GSO_NONE,
+	E1000_GSO_TCPV4,
+	E1000_GSO_TCPV6,
+};
+
+struct e1000_tx_meta {
+	u8 flags;		/* E1000_TXM_* */
+	u8 gso_type;		/* enum e1000_gso_type */
+	u16 hdr_len;		/* Ethernet + IP + L4 header bytes */
+	u16 gso_size;		/* MSS */
+	u16 csum_start;		/* from the frame's start */
+	u16 csum_offset;	/* from csum_start */
+};
+
+/* What the backend says of a received frame (virtio-net header flags). */
+#define E1000_RXM_DATA_VALID	0x1	/* the host verified the L4 checksum */
+#define E1000_RXM_NEEDS_CSUM	0x2	/* L4 checksum partial: csum_* */
+
+struct e1000_rx_meta {
+	u8 flags;		/* E1000_RXM_* */
+	u16 csum_start;
+	u16 csum_offset;
+};
+
 /* Result of a DMA access through the platform. */
 #define E1000_DMA_OK		0
 #define E1000_DMA_FAULT		(-1)	/* address not in guest RAM */
@@ -48,7 +79,19 @@ struct e1000_platform {
 	u64 (*now_ns)(void *opaque);
 	/* (Re)arm a one-shot timer @delay_ns from now; 0 cancels it. */
 	void (*timer_arm)(void *opaque, enum e1000_timer timer, u64 delay_ns);
+	/*
+	 * Hand one frame to the backend; called by e1000_tx_run() only, outside
+	 * the caller's lock.  @meta asks for checksum completion or GSO (only
+	 * when e1000_core.backend_gso is set).  Returns E1000_FRAME_TAKEN (sent,
+	 * or dropped and counted by the backend) or E1000_FRAME_BUSY: the
+	 * backend is full, the engine stops and offers the frame again later.
+	 */
+	int (*frame_out)(void *opaque, const u8 *frame, u32 len,
+			 const struct e1000_tx_meta *meta);
 };
+
+#define E1000_FRAME_TAKEN	0
+#define E1000_FRAME_BUSY	1
 
 /* Counters the core keeps; the module adds its own (MMIO size errors...). */
 struct e1000_core_counters {
@@ -57,6 +100,8 @@ struct e1000_core_counters {
 	u64 mmio_unknown;
 	u64 irqs;
 	u64 resets;
+	u64 ring_errors;	/* invalid rings, bad descriptors, DMA faults */
+	u64 tx_dropped;		/* frames the TX engine could not send */
 };
 
 /* Microwire EEPROM bit-bang state (EECD.SK/CS/DI/DO). */
@@ -67,6 +112,40 @@ struct e1000_eecd_state {
 	u8 out_bits;		/* bits of shift_out left */
 	bool reading;		/* READ opcode and address complete */
 	bool prev_sk;		/* SK level at the last write, for edges */
+};
+
+/*
+ * TX engine state that outlives one pass: the offload context and the frame
+ * being gathered from several data descriptors.
+ */
+#define E1000_TX_BUF_SIZE	(65536 + 4096)	/* a 64 KiB TSO frame + headers */
+
+struct e1000_tx_state {
+	/* Offload context (context descriptor). */
+	u8 ipcss, ipcso, tucss, tucso;
+	u16 ipcse, tucse;
+	u32 paylen;		/* TSO payload bytes */
+	u16 mss;
+	u8 hdr_len;
+	bool tse, ip4, tcp;	/* TUCMD */
+	/* Frame in progress. */
+	u32 len;		/* bytes gathered into tx_buf */
+	u8 popts;		/* POPTS of the first data descriptor */
+	bool in_frame;
+	bool vle;		/* insert the VLAN tag of @vlan */
+	u16 vlan;
+	u32 gen;		/* ring_gen the frame belongs to */
+	bool frame_tse;		/* DCMD.TSE of the first data descriptor */
+	bool bad;		/* too long or DMA fault: drop at EOP */
+	/*
+	 * A finished frame the backend refused (E1000_FRAME_BUSY) or, in
+	 * loopback, the next TSO segment: offered again at the EOP
+	 * descriptor, which stays unconsumed until then.
+	 */
+	bool ready;
+	u32 seg;		/* next TSO segment to send */
+	bool partial;		/* non-TSO L4 checksum left to the backend */
+	u32 out_off, out_len;	/* a ready non-TSO frame in tx_buf */
 };
 
 #define E1000_EEPROM_WORDS	64
@@ -82,6 +161,7 @@ struct e1000_core {
 	struct e1000_eecd_state eecd;
 	u8 mac_addr[6];
 	bool irq_level;			/* last level given to set_irq */
+	bool itr_hold;			/* ITR interval running: no new rise */
 	/*
 	 * ICR causes held back by the delay timers (TIDV/TADV for TXDW,
 	 * RDTR/RADV for RXT0): the data path sets them and arms the timer,
@@ -89,6 +169,12 @@ struct e1000_core {
 	 */
 	u32 delayed_causes;
 	u32 ioaddr;			/* I/O BAR: register IODATA reaches */
+
+	/* Data path. */
+	u32 ring_gen;			/* bumped by resets and ring rewrites */
+	bool backend_gso;		/* backend takes TSO as GSO metadata */
+	u8 *tx_buf;			/* E1000_TX_BUF_SIZE, from the platform */
+	struct e1000_tx_state tx;	/* owned by the pass in progress */
 
 	struct e1000_core_counters cnt;
 };
@@ -125,10 +211,98 @@ static inline bool e1000_core_irq_pending(const struct e1000_core *core)
 	return (core->regs[E1000_ICR >> 2] & core->regs[E1000_IMS >> 2]) != 0;
 }
 
+/*
+ * The level the core last gave set_irq(): ICR & IMS != 0, except that while
+ * an ITR interval runs a new cause is held in ICR without raising the line.
+ * The glue's resample handler must re-assert from this, not from
+ * e1000_core_irq_pending(), or it would bypass interrupt moderation.
+ */
+static inline bool e1000_core_irq_line(const struct e1000_core *core)
+{
+	return core->irq_level;
+}
+
 /* Set cause bits in ICR (as the hardware does) and update the line. */
 void e1000_core_raise(struct e1000_core *core, u32 causes);
 
 /* Loopback the Linux self-test uses: RCTL.LBM or PHY control loopback. */
 bool e1000_core_loopback(const struct e1000_core *core);
+
+/*
+ * The data path.  Descriptor engines touch guest memory, which may sleep in
+ * the kernel, so each pass over a ring has three steps: begin() snapshots
+ * the ring registers under the caller's lock, run()/frame() do the DMA
+ * without it, end() publishes the new head, statistics and interrupt causes
+ * under the lock again.  Only one pass per ring runs at a time (one worker
+ * per device).  A reset or a rewrite of the ring registers during a pass
+ * voids it: end() then publishes nothing.
+ */
+/* Frame size bins of the statistics: 64, 65-127, ..., 1024-1522 bytes. */
+#define E1000_SIZE_BINS		6
+
+struct e1000_ring_pass {
+	u64 base;		/* guest-physical address of descriptor 0 */
+	u32 size;		/* descriptors in the ring */
+	u32 head;		/* next descriptor the device owns */
+	u32 tail;		/* first descriptor the device does not own */
+	u32 gen;		/* core->ring_gen at begin() */
+	u32 causes;		/* ICR causes for end() to raise (or delay) */
+	u32 frames;		/* statistics for end() */
+	u64 bytes;
+	u32 errors;		/* bad descriptors, DMA faults */
+	u32 delayed;		/* causes for end() to hold by delay timers */
+	u32 bcast, mcast;	/* frames to broadcast / multicast addresses */
+	u32 bins[E1000_SIZE_BINS];	/* frames by size, PRC64..PRC1522 */
+};
+
+struct e1000_tx_pass {
+	struct e1000_ring_pass ring;
+	u32 tctl;
+	u32 ctrl, vet;		/* VLAN insertion: CTRL.VME and the TPID */
+	bool loopback;		/* frames go to the RX engine, not the backend */
+	u32 loop_len;		/* after run(): a looped frame is in loop_frame */
+	const u8 *loop_frame;
+	u32 dropped;		/* frames not delivered */
+	u32 tso;		/* TSO frames sent (TSCTC) */
+	u32 tso_fail;		/* TSO frames refused (TSCTFC) */
+};
+
+#define E1000_RA_ENTRIES	16
+#define E1000_MTA_ENTRIES	128
+#define E1000_VFTA_ENTRIES	128
+
+struct e1000_rx_pass {
+	struct e1000_ring_pass ring;
+	u32 rctl, rxcsum, ctrl, vet;	/* snapshots of the filter registers */
+	u32 ra[2 * E1000_RA_ENTRIES];
+	u32 mta[E1000_MTA_ENTRIES];
+	u32 vfta[E1000_VFTA_ENTRIES];
+	u32 missed;		/* frames dropped for want of descriptors */
+	u32 filtered;		/* frames the address filters refused */
+	u32 oversize;		/* frames longer than RCTL.LPE allows (ROC) */
+};
+
+/* Results of e1000_rx_frame(). */
+#define E1000_RX_DONE		0	/* written to guest buffers */
+#define E1000_RX_FILTERED	1	/* not for us, dropped */
+#define E1000_RX_NO_BUFFERS	2	/* not enough descriptors: frame kept */
+#define E1000_RX_ERROR		3	/* bad descriptor or DMA fault: dropped */
+
+/* Under the lock.  false: nothing to do (ring disabled, empty or invalid). */
+bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p);
+/* Without the lock: process up to @budget descriptors. */
+void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
+		  u32 budget);
+/* Under the lock. */
+void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p);
+
+bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p);
+/* Without the lock: does the ring have a free descriptor at all? */
+bool e1000_rx_has_buffers(const struct e1000_rx_pass *p);
+int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
+		   const u8 *frame, u32 len, const struct e1000_rx_meta *meta);
+/* Count a frame the device had to drop for want of buffers (MPC, RXO). */
+void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p);
+void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p);
 
 #endif /* KVM_E1000_CORE_H */

@@ -9,6 +9,12 @@
 
 #include "core.h"
 
+#ifndef __KERNEL__
+/* The kernel's min_t/max_t, for the userspace builds of the core. */
+#define min_t(type, a, b)	({ type _a = (a), _b = (b); _a < _b ? _a : _b; })
+#define max_t(type, a, b)	({ type _a = (a), _b = (b); _a > _b ? _a : _b; })
+#endif
+
 /* Register flags. */
 #define E1000_REGF_RC		0x01	/* read clears the register */
 #define E1000_REGF_W1C		0x02	/* writing 1 clears that bit */
@@ -75,6 +81,26 @@ void e1000_core_update_irq(struct e1000_core *core);
 void e1000_core_update_link(struct e1000_core *core);
 void e1000_core_mac_reset(struct e1000_core *core);
 bool e1000_core_mac_link_up(const struct e1000_core *core);
+
+/*
+ * Interrupt delivery for the data path (core.c): raise @causes now, which
+ * also delivers any of them the delay timers were holding; or hold @cause
+ * for the timer pair @rel/@abs (register values in 1.024 us units): @rel
+ * restarts on every call, @abs runs from the first call until delivery.
+ * @rel_ticks 0 means no delay.
+ */
+void e1000_core_raise_now(struct e1000_core *core, u32 causes);
+void e1000_core_delay_cause(struct e1000_core *core, u32 cause,
+			    enum e1000_timer rel, u32 rel_ticks,
+			    enum e1000_timer abs, u32 abs_ticks);
+/* Frame statistics of a pass: size bins, broadcast and multicast. */
+void e1000_pass_count(struct e1000_ring_pass *r, const u8 *dst, u32 len,
+		      u32 n);
+void e1000_core_stat_bins(struct e1000_core *core, u32 first_bin_off,
+			  const struct e1000_ring_pass *r);
+/* A ring's register snapshot; false if TDLEN/RDLEN or an index is bad. */
+bool e1000_ring_snapshot(struct e1000_core *core, struct e1000_ring_pass *r,
+			 u32 bal, u32 bah, u32 len, u32 head, u32 tail);
 
 /* eeprom.c */
 void e1000_core_eeprom_init(struct e1000_core *core, const u8 mac[6]);

@@ -9,7 +9,6 @@
 #include <linux/cpumask.h>
 #include <linux/etherdevice.h>
 #include <linux/file.h>
-#include <linux/if_tun.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -57,30 +56,19 @@ static struct kvm *get_vm(int fd)
 	return kvm;
 }
 
-static struct file *get_tap(int fd)
-{
-	struct file *file;
-
-	if (fd == KVM_E1000_NO_FD)
-		return NULL;
-	file = fget(fd);
-	if (!file)
-		return ERR_PTR(-EBADF);
-	if (IS_ERR(tun_get_socket(file))) {
-		fput(file);
-		return ERR_PTR(-EINVAL);
-	}
-	return file;
-}
-
-/* Undo what kvm_e1000_create() set up; safe on a partly built device. */
+/*
+ * Undo what kvm_e1000_create() set up, on a partly built device too.  The
+ * order matters: no vCPU in the handlers, then no thread serving the rings,
+ * then no backend wakeups, then no timers, then the interrupt line.
+ */
 static void destroy(struct kvm_e1000 *e)
 {
 	kvm_e1000_bar_detach(e);
+	kvm_e1000_worker_detach(e);
+	kvm_e1000_tap_detach(e);
 	kvm_e1000_platform_stop(e);
+	kvm_e1000_datapath_release(e);
 	kvm_e1000_irq_release(e);
-	if (e->tap)
-		fput(e->tap);
 	kvm_put_kvm(e->kvm);
 	kvfree(e);
 }
@@ -101,8 +89,15 @@ static void get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st)
 	st->mmio_writes = e->core.cnt.mmio_writes;
 	st->mmio_unknown = e->core.cnt.mmio_unknown;
 	st->mmio_bad_access = e->cnt.mmio_bad_access;
+	st->tx_frames = e->stats.tx_frames;
+	st->tx_bytes = e->stats.tx_bytes;
+	st->rx_frames = e->stats.rx_frames;
+	st->rx_bytes = e->stats.rx_bytes;
+	st->tx_dropped = e->stats.tx_dropped;
+	st->rx_dropped = e->stats.rx_dropped;
 	st->irqs = e->cnt.irqs;
-	st->dma_errors = e->cnt.dma_errors;
+	st->dma_errors = e->stats.dma_errors;
+	st->desc_errors = e->stats.desc_errors;
 	st->resets = e->core.cnt.resets;
 	spin_unlock_irqrestore(&e->lock, flags);
 }
@@ -135,7 +130,7 @@ static long e1000_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			return -EFAULT;
 		ret = check_sidecore(cpu);
 		if (!ret)
-			WRITE_ONCE(e->sidecore, cpu);
+			ret = kvm_e1000_worker_move(e, cpu);
 		return ret;
 	default:
 		return -ENOTTY;
@@ -159,7 +154,7 @@ static struct kvm_e1000 *alloc_device(const struct kvm_e1000_create *args,
 	if (!e)
 		return NULL;
 	e->kvm = kvm;
-	e->sidecore = args->sidecore;
+	e->sidecore = KVM_E1000_NO_SIDECORE;
 	spin_lock_init(&e->lock);
 	if (all_zero(args->mac, ETH_ALEN))
 		eth_random_addr(mac);
@@ -170,10 +165,27 @@ static struct kvm_e1000 *alloc_device(const struct kvm_e1000_create *args,
 	return e;
 }
 
+/* Everything that can fail, in the order destroy() undoes it. */
+static int setup_device(struct kvm_e1000 *e,
+			const struct kvm_e1000_create *args)
+{
+	int ret;
+
+	ret = kvm_e1000_datapath_init(e);
+	if (!ret)
+		ret = kvm_e1000_irq_init(e, args->irqfd, args->resamplefd);
+	if (!ret)
+		ret = kvm_e1000_tap_attach(e, args->tap_fd);
+	if (!ret)
+		ret = kvm_e1000_worker_attach(e, args->sidecore);
+	if (!ret)
+		ret = kvm_e1000_bar_place(e, args->bar0_gpa);
+	return ret;
+}
+
 int kvm_e1000_create(const struct kvm_e1000_create *args)
 {
 	struct kvm_e1000 *e;
-	struct file *tap;
 	struct kvm *kvm;
 	int ret;
 
@@ -183,23 +195,12 @@ int kvm_e1000_create(const struct kvm_e1000_create *args)
 	kvm = get_vm(args->vm_fd);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
-	tap = get_tap(args->tap_fd);
-	if (IS_ERR(tap)) {
-		kvm_put_kvm(kvm);
-		return PTR_ERR(tap);
-	}
 	e = alloc_device(args, kvm);
 	if (!e) {
-		if (tap)
-			fput(tap);
 		kvm_put_kvm(kvm);
 		return -ENOMEM;
 	}
-	e->tap = tap;
-
-	ret = kvm_e1000_irq_init(e, args->irqfd, args->resamplefd);
-	if (!ret)
-		ret = kvm_e1000_bar_place(e, args->bar0_gpa);
+	ret = setup_device(e, args);
 	if (!ret)
 		ret = anon_inode_getfd(KVM_E1000_NAME, &e1000_dev_fops, e,
 				       O_RDWR | O_CLOEXEC);

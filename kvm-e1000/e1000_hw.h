@@ -311,6 +311,8 @@
 #define E1000_RCTL_DPF		0x00400000	/* Discard pause frames */
 #define E1000_RCTL_PMCF		0x00800000	/* Pass MAC control frames */
 #define E1000_RCTL_BSEX		0x02000000	/* Buffer size extension */
+#define E1000_RCTL_SZ_SHIFT	16
+#define E1000_RCTL_RDMTS_SHIFT	8
 #define E1000_RCTL_SECRC	0x04000000	/* Strip Ethernet CRC */
 
 /* ---- TCTL ---- */
@@ -334,6 +336,7 @@
 #define E1000_TIDV_FPD		0x80000000
 #define E1000_DELAY_UNIT_NS	1024
 #define E1000_ITR_UNIT_NS	256		/* ITR counts 256 ns intervals */
+#define E1000_ITR_INTERVAL_MASK	0x0000FFFF
 
 /* ---- RXDCTL / TXDCTL ---- */
 #define E1000_RXDCTL_PTHRESH	0x0000003F
@@ -614,5 +617,11 @@ struct e1000_data_desc {
 #define E1000_TXD_POPTS_IXSM	0x01		/* Insert IP checksum */
 #define E1000_TXD_POPTS_TXSM	0x02		/* Insert TCP/UDP checksum */
 #define E1000_TXD_POPTS_SHIFT	8
+#define E1000_TXD_SPECIAL_SHIFT	16		/* data descriptor upper */
+#define E1000_TXD_STATUS_OFF	12		/* status byte, every format */
+#define E1000_TXD_PAYLEN_MASK	0x000FFFFF	/* context PAYLEN */
+#define E1000_RXD_WB_OFF	8		/* length..special, written back */
+#define E1000_DESC_SIZE		16
+#define E1000_RING_ALIGN	128		/* TDLEN/RDLEN granularity */
 
 #endif /* KVM_E1000_HW_H */

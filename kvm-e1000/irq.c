@@ -50,7 +50,7 @@ static void resample_work(struct work_struct *work)
 	unsigned long flags;
 
 	spin_lock_irqsave(&e->lock, flags);
-	if (e1000_core_irq_pending(&e->core))
+	if (e1000_core_irq_line(&e->core))
 		kvm_e1000_irq_set(e, true);
 	spin_unlock_irqrestore(&e->lock, flags);
 }

@@ -11,6 +11,8 @@
 #include <linux/kvm_host.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/net.h>
+#include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -38,12 +40,31 @@ struct kvm_e1000_timer {
 	enum e1000_timer id;
 };
 
-/* Counters kept by the glue, next to the core's own. */
+/* Counters of the vCPU side, under e->lock. */
 struct kvm_e1000_glue_counters {
 	u64 mmio_bad_access;
-	u64 dma_errors;
 	u64 irqs;
 };
+
+/*
+ * Counters of the data path: the serving thread adds to a private copy
+ * without the lock and folds it into the device's under the lock.
+ */
+struct kvm_e1000_dp_counters {
+	u64 tx_frames;
+	u64 tx_bytes;
+	u64 tx_dropped;
+	u64 rx_frames;
+	u64 rx_bytes;
+	u64 rx_dropped;
+	u64 dma_errors;
+	u64 desc_errors;
+};
+
+/* The largest frame the 82540EM receives (RCTL.LPE). */
+#define KVM_E1000_RX_FRAME_MAX	16384
+
+struct kvm_e1000_worker;
 
 struct kvm_e1000 {
 	struct kvm *kvm;
@@ -54,14 +75,34 @@ struct kvm_e1000 {
 	u64 bar0;
 	bool on_bus;
 
+	/* Backend (tap.c). */
 	struct file *tap;		/* NULL: no backend */
+	struct socket *sock;
+	wait_queue_entry_t tap_wait;
+	poll_table tap_pt;
+	wait_queue_head_t *tap_wqh;
+
+	/* Who serves the rings (worker.c); worker changes under lock. */
+	struct kvm_e1000_worker *worker;
+	struct list_head worker_node;
 	int sidecore;
+
+	/* Data path state, owned by the serving thread (datapath.c). */
+	struct e1000_tx_pass txp;
+	struct e1000_rx_pass *rxp;
+	u8 *rx_buf;			/* the frame in hand */
+	u32 rx_len;
+	struct e1000_rx_meta rx_meta;
+	u64 rx_stall_since;		/* waiting for guest buffers since */
+	bool rx_overrun;		/* dropping until buffers appear */
+	struct hrtimer rx_stall_timer;
+	struct kvm_e1000_dp_counters acc;
+	struct kvm_e1000_dp_counters stats;	/* under lock */
 
 	/* Serialises every call into the core: vCPUs, timers, ioctls. */
 	spinlock_t lock;
 	struct e1000_core core;
 	bool dead;			/* being torn down: arm no timer */
-	unsigned int doorbells;		/* E1000_KICK_* not yet served */
 	struct kvm_e1000_timer timers[E1000_NTIMERS];
 
 	struct kvm_e1000_irq irq;
@@ -75,6 +116,29 @@ int kvm_e1000_create(const struct kvm_e1000_create *args);
 void kvm_e1000_bar_attach(struct kvm_e1000 *e);
 int kvm_e1000_bar_place(struct kvm_e1000 *e, u64 gpa);
 void kvm_e1000_bar_detach(struct kvm_e1000 *e);
+
+/* tap.c */
+int kvm_e1000_tap_attach(struct kvm_e1000 *e, int fd);
+void kvm_e1000_tap_detach(struct kvm_e1000 *e);
+int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
+		       const struct e1000_tx_meta *meta);
+int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
+		       struct e1000_rx_meta *meta);
+bool kvm_e1000_tap_pending(struct kvm_e1000 *e);
+
+/* worker.c */
+int kvm_e1000_workers_init(void);
+void kvm_e1000_workers_exit(void);
+int kvm_e1000_worker_attach(struct kvm_e1000 *e, int cpu);
+void kvm_e1000_worker_detach(struct kvm_e1000 *e);
+int kvm_e1000_worker_move(struct kvm_e1000 *e, int cpu);
+void kvm_e1000_worker_kick(struct kvm_e1000 *e);
+void kvm_e1000_worker_kick_unlocked(struct kvm_e1000 *e);
+
+/* datapath.c */
+int kvm_e1000_datapath_init(struct kvm_e1000 *e);
+void kvm_e1000_datapath_release(struct kvm_e1000 *e);
+bool kvm_e1000_serve(struct kvm_e1000 *e);
 
 /* platform.c */
 void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6]);

@@ -46,12 +46,20 @@ static int __init kvm_e1000_init(void)
 
 	if (ret)
 		return ret;
-	return misc_register(&ctl_dev);
+	ret = kvm_e1000_workers_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&ctl_dev);
+	if (ret)
+		kvm_e1000_workers_exit();
+	return ret;
 }
 
+/* Every device fd holds a module reference: none is left here. */
 static void __exit kvm_e1000_exit(void)
 {
 	misc_deregister(&ctl_dev);
+	kvm_e1000_workers_exit();
 }
 
 module_init(kvm_e1000_init);

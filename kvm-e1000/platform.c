@@ -18,7 +18,7 @@ static int plat_dma_read(void *opaque, u64 gpa, void *buf, u32 len)
 	struct kvm_e1000 *e = opaque;
 
 	if (kvm_read_guest(e->kvm, gpa, buf, len)) {
-		e->cnt.dma_errors++;
+		e->acc.dma_errors++;
 		return E1000_DMA_FAULT;
 	}
 	return E1000_DMA_OK;
@@ -29,7 +29,7 @@ static int plat_dma_write(void *opaque, u64 gpa, const void *buf, u32 len)
 	struct kvm_e1000 *e = opaque;
 
 	if (kvm_write_guest(e->kvm, gpa, buf, len)) {
-		e->cnt.dma_errors++;
+		e->acc.dma_errors++;
 		return E1000_DMA_FAULT;
 	}
 	return E1000_DMA_OK;
@@ -40,15 +40,25 @@ static void plat_set_irq(void *opaque, bool level)
 	kvm_e1000_irq_set(opaque, level);
 }
 
-/*
- * A doorbell from a register write.  The descriptor engines run in the
- * worker or sidecore; until a backend is attached there is nothing to do.
- */
+/* A doorbell from a register write: wake whoever serves the rings. */
 static void plat_kick(void *opaque, unsigned int events)
+{
+	kvm_e1000_worker_kick(opaque);
+}
+
+/* Called by the TX engine in the serving thread, without e->lock. */
+static int plat_frame_out(void *opaque, const u8 *frame, u32 len,
+			  const struct e1000_tx_meta *meta)
 {
 	struct kvm_e1000 *e = opaque;
 
-	e->doorbells |= events;
+	if (!e->sock || kvm_e1000_tap_send(e, frame, len, meta) < 0) {
+		e->acc.tx_dropped++;
+	} else {
+		e->acc.tx_frames++;
+		e->acc.tx_bytes += len;
+	}
+	return E1000_FRAME_TAKEN;
 }
 
 static u64 plat_now_ns(void *opaque)
@@ -78,6 +88,7 @@ static const struct e1000_platform kernel_platform = {
 	.kick = plat_kick,
 	.now_ns = plat_now_ns,
 	.timer_arm = plat_timer_arm,
+	.frame_out = plat_frame_out,
 };
 
 static enum hrtimer_restart timer_expired(struct hrtimer *t)

@@ -175,6 +175,17 @@ static void tdt_write(struct e1000_core *core, const struct e1000_reg_desc *d,
 }
 
 /*
+ * A write to a ring's base, length or head moves the ring under a pass in
+ * flight: the pass's end() must then publish nothing (see core.h).
+ */
+static void ring_write(struct e1000_core *core, const struct e1000_reg_desc *d,
+		       u32 idx, u32 val)
+{
+	e1000_reg_store(core, d, idx, val);
+	core->ring_gen++;
+}
+
+/*
  * RDTR.FPD / TIDV.FPD: "flush partial descriptor block" -- deliver the
  * interrupt a delay timer is holding back now.  The bit is not stored.
  */
@@ -295,10 +306,10 @@ static const struct e1000_reg_desc e1000_regs[R_NSLOTS] = {
 	PLAIN(RDFHS, 0, FIFO_WMASK),
 	PLAIN(RDFTS, 0, FIFO_WMASK),
 	PLAIN(RDFPC, 0, FIFO_WMASK),
-	PLAIN(RDBAL, 0, E1000_RDBAL_MASK),
-	PLAIN(RDBAH, 0, 0xFFFFFFFF),
-	PLAIN(RDLEN, 0, E1000_RDLEN_MASK),
-	PLAIN(RDH, 0, E1000_RING_INDEX_MASK),
+	REG(RDBAL, 0, E1000_RDBAL_MASK, 0, NULL, ring_write),
+	REG(RDBAH, 0, 0xFFFFFFFF, 0, NULL, ring_write),
+	REG(RDLEN, 0, E1000_RDLEN_MASK, 0, NULL, ring_write),
+	REG(RDH, 0, E1000_RING_INDEX_MASK, 0, NULL, ring_write),
 	REG(RDT, 0, E1000_RING_INDEX_MASK, 0, NULL, rdt_write),
 	REG(RDTR, 0, E1000_DELAY_MASK, 0, NULL, rdtr_write),
 	PLAIN(RXDCTL, RXDCTL_RESET, RXDCTL_WMASK),
@@ -310,10 +321,10 @@ static const struct e1000_reg_desc e1000_regs[R_NSLOTS] = {
 	PLAIN(TDFHS, 0, FIFO_WMASK),
 	PLAIN(TDFTS, 0, FIFO_WMASK),
 	PLAIN(TDFPC, 0, FIFO_WMASK),
-	PLAIN(TDBAL, 0, E1000_RDBAL_MASK),
-	PLAIN(TDBAH, 0, 0xFFFFFFFF),
-	PLAIN(TDLEN, 0, E1000_RDLEN_MASK),
-	PLAIN(TDH, 0, E1000_RING_INDEX_MASK),
+	REG(TDBAL, 0, E1000_RDBAL_MASK, 0, NULL, ring_write),
+	REG(TDBAH, 0, 0xFFFFFFFF, 0, NULL, ring_write),
+	REG(TDLEN, 0, E1000_RDLEN_MASK, 0, NULL, ring_write),
+	REG(TDH, 0, E1000_RING_INDEX_MASK, 0, NULL, ring_write),
 	REG(TDT, 0, E1000_RING_INDEX_MASK, 0, NULL, tdt_write),
 	REG(TIDV, 0, E1000_DELAY_MASK, 0, NULL, tidv_write),
 	PLAIN(TXDCTL, 0, TXDCTL_WMASK),
@@ -367,10 +378,10 @@ static const struct e1000_reg_desc e1000_regs[R_NSLOTS] = {
  */
 #define AT(name)							\
 	[E1000_##name >> 2] = R_##name
-#define RUN(slot, first, n)						\
-	[(first) / 4 ... (first) / 4 + (n) - 1] = R_##slot
+#define RUN(name, n)							\
+	[E1000_##name / 4 ... E1000_##name / 4 + (n) - 1] = R_##name
 #define STATRUN(name, last)						\
-	RUN(STAT_##name, E1000_##name, (E1000_##last - E1000_##name) / 4 + 1)
+	[E1000_##name / 4 ... E1000_##last / 4] = R_STAT_##name
 #define AT8(name, i)							\
 	[(E1000_##name >> 2) + 2 * (i)] = R_##name##i
 
@@ -393,14 +404,14 @@ static const u8 e1000_reg_map[E1000_NREGS] = {
 	AT(TORL), AT(TORH), AT(TOTL), AT(TOTH),
 	STATRUN(TPR, TSCTFC),
 	AT(RXCSUM),
-	RUN(MTA, E1000_MTA, E1000_MTA_ENTRIES),
-	RUN(RA, E1000_RA, 2 * E1000_RAR_ENTRIES),
-	RUN(VFTA, E1000_VFTA, E1000_VFTA_ENTRIES),
+	RUN(MTA, E1000_MTA_ENTRIES),
+	RUN(RA, 2 * E1000_RAR_ENTRIES),
+	RUN(VFTA, E1000_VFTA_ENTRIES),
 	AT(WUC), AT(WUFC), AT(WUS), AT(MANC), AT(IPAV),
 	AT8(IP4AT, 0), AT8(IP4AT, 1), AT8(IP4AT, 2), AT8(IP4AT, 3),
-	RUN(IP6AT, E1000_IP6AT, E1000_IP6AT_DWORDS),
+	RUN(IP6AT, E1000_IP6AT_DWORDS),
 	AT(WUPL),
-	RUN(WUPM, E1000_WUPM, E1000_WUPM_DWORDS),
+	RUN(WUPM, E1000_WUPM_DWORDS),
 	AT8(FFLT, 0), AT8(FFLT, 1), AT8(FFLT, 2), AT8(FFLT, 3),
 };
 

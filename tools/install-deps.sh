@@ -38,6 +38,9 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		exec sudo K61_VER="$K61_VER" K612_VER="$K612_VER" "$0" "$@"
+	fi
 	echo "install-deps: must run as root to install: ${missing[*]}" >&2
 	exit 1
 fi

@@ -6,7 +6,8 @@
  * dropped).  After each operation the invariants below must hold, else
  * the target aborts and libFuzzer reports the input.
  *
- *   - the line level given to the platform equals ICR & IMS != 0, and
+ *   - the line level given to the platform is the core's irq_level; it
+ *     implies ICR & IMS != 0 and, outside an ITR interval, equals it;
  *     set_irq is only called when the level changes;
  *   - the core's counters never decrease, and each MMIO read/write counts
  *     exactly once;
@@ -15,7 +16,11 @@
  *   - ICR and IMS hold only 82540 cause bits; registers with a writable
  *     mask never hold bits outside it (plus their reset value);
  *   - STATUS.LU implies CTRL.SLU; EECD always reads EEPROM-present;
- *   - kicks carry only TX/RX events; timers are only armed by valid id.
+ *   - kicks carry only TX/RX events; timers are only armed by valid id;
+ *   - data path: a TX pass writes nothing but the status byte of
+ *     descriptors it owns (head..tail-1 at begin); an RX pass writes only
+ *     descriptors it owns and the buffers they point to; TDH/RDH stay
+ *     inside their rings; sanitizers catch any access outside tx_buf.
  *
  * gen_corpus.py writes the seed corpus.
  */
@@ -37,6 +42,9 @@ enum {
 	OP_STAT,	/* idx8 n32: bump a statistics counter */
 	OP_MDIC,	/* val32: MDIC write */
 	OP_IO,		/* port8 val32: I/O BAR; bit 7 of port8: write */
+	OP_TX,		/* budget8: one TX pass */
+	OP_RX,		/* flags8 start16 off16 len16 bytes[len]: one RX frame */
+	OP_BACKEND,	/* b8: bit 0 backend_gso, bits 7:1 busy_after (0: off) */
 	OP_COUNT
 };
 
@@ -118,8 +126,9 @@ static void check_invariants(const struct e1000_core_counters *before)
 	bool pending = (reg(E1000_ICR) & reg(E1000_IMS)) != 0;
 	unsigned int i;
 
-	CHECK(F.line == pending);
-	CHECK(F.core.irq_level == pending);
+	CHECK(F.line == F.core.irq_level);
+	CHECK(!F.line || pending);
+	CHECK(F.core.itr_hold || F.line == pending);
 	CHECK(e1000_core_irq_pending(&F.core) == pending);
 	CHECK(F.irq_redundant == 0);
 	CHECK(F.irq_rises == c->irqs);
@@ -214,6 +223,165 @@ static void do_io(u8 b, u32 val)
 	CHECK(F.core.ioaddr < E1000_MMIO_SIZE && !(F.core.ioaddr & 3));
 }
 
+/* Is descriptor @i of a ring snapshot one the pass owns? */
+static bool owned(const struct e1000_ring_pass *r, u32 i)
+{
+	return (i + r->size - r->head) % r->size <
+	       (r->tail + r->size - r->head) % r->size;
+}
+
+/* The ring slot @gpa falls in, or -1. */
+static long ring_slot(const struct e1000_ring_pass *r, u64 gpa)
+{
+	if (gpa < r->base || gpa - r->base >= (u64)r->size * 16)
+		return -1;
+	return (gpa - r->base) / 16;
+}
+
+static void check_tx_writes(const struct e1000_ring_pass *r, unsigned int from)
+{
+	unsigned int i;
+	long slot;
+
+	for (i = from; i < F.nwlog && i < FAKE_WLOG; i++) {
+		slot = ring_slot(r, F.wlog[i].gpa);
+		CHECK(slot >= 0 && owned(r, slot));
+		CHECK(F.wlog[i].len == 1 &&
+		      (F.wlog[i].gpa - r->base) % 16 == 12);
+	}
+}
+
+static void rx_deliver(const u8 *frame, u32 len,
+		       const struct e1000_rx_meta *meta);
+
+static void check_loop_frame(const struct e1000_tx_pass *p)
+{
+	CHECK(p->loop_len <= E1000_TX_BUF_SIZE);
+	CHECK(!p->loop_len || (p->loop_frame >= F.tx_buf &&
+			       p->loop_frame + p->loop_len <=
+			       F.tx_buf + E1000_TX_BUF_SIZE));
+}
+
+/* A TX pass; in loopback its frames go through RX as the glue does it. */
+static void do_tx(u8 budget)
+{
+	static const struct e1000_rx_meta none;
+	struct e1000_tx_pass p;
+	struct e1000_ring_pass r;
+	unsigned int from = F.nwlog, k;
+
+	if (!e1000_tx_begin(&F.core, &p))
+		return;
+	r = p.ring;
+	CHECK(r.head < r.size && r.tail < r.size);
+	e1000_tx_run(&F.core, &p, budget);
+	for (k = 0; p.loop_len && k < 8; k++) {
+		check_loop_frame(&p);
+		check_tx_writes(&r, from);
+		rx_deliver(p.loop_frame, p.loop_len, &none);
+		from = F.nwlog;
+		e1000_tx_run(&F.core, &p, budget);
+	}
+	check_loop_frame(&p);
+	CHECK(p.ring.head < r.size);
+	check_tx_writes(&r, from);
+	e1000_tx_end(&F.core, &p);
+	CHECK(!(reg(E1000_TDH) >> 16));
+	if (p.ring.gen == F.core.ring_gen)
+		CHECK(reg(E1000_TDH) < r.size);
+}
+
+/* Buffers of the owned descriptors, read before the frame is written. */
+struct rx_bufs {
+	u64 addr[64];
+	unsigned int n;
+};
+
+static void rx_note_buffers(const struct e1000_ring_pass *r,
+			    struct rx_bufs *b)
+{
+	u32 i = r->head;
+	__le64 a;
+
+	b->n = 0;
+	while (i != r->tail && b->n < ARRAY_SIZE(b->addr)) {
+		if (F.core.plat->dma_read(&F, r->base + 16ULL * i, &a, 8))
+			b->addr[b->n++] = ~0ULL;
+		else
+			b->addr[b->n++] = le64_to_cpu(a);
+		i = (i + 1) % r->size;
+	}
+}
+
+static bool in_buffer(const struct rx_bufs *b, u64 gpa, u32 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		if (gpa >= b->addr[i] && gpa - b->addr[i] + len <= 16384)
+			return true;
+	return false;
+}
+
+static void check_rx_writes(const struct e1000_ring_pass *r,
+			    const struct rx_bufs *b, unsigned int from)
+{
+	unsigned int i;
+	long slot;
+
+	for (i = from; i < F.nwlog && i < FAKE_WLOG; i++) {
+		slot = ring_slot(r, F.wlog[i].gpa);
+		if (in_buffer(b, F.wlog[i].gpa, F.wlog[i].len))
+			continue;
+
+		CHECK(slot >= 0 && owned(r, slot));
+		CHECK(F.wlog[i].len == 8 &&
+		      (F.wlog[i].gpa - r->base) % 16 == 8);
+	}
+}
+
+static void rx_deliver(const u8 *frame, u32 len,
+		       const struct e1000_rx_meta *meta)
+{
+	struct e1000_rx_pass p;
+	struct e1000_ring_pass r;
+	struct rx_bufs b;
+	unsigned int from = F.nwlog;
+	int ret;
+
+	if (!e1000_rx_begin(&F.core, &p))
+		return;
+	r = p.ring;
+	CHECK(r.head < r.size && r.tail < r.size);
+	rx_note_buffers(&r, &b);
+	ret = e1000_rx_frame(&F.core, &p, frame, len, meta);
+	CHECK(ret >= E1000_RX_DONE && ret <= E1000_RX_ERROR);
+	if (ret == E1000_RX_NO_BUFFERS || ret == E1000_RX_FILTERED)
+		CHECK(F.nwlog == from);
+	if (b.n < ARRAY_SIZE(b.addr))
+		check_rx_writes(&r, &b, from);
+	if (ret == E1000_RX_NO_BUFFERS)
+		e1000_rx_drop(&F.core, &p);
+	CHECK(p.ring.head < p.ring.size);
+	e1000_rx_end(&F.core, &p);
+}
+
+static bool do_rx(struct input *in)
+{
+	static u8 frame[16384 + 64];
+	struct e1000_rx_meta meta;
+	u16 len;
+
+	if (!take8(in, &meta.flags) || !take16(in, &meta.csum_start) ||
+	    !take16(in, &meta.csum_offset) || !take16(in, &len))
+		return false;
+	if (len > in->left)
+		len = in->left;
+	take(in, frame, len);
+	rx_deliver(frame, len, &meta);
+	return true;
+}
+
 static bool step(struct input *in)
 {
 	u8 op, b8, len;
@@ -280,6 +448,19 @@ static bool step(struct input *in)
 		if (!take8(in, &b8) || !take32(in, &v32))
 			return false;
 		do_io(b8, v32);
+		break;
+	case OP_TX:
+		if (!take8(in, &b8))
+			return false;
+		do_tx(b8);
+		break;
+	case OP_RX:
+		return do_rx(in);
+	case OP_BACKEND:
+		if (!take8(in, &b8))
+			return false;
+		F.core.backend_gso = b8 & 1;
+		F.busy_after = (b8 >> 1) ? (int)F.nframes + (b8 >> 1) - 1 : -1;
 		break;
 	}
 	return true;

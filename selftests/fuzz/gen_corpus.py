@@ -6,12 +6,14 @@ import struct
 import sys
 
 OP_WRITE, OP_READ, OP_MEM, OP_TIMER, OP_RAISE, OP_RESET, OP_DELAY, \
-    OP_EEBIT, OP_STAT, OP_MDIC, OP_IO = range(11)
+    OP_EEBIT, OP_STAT, OP_MDIC, OP_IO, OP_TX, OP_RX, OP_BACKEND = range(14)
+MEM_BASE = 0x100000
 
 CTRL, STATUS, EECD, EERD, MDIC = 0x0, 0x8, 0x10, 0x14, 0x20
 ICR, ICS, IMS, IMC, RCTL, TCTL = 0xC0, 0xC8, 0xD0, 0xD8, 0x100, 0x400
 RDBAL, RDLEN, RDT, RDTR = 0x2800, 0x2808, 0x2818, 0x2820
 TDBAL, TDLEN, TDT, TIDV = 0x3800, 0x3808, 0x3818, 0x3820
+TDH = 0x3810
 MANC, MTA, RA, GORCL, GORCH = 0x5820, 0x5200, 0x5400, 0x4088, 0x408C
 
 
@@ -84,6 +86,51 @@ def rings_and_irqs():
     return s
 
 
+def mem(off, data):
+    return struct.pack('<BHB', OP_MEM, off, len(data)) + data
+
+
+def tcp4_frame(pay):
+    eth = bytes.fromhex('02005e10203f021122334455') + b'\x08\x00'
+    ip = bytes.fromhex('45000000123400004006') + b'\x00\x00' + \
+        bytes.fromhex('a9fe0102a9fe0304')
+    tcp = bytes.fromhex('9c40138910203040000000005018ffff00000000')
+    return eth + ip + tcp + bytes(range(pay))
+
+
+def tx_rings():
+    # TX ring of 8 at 0, frame data at 0x400; RX ring of 8 at 0x800,
+    # buffers from 0x1000.
+    f = tcp4_frame(60)
+    s = wr(0x0, 0x40000041) + mem(0x400, f)
+    # context (TSE, TCP, IP; MSS 64, hdr 54) then data with TSE, IXSM|TXSM
+    ctx = struct.pack('<BBHBBHIBBH', 14, 24, 33, 34, 50, 0,
+                      (len(f) - 54) | 0x27000000, 0, 54, 64)
+    data = struct.pack('<QII', MEM_BASE + 0x400,
+                       len(f) | 0x2D100000 | 0x40000000, 0x03000000 | 5 << 16)
+    legacy = struct.pack('<QHBBBBH', MEM_BASE + 0x400, len(f), 50, 0x0F, 0,
+                         34, 0)
+    s += mem(0, ctx + data + legacy)
+    s += wr(TDBAL, MEM_BASE) + wr(TDLEN, 128) + wr(TCTL, 0xA) + wr(TDT, 3)
+    s += wr(IMS, 0x9F) + struct.pack('<BB', OP_TX, 16) + rd(ICR)
+    s += struct.pack('<BB', OP_BACKEND, 1) + wr(TDH, 0) + wr(TDT, 3)
+    s += struct.pack('<BB', OP_TX, 16)
+    rx = b''.join(struct.pack('<QQ', MEM_BASE + 0x1000 + 0x100 * i, 0)
+                  for i in range(8))
+    s += mem(0x800, rx[:128])
+    s += wr(RDBAL, MEM_BASE + 0x800) + wr(RDLEN, 128) + wr(RDT, 7)
+    s += wr(RCTL, 0x00038002 | 0x8000)      # 256-byte buffers, BAM
+    s += struct.pack('<BBHHH', OP_RX, 2, 34, 16, len(f)) + f
+    s += struct.pack('<BBHHH', OP_RX, 0, 0, 0, 600) + \
+        b'\xff' * 6 + bytes(594)
+    # loopback: the TX frames land in the RX ring
+    s += wr(RCTL, 0x00038042 | 0x8000) + wr(TDH, 0) + wr(TDT, 3)
+    s += struct.pack('<BB', OP_TX, 16) + rd(ICR)
+    s += struct.pack('<BB', OP_BACKEND, 4) + wr(TDH, 0) + wr(TDT, 3)
+    s += struct.pack('<BB', OP_TX, 16) + struct.pack('<BB', OP_TX, 16)
+    return s
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), 'corpus')
@@ -91,7 +138,8 @@ def main():
     for name, data in (('linux_probe', linux_probe()),
                        ('eecd_read', eecd_read()),
                        ('reg_test', reg_test()),
-                       ('rings_and_irqs', rings_and_irqs())):
+                       ('rings_and_irqs', rings_and_irqs()),
+                       ('data_path', tx_rings())):
         with open(os.path.join(out, name), 'wb') as f:
             f.write(data)
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The recording fake platform of the unit tests. */
+#include <stdlib.h>
+
 #include "fake_platform.h"
 
 const u8 fake_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x3f };
@@ -31,6 +33,11 @@ static int fake_dma_write(void *opaque, u64 gpa, const void *buf, u32 len)
 		return E1000_DMA_FAULT;
 	}
 	memcpy(f->mem + (gpa - FAKE_MEM_BASE), buf, len);
+	if (f->nwlog < FAKE_WLOG) {
+		f->wlog[f->nwlog].gpa = gpa;
+		f->wlog[f->nwlog].len = len;
+	}
+	f->nwlog++;
 	return E1000_DMA_OK;
 }
 
@@ -77,6 +84,28 @@ static void fake_timer_arm(void *opaque, enum e1000_timer timer, u64 delay)
 		f->timer_bad++;
 }
 
+static int fake_frame_out(void *opaque, const u8 *frame, u32 len,
+			  const struct e1000_tx_meta *meta)
+{
+	struct fake *f = opaque;
+	struct fake_frame *fr;
+
+	f->frame_calls++;
+	if (f->busy_after >= 0 && f->nframes >= (unsigned int)f->busy_after)
+		return E1000_FRAME_BUSY;
+	if (f->nframes < FAKE_FRAMES && len <= FAKE_FRAME_MAX) {
+		fr = &f->frames[f->nframes];
+		if (!fr->data)
+			fr->data = malloc(FAKE_FRAME_MAX);
+		if (fr->data)
+			memcpy(fr->data, frame, len);
+		fr->len = len;
+		fr->meta = *meta;
+	}
+	f->nframes++;
+	return E1000_FRAME_TAKEN;
+}
+
 const struct e1000_platform fake_platform = {
 	.dma_read = fake_dma_read,
 	.dma_write = fake_dma_write,
@@ -84,10 +113,28 @@ const struct e1000_platform fake_platform = {
 	.kick = fake_kick,
 	.now_ns = fake_now_ns,
 	.timer_arm = fake_timer_arm,
+	.frame_out = fake_frame_out,
 };
 
 void fake_init(struct fake *f)
 {
+	struct fake_frame frames[FAKE_FRAMES];
+
+	/* Keep the frame buffers across tests: they are large. */
+	memcpy(frames, f->frames, sizeof(frames));
 	memset(f, 0, sizeof(*f));
+	memcpy(f->frames, frames, sizeof(frames));
+	f->busy_after = -1;
 	e1000_core_init(&f->core, &fake_platform, f, fake_mac);
+	f->core.tx_buf = f->tx_buf;
+}
+
+void fake_fini(struct fake *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_FRAMES; i++) {
+		free(f->frames[i].data);
+		f->frames[i].data = NULL;
+	}
 }

@@ -10,7 +10,25 @@
 #include "core.h"
 
 #define FAKE_MEM_BASE	0x100000ULL
-#define FAKE_MEM_SIZE	0x10000U
+#define FAKE_MEM_SIZE	0x40000U	/* room for a 64 KiB TSO frame */
+
+/* Frames handed to frame_out, kept for the tests to inspect. */
+#define FAKE_FRAMES	64
+#define FAKE_FRAME_MAX	(E1000_TX_BUF_SIZE)
+
+struct fake_frame {
+	u32 len;
+	struct e1000_tx_meta meta;
+	u8 *data;			/* FAKE_FRAME_MAX bytes, malloc'd */
+};
+
+/* DMA writes, for the fuzzer's ownership checks. */
+#define FAKE_WLOG	512
+
+struct fake_wlog {
+	u64 gpa;
+	u32 len;
+};
 
 struct fake {
 	struct e1000_core core;
@@ -29,12 +47,22 @@ struct fake {
 	unsigned int timer_calls;
 	unsigned int timer_bad;		/* arm requests for no such timer */
 	unsigned int dma_faults;
+
+	u8 tx_buf[E1000_TX_BUF_SIZE];
+	struct fake_frame frames[FAKE_FRAMES];
+	unsigned int nframes;		/* frames taken (kept up to FAKE_FRAMES) */
+	unsigned int frame_calls;	/* frame_out calls, busy ones included */
+	int busy_after;			/* BUSY once this many were taken; <0: never */
+	struct fake_wlog wlog[FAKE_WLOG];
+	unsigned int nwlog;		/* writes (logged up to FAKE_WLOG) */
 };
 
 extern const struct e1000_platform fake_platform;
 extern const u8 fake_mac[6];
 
-/* Zero @f and initialise its core with fake_mac. */
+/* Zero @f and initialise its core with fake_mac, a tx_buf, no busy. */
 void fake_init(struct fake *f);
+/* Free what fake_init allocated. */
+void fake_fini(struct fake *f);
 
 #endif /* FAKE_PLATFORM_H */

@@ -7,16 +7,12 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "core_internal.h"
-#include "fake_platform.h"
+#include "test.h"
 
-static struct fake F;
-static int cur_fail;
+struct fake F;
+int cur_fail;
 
-#define EXPECT(cond) expect_true(__LINE__, #cond, (cond))
-#define EXPECT_EQ(a, b) expect_eq(__LINE__, #a, (u64)(a), (u64)(b))
-
-static void expect_true(int line, const char *what, bool ok)
+void expect_true(int line, const char *what, bool ok)
 {
 	if (!ok) {
 		printf("#   line %d: %s is false\n", line, what);
@@ -24,7 +20,7 @@ static void expect_true(int line, const char *what, bool ok)
 	}
 }
 
-static void expect_eq(int line, const char *what, u64 got, u64 want)
+void expect_eq(int line, const char *what, u64 got, u64 want)
 {
 	if (got != want) {
 		printf("#   line %d: %s = 0x%llx, expected 0x%llx\n", line, what,
@@ -33,12 +29,12 @@ static void expect_eq(int line, const char *what, u64 got, u64 want)
 	}
 }
 
-static u32 rd(u32 off)
+u32 rd(u32 off)
 {
 	return e1000_core_read(&F.core, off);
 }
 
-static void wr(u32 off, u32 val)
+void wr(u32 off, u32 val)
 {
 	e1000_core_write(&F.core, off, val);
 }
@@ -1091,11 +1087,6 @@ static void test_linux_probe(void)
 
 /* ---- runner ---- */
 
-struct test {
-	const char *name;
-	void (*fn)(void);
-};
-
 static const struct test tests[] = {
 	{ "register table and offset map agree", test_table_map_consistent },
 	{ "descriptor layouts", test_descriptor_layout },
@@ -1121,15 +1112,24 @@ static const struct test tests[] = {
 	{ "Linux probe sequence", test_linux_probe },
 };
 
+static const struct test *test_at(unsigned int i)
+{
+	return i < ARRAY_SIZE(tests) ? &tests[i] :
+	       &datapath_tests[i - ARRAY_SIZE(tests)];
+}
+
 int main(void)
 {
 	unsigned int i, passed = 0, failed = 0;
+	unsigned int n = ARRAY_SIZE(tests) + n_datapath_tests;
 
 	printf("TAP version 13\n");
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+	for (i = 0; i < n; i++) {
+		const struct test *t = test_at(i);
+
 		fake_init(&F);
 		cur_fail = 0;
-		tests[i].fn();
+		t->fn();
 		/* The core calls set_irq only when the level changes. */
 		if (F.irq_redundant) {
 			printf("#   %u redundant set_irq calls\n",
@@ -1149,13 +1149,14 @@ int main(void)
 		}
 		if (cur_fail) {
 			failed++;
-			printf("not ok %u - %s\n", i + 1, tests[i].name);
+			printf("not ok %u - %s\n", i + 1, t->name);
 		} else {
 			passed++;
-			printf("ok %u - %s\n", i + 1, tests[i].name);
+			printf("ok %u - %s\n", i + 1, t->name);
 		}
 	}
-	printf("1..%zu\n", ARRAY_SIZE(tests));
+	fake_fini(&F);
+	printf("1..%u\n", n);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

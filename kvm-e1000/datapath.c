@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Serving one device's rings, from its worker or its sidecore: guest TX
+ * descriptors to the tap, tap frames into guest RX buffers, and TX frames
+ * turned around into RX while the driver's self-test has loopback on.
+ *
+ * The descriptor engines are the core's (tx.c, rx.c); this file supplies
+ * the thread context they need: the VM's mm and memslots for guest memory,
+ * the device lock around their begin/end steps, and the policy for a guest
+ * that gives no receive buffers.
+ */
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
+
+#include "kvm_e1000.h"
+
+/* Work per device per round: bounds latency for the others (fairness). */
+#define TX_BUDGET	256	/* descriptors */
+#define RX_BUDGET	64	/* frames */
+
+/*
+ * The 82540EM buffers received frames in a 48 KiB packet buffer while it
+ * has no descriptors (RNBC counts that), and drops them only when the
+ * buffer overflows (MPC, ICR.RXO).  Our buffer is the tap's queue, so a
+ * frame waits for guest buffers up to rx_stall_us before the device starts
+ * dropping, as it would once its packet buffer filled at line rate.
+ */
+static unsigned int rx_stall_us = 1000;
+module_param(rx_stall_us, uint, 0644);
+MODULE_PARM_DESC(rx_stall_us, "How long a received frame waits for guest RX buffers before the device drops (us)");
+
+/* Fold a pass's worker-private counters into the device's, under e->lock. */
+static void fold_counters(struct kvm_e1000 *e)
+{
+	e->stats.tx_frames += e->acc.tx_frames;
+	e->stats.tx_bytes += e->acc.tx_bytes;
+	e->stats.tx_dropped += e->acc.tx_dropped;
+	e->stats.rx_frames += e->acc.rx_frames;
+	e->stats.rx_bytes += e->acc.rx_bytes;
+	e->stats.rx_dropped += e->acc.rx_dropped;
+	e->stats.desc_errors += e->acc.desc_errors;
+	memset(&e->acc, 0, sizeof(e->acc));
+}
+
+static void rx_result(struct kvm_e1000 *e, int ret, u32 len)
+{
+	if (ret == E1000_RX_DONE) {
+		e->acc.rx_frames++;
+		e->acc.rx_bytes += len;
+	} else if (ret == E1000_RX_ERROR) {
+		e->acc.rx_dropped++;
+		e->acc.desc_errors++;
+	}
+}
+
+static bool rx_begin(struct kvm_e1000 *e)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&e->lock, flags);
+	ok = e1000_rx_begin(&e->core, e->rxp);
+	spin_unlock_irqrestore(&e->lock, flags);
+	return ok;
+}
+
+static void rx_end(struct kvm_e1000 *e, bool rx_on)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	if (rx_on)
+		e1000_rx_end(&e->core, e->rxp);
+	fold_counters(e);
+	spin_unlock_irqrestore(&e->lock, flags);
+}
+
+/* The self-test's loopback: the frame TX produced goes to RX, no backend. */
+static void loop_frame(struct kvm_e1000 *e, const u8 *frame, u32 len)
+{
+	bool rx_on = rx_begin(e);
+	int ret;
+
+	if (!rx_on) {
+		e->acc.rx_dropped++;
+		return;
+	}
+	ret = e1000_rx_frame(&e->core, e->rxp, frame, len, NULL);
+	if (ret == E1000_RX_NO_BUFFERS) {
+		e1000_rx_drop(&e->core, e->rxp);
+		e->acc.rx_dropped++;
+	}
+	rx_result(e, ret, len);
+	rx_end(e, true);
+}
+
+static bool serve_tx(struct kvm_e1000 *e)
+{
+	struct e1000_tx_pass *p = &e->txp;
+	unsigned long flags;
+	u32 start;
+	bool ok;
+
+	spin_lock_irqsave(&e->lock, flags);
+	ok = e1000_tx_begin(&e->core, p);
+	spin_unlock_irqrestore(&e->lock, flags);
+	if (!ok)
+		return false;
+
+	start = p->ring.head;
+	e1000_tx_run(&e->core, p, TX_BUDGET);
+	e->acc.tx_dropped += p->dropped;
+	e->acc.desc_errors += p->ring.errors;
+	if (p->loop_len)
+		loop_frame(e, p->loop_frame, p->loop_len);
+
+	spin_lock_irqsave(&e->lock, flags);
+	e1000_tx_end(&e->core, p);
+	fold_counters(e);
+	spin_unlock_irqrestore(&e->lock, flags);
+	return p->ring.head != start;
+}
+
+/*
+ * No guest buffer for the frame in hand.  Wait up to rx_stall_us for the
+ * guest (the stall timer wakes us); after that, drop until buffers appear.
+ */
+static bool rx_overflowing(struct kvm_e1000 *e)
+{
+	u64 now = ktime_get_ns();
+
+	if (e->rx_overrun)
+		return true;
+	if (!e->rx_stall_since) {
+		e->rx_stall_since = now;
+		hrtimer_start(&e->rx_stall_timer,
+			      ns_to_ktime((u64)READ_ONCE(rx_stall_us) *
+					  NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
+		return false;
+	}
+	e->rx_overrun = now - e->rx_stall_since >=
+			(u64)READ_ONCE(rx_stall_us) * NSEC_PER_USEC;
+	return e->rx_overrun;
+}
+
+/* Deliver the frame in hand; false when it must wait for guest buffers. */
+static bool rx_deliver(struct kvm_e1000 *e, bool rx_on)
+{
+	struct e1000_rx_pass *p = e->rxp;
+	int ret;
+
+	if (!rx_on) {
+		/* Receiver off: the frame is lost, as on the wire. */
+		e->acc.rx_dropped++;
+		e->rx_len = 0;
+		return true;
+	}
+	ret = e1000_rx_frame(&e->core, p, e->rx_buf, e->rx_len, &e->rx_meta);
+	if (ret == E1000_RX_NO_BUFFERS) {
+		if (!rx_overflowing(e))
+			return false;
+		e1000_rx_drop(&e->core, p);
+		e->acc.rx_dropped++;
+	} else {
+		e->rx_overrun = false;
+		e->rx_stall_since = 0;
+		rx_result(e, ret, e->rx_len);
+	}
+	e->rx_len = 0;
+	return true;
+}
+
+static bool serve_rx(struct kvm_e1000 *e)
+{
+	bool rx_on, progress = false;
+	int n, ret;
+
+	/* Nothing in hand and nothing queued: skip the filter snapshot. */
+	if (!e->sock || (!e->rx_len && !kvm_e1000_tap_pending(e)))
+		return false;
+	rx_on = rx_begin(e);
+
+	for (n = 0; n < RX_BUDGET; n++) {
+		if (!e->rx_len) {
+			ret = kvm_e1000_tap_recv(e, e->rx_buf,
+						 KVM_E1000_RX_FRAME_MAX,
+						 &e->rx_meta);
+			if (ret == -EAGAIN)
+				break;
+			progress = true;
+			if (ret <= 0) {
+				e->acc.rx_dropped++;
+				continue;
+			}
+			e->rx_len = ret;
+		}
+		if (!rx_deliver(e, rx_on))
+			break;
+		progress = true;
+	}
+
+	rx_end(e, rx_on);
+	return progress;
+}
+
+/*
+ * One round for one device.  Guest memory is reached through the VM's
+ * memslots, which need the VM's mm (adopted here, and only while its
+ * process lives) and kvm->srcu.
+ */
+bool kvm_e1000_serve(struct kvm_e1000 *e)
+{
+	struct mm_struct *mm = e->kvm->mm;
+	bool progress;
+	int idx;
+
+	if (!mmget_not_zero(mm))
+		return false;
+	kthread_use_mm(mm);
+	idx = srcu_read_lock(&e->kvm->srcu);
+	progress = serve_tx(e);
+	progress |= serve_rx(e);
+	srcu_read_unlock(&e->kvm->srcu, idx);
+	kthread_unuse_mm(mm);
+	mmput(mm);
+	return progress;
+}
+
+static enum hrtimer_restart rx_stall_expired(struct hrtimer *t)
+{
+	struct kvm_e1000 *e = container_of(t, struct kvm_e1000,
+					   rx_stall_timer);
+
+	kvm_e1000_worker_kick_unlocked(e);
+	return HRTIMER_NORESTART;
+}
+
+int kvm_e1000_datapath_init(struct kvm_e1000 *e)
+{
+	e->core.tx_buf = kvmalloc(E1000_TX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
+	e->rx_buf = kvmalloc(KVM_E1000_RX_FRAME_MAX, GFP_KERNEL_ACCOUNT);
+	e->rxp = kvzalloc(sizeof(*e->rxp), GFP_KERNEL_ACCOUNT);
+	hrtimer_init(&e->rx_stall_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	e->rx_stall_timer.function = rx_stall_expired;
+	if (!e->core.tx_buf || !e->rx_buf || !e->rxp)
+		return -ENOMEM;
+	return 0;
+}
+
+/* The worker is detached: nothing runs a pass any more. */
+void kvm_e1000_datapath_release(struct kvm_e1000 *e)
+{
+	hrtimer_cancel(&e->rx_stall_timer);
+	kvfree(e->rxp);
+	kvfree(e->rx_buf);
+	kvfree(e->core.tx_buf);
+}

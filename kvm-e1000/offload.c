@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Internet checksums (RFC 1071) and header parsing for the TX and RX
+ * engines.  A running sum is a u32 that callers may add small values to; each
+ * call folds it back to 16 bits so that it never overflows.
+ */
+#include "offload.h"
+
+u16 e1000_csum_fold(u32 sum)
+{
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	return (u16)sum;
+}
+
+u32 e1000_csum_add(u32 sum, const u8 *data, u32 len)
+{
+	u64 acc = sum;
+	u32 i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		acc += e1000_get_be16(data + i);
+	if (len & 1)
+		acc += (u32)data[len - 1] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xFFFF) + (acc >> 16);
+	return (u32)acc;
+}
+
+u32 e1000_csum_add32(u32 sum, u32 v)
+{
+	return (u32)e1000_csum_fold(sum) + (v >> 16) + (v & 0xFFFF);
+}
+
+/* Addresses and protocol; the caller adds the L4 length it knows. */
+u32 e1000_pseudo_sum(const u8 *ip, bool ip6, u8 proto)
+{
+	if (ip6)
+		return e1000_csum_add(proto, ip + E1000_IPV6_SADDR, 32);
+	return e1000_csum_add(proto, ip + E1000_IPV4_SADDR, 8);
+}
+
+static void parse_ip4(const u8 *frame, u32 len, struct e1000_pkt *pkt)
+{
+	const u8 *ip = frame + pkt->l3_off;
+	u32 room = len - pkt->l3_off;
+	u32 hlen, tot;
+
+	if (room < E1000_IPV4_HLEN || (ip[0] >> 4) != 4)
+		return;
+	hlen = (ip[0] & 0xF) * 4;
+	tot = e1000_get_be16(ip + E1000_IPV4_TOT_LEN);
+	if (hlen < E1000_IPV4_HLEN || hlen > room || tot < hlen || tot > room)
+		return;
+	pkt->ip4 = true;
+	pkt->ip_hlen = hlen;
+	if (e1000_get_be16(ip + E1000_IPV4_FRAG) & E1000_IPV4_FRAG_MASK)
+		return;
+	pkt->l4_proto = ip[E1000_IPV4_PROTO];
+	pkt->l4_off = pkt->l3_off + hlen;
+	pkt->l4_len = tot - hlen;
+}
+
+static void parse_ip6(const u8 *frame, u32 len, struct e1000_pkt *pkt)
+{
+	const u8 *ip = frame + pkt->l3_off;
+	u32 room = len - pkt->l3_off;
+	u32 plen;
+
+	if (room < E1000_IPV6_HLEN || (ip[0] >> 4) != 6)
+		return;
+	plen = e1000_get_be16(ip + E1000_IPV6_PLEN);
+	if (plen > room - E1000_IPV6_HLEN)
+		return;
+	pkt->ip6 = true;
+	pkt->l4_proto = ip[E1000_IPV6_NEXT];
+	pkt->l4_off = pkt->l3_off + E1000_IPV6_HLEN;
+	pkt->l4_len = plen;
+}
+
+/* The L4 header must fit in what the IP header says it carries. */
+static void check_l4(struct e1000_pkt *pkt)
+{
+	u32 min;
+
+	if (pkt->l4_proto == E1000_IPPROTO_TCP)
+		min = E1000_TCP_HLEN;
+	else if (pkt->l4_proto == E1000_IPPROTO_UDP)
+		min = E1000_UDP_HLEN;
+	else
+		min = ~0U;
+	if (pkt->l4_off && pkt->l4_len < min)
+		pkt->l4_off = 0;
+	if (!pkt->l4_off)
+		pkt->l4_len = 0;
+}
+
+void e1000_parse(const u8 *frame, u32 len, u16 vet, struct e1000_pkt *pkt)
+{
+	u32 off = E1000_ETH_TYPE_OFF;
+	u16 type;
+
+	memset(pkt, 0, sizeof(*pkt));
+	if (len < E1000_ETH_HLEN)
+		return;
+	type = e1000_get_be16(frame + off);
+	if (type == vet && len >= E1000_ETH_HLEN + E1000_VLAN_HLEN) {
+		pkt->vlan = true;
+		off += E1000_VLAN_HLEN;
+		type = e1000_get_be16(frame + off);
+	}
+	pkt->l3_off = off + 2;
+	if (type == E1000_ETH_P_IP)
+		parse_ip4(frame, len, pkt);
+	else if (type == E1000_ETH_P_IPV6)
+		parse_ip6(frame, len, pkt);
+	if (!pkt->ip4 && !pkt->ip6)
+		pkt->l3_off = 0;
+	check_l4(pkt);
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive descriptor engine (8254x SDM, sections 3.2 and 4): address
+ * and VLAN filters, long-frame policy, VLAN stripping, checksum status,
+ * frames spread over several buffers, and the RX interrupt causes.
+ *
+ * Our frames come from a tap and carry no FCS, so RCTL.SECRC changes
+ * nothing and every length reported to the guest is without it; size
+ * limits and statistics, which the manual states with the FCS, add it.
+ */
+#include "core_internal.h"
+#include "offload.h"
+
+#define RX_MAX_LONG	16384		/* RCTL.LPE: longest frame, FCS incl. */
+#define RX_MAX_STD	1518
+#define RX_VID_MASK	0x0FFF
+#define RX_MAX_SEGS	3		/* MACs, the rest, padding */
+#define RX_NO_PATCH	0xFFFFFFFFU
+
+static const u8 rx_zero[E1000_ETH_ZLEN];
+
+/* The frame as the guest will see it: pieces of the received bytes. */
+struct rx_view {
+	const u8 *p[RX_MAX_SEGS];
+	u32 n[RX_MAX_SEGS];
+	u32 len;
+	u32 patch_at;		/* a completed checksum goes here... */
+	u8 patch[2];		/* ...unless patch_at is RX_NO_PATCH */
+	u8 status, errors;
+	u16 special;
+};
+
+static void view_add(struct rx_view *v, const u8 *p, u32 n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RX_MAX_SEGS; i++) {
+		if (!v->n[i]) {
+			v->p[i] = p;
+			v->n[i] = n;
+			v->len += n;
+			return;
+		}
+	}
+}
+
+/* ---- Filters ---- */
+
+static bool rx_ra_match(const struct e1000_rx_pass *p, const u8 *dst)
+{
+	u32 lo = dst[0] | dst[1] << 8 | dst[2] << 16 | (u32)dst[3] << 24;
+	u32 hi = dst[4] | dst[5] << 8;
+	unsigned int i;
+
+	for (i = 0; i < E1000_RA_ENTRIES; i++) {
+		u32 rah = p->ra[2 * i + 1];
+
+		/* AS 00b: a destination address; others match sources. */
+		if ((rah & (E1000_RAH_AV | E1000_RAH_AS_MASK)) == E1000_RAH_AV &&
+		    p->ra[2 * i] == lo && (rah & 0xFFFF) == hi)
+			return true;
+	}
+	return false;
+}
+
+/* 12 bits of the address, chosen by RCTL.MO, index the 4096-bit MTA. */
+static bool rx_mta_match(const struct e1000_rx_pass *p, const u8 *dst)
+{
+	static const u8 shift[4] = { 4, 3, 2, 0 };
+	u32 mo = (p->rctl & E1000_RCTL_MO_MASK) >> E1000_RCTL_MO_SHIFT;
+	u32 h = ((dst[4] >> shift[mo]) | (u32)dst[5] << (8 - shift[mo])) &
+		0xFFF;
+
+	return p->mta[h >> 5] & BIT(h & 31);
+}
+
+static bool rx_addr_ok(const struct e1000_rx_pass *p, const u8 *dst)
+{
+	static const u8 bcast[E1000_ETH_ALEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	bool mc = dst[0] & 1;
+
+	if (mc && !memcmp(dst, bcast, E1000_ETH_ALEN) &&
+	    (p->rctl & E1000_RCTL_BAM))
+		return true;
+	if (p->rctl & (mc ? E1000_RCTL_MPE : E1000_RCTL_UPE))
+		return true;
+	return rx_ra_match(p, dst) || (mc && rx_mta_match(p, dst));
+}
+
+static bool rx_tagged(const struct e1000_rx_pass *p, const u8 *f, u32 len)
+{
+	return len >= E1000_ETH_HLEN + E1000_VLAN_HLEN &&
+	       e1000_get_be16(f + E1000_ETH_TYPE_OFF) == (p->vet & 0xFFFF);
+}
+
+static bool rx_vlan_ok(const struct e1000_rx_pass *p, const u8 *f, u32 len)
+{
+	u32 vid;
+
+	if (!(p->rctl & E1000_RCTL_VFE) || !rx_tagged(p, f, len))
+		return true;
+	vid = e1000_get_be16(f + E1000_ETH_TYPE_OFF + 2) & RX_VID_MASK;
+	return p->vfta[vid >> 5] & BIT(vid & 31);
+}
+
+static bool rx_too_long(const struct e1000_rx_pass *p, const u8 *f, u32 len)
+{
+	u32 max = RX_MAX_LONG;
+
+	if (!(p->rctl & E1000_RCTL_LPE))
+		max = RX_MAX_STD + (rx_tagged(p, f, len) ? E1000_VLAN_HLEN : 0);
+	return len > max - E1000_ETH_FCS_LEN;
+}
+
+/* ---- Checksums ---- */
+
+static bool rx_l4_ok(const u8 *f, const struct e1000_pkt *pkt)
+{
+	const u8 *l4 = f + pkt->l4_off;
+	u32 sum;
+
+	/* IPv4 UDP without a checksum. */
+	if (pkt->ip4 && pkt->l4_proto == E1000_IPPROTO_UDP &&
+	    !e1000_get_be16(l4 + E1000_UDP_CSUM))
+		return true;
+	sum = e1000_pseudo_sum(f + pkt->l3_off, pkt->ip6, pkt->l4_proto);
+	sum = e1000_csum_add32(sum, pkt->l4_len);
+	sum = e1000_csum_add(sum, l4, pkt->l4_len);
+	return e1000_csum_fold(sum) == 0xFFFF;
+}
+
+/*
+ * The host left the L4 checksum for us (virtio NEEDS_CSUM): the sum from
+ * csum_start to the end, over the pseudo-header sum already in the field.
+ * false if the offsets do not fit the frame.
+ */
+static bool rx_complete(struct rx_view *v, const u8 *f, u32 len,
+			const struct e1000_rx_meta *meta, u32 shift)
+{
+	u32 start = meta->csum_start;
+	u32 at = start + meta->csum_offset;
+
+	if (start >= len || at + 2 > len || at < E1000_ETH_HLEN + shift ||
+	    start < E1000_ETH_HLEN + shift)
+		return false;
+	e1000_put_be16(v->patch, ~e1000_csum_fold(e1000_csum_add(0, f + start,
+								 len - start)));
+	v->patch_at = at - shift;
+	return true;
+}
+
+static void rx_csum(const struct e1000_rx_pass *p, struct rx_view *v,
+		    const u8 *f, u32 len, const struct e1000_rx_meta *meta,
+		    u32 shift)
+{
+	bool done = (meta->flags & E1000_RXM_NEEDS_CSUM) &&
+		    rx_complete(v, f, len, meta, shift);
+	struct e1000_pkt pkt;
+
+	e1000_parse(f, len, p->vet, &pkt);
+	if (pkt.ip4 && (p->rxcsum & E1000_RXCSUM_IPOFL)) {
+		v->status |= E1000_RXD_STAT_IPCS;
+		if (e1000_csum_fold(e1000_csum_add(0, f + pkt.l3_off,
+						   pkt.ip_hlen)) != 0xFFFF)
+			v->errors |= E1000_RXD_ERR_IPE;
+	}
+	if (pkt.l4_off && (p->rxcsum & E1000_RXCSUM_TUOFL)) {
+		v->status |= E1000_RXD_STAT_TCPCS;
+		/* What the host vouches for or we just wrote is good. */
+		if (!done && !(meta->flags & E1000_RXM_DATA_VALID) &&
+		    !rx_l4_ok(f, &pkt))
+			v->errors |= E1000_RXD_ERR_TCPE;
+	}
+	if (!(v->status & (E1000_RXD_STAT_IPCS | E1000_RXD_STAT_TCPCS)))
+		v->status |= E1000_RXD_STAT_IXSM;
+}
+
+/* ---- Writing to the ring ---- */
+
+static u32 rx_bufsize(u32 rctl)
+{
+	/* BSEX multiplies by 16; BSEX with size 00b is reserved: 2048. */
+	static const u32 size[2][4] = {
+		{ 2048, 1024, 512, 256 }, { 2048, 16384, 8192, 4096 }
+	};
+
+	return size[!!(rctl & E1000_RCTL_BSEX)]
+		   [(rctl & E1000_RCTL_SZ_MASK) >> E1000_RCTL_SZ_SHIFT];
+}
+
+static u32 rx_free(const struct e1000_ring_pass *r)
+{
+	return (r->tail + r->size - r->head) % r->size;
+}
+
+/* Bytes [off, off + n) of the view into the buffer at @gpa. */
+static int rx_copy(struct e1000_core *core, const struct rx_view *v,
+		   u64 gpa, u32 off, u32 n)
+{
+	const struct e1000_platform *plat = core->plat;
+	u32 pos = 0, a, b, k;
+	unsigned int i;
+	int ret = E1000_DMA_OK;
+
+	for (i = 0; i < RX_MAX_SEGS; pos += v->n[i], i++) {
+		a = max_t(u32, off, pos);
+		b = min_t(u32, off + n, pos + v->n[i]);
+		if (a < b && plat->dma_write(core->opaque, gpa + a - off,
+					     v->p[i] + a - pos, b - a))
+			ret = E1000_DMA_FAULT;
+	}
+	for (k = 0; k < 2 && v->patch_at != RX_NO_PATCH; k++) {
+		a = v->patch_at + k;
+		if (a >= off && a < off + n &&
+		    plat->dma_write(core->opaque, gpa + a - off, &v->patch[k], 1))
+			ret = E1000_DMA_FAULT;
+	}
+	return ret;
+}
+
+/* One descriptor: its buffer, then length/csum/status/errors/special. */
+static bool rx_fill(struct e1000_core *core, struct e1000_rx_pass *p,
+		    const struct rx_view *v, u32 off, u32 n, bool eop)
+{
+	u64 gpa = p->ring.base + (u64)p->ring.head * E1000_DESC_SIZE;
+	struct e1000_rx_desc d;
+	bool ok = true;
+
+	if (core->plat->dma_read(core->opaque, gpa, &d, sizeof(d)) ||
+	    rx_copy(core, v, le64_to_cpu(d.buffer_addr), off, n))
+		ok = false;
+	d.length = cpu_to_le16(n);
+	d.csum = 0;
+	d.status = E1000_RXD_STAT_DD;
+	d.errors = ok ? 0 : E1000_RXD_ERR_RXE;
+	d.special = 0;
+	if (eop) {
+		d.status |= E1000_RXD_STAT_EOP | v->status;
+		d.errors |= v->errors;
+		d.special = cpu_to_le16(v->special);
+	}
+	if (core->plat->dma_write(core->opaque, gpa + E1000_RXD_WB_OFF,
+				  (u8 *)&d + E1000_RXD_WB_OFF,
+				  sizeof(d) - E1000_RXD_WB_OFF))
+		ok = false;
+	p->ring.head = (p->ring.head + 1) % p->ring.size;
+	return ok;
+}
+
+/* The view: VLAN tag stripped into the descriptor, short frames padded. */
+static void rx_build(const struct e1000_rx_pass *p, struct rx_view *v,
+		     const u8 *f, u32 len, const struct e1000_rx_meta *meta)
+{
+	u32 shift = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->patch_at = RX_NO_PATCH;
+	if ((p->ctrl & E1000_CTRL_VME) && rx_tagged(p, f, len)) {
+		shift = E1000_VLAN_HLEN;
+		v->status |= E1000_RXD_STAT_VP;
+		v->special = e1000_get_be16(f + E1000_ETH_TYPE_OFF + 2);
+		view_add(v, f, 2 * E1000_ETH_ALEN);
+		view_add(v, f + E1000_ETH_HLEN + 2, len - E1000_ETH_HLEN - 2);
+	} else {
+		view_add(v, f, len);
+	}
+	/* The wire's minimum frame, as the MAC would have received it. */
+	if (len < E1000_ETH_ZLEN)
+		view_add(v, rx_zero, E1000_ETH_ZLEN - len);
+	rx_csum(p, v, f, len, meta, shift);
+}
+
+int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
+		   const u8 *frame, u32 len, const struct e1000_rx_meta *meta)
+{
+	u32 bsize = rx_bufsize(p->rctl), need, off, n;
+	struct rx_view v;
+	bool ok = true;
+
+	if (len < E1000_ETH_HLEN || !rx_addr_ok(p, frame) ||
+	    !rx_vlan_ok(p, frame, len)) {
+		p->filtered++;
+		return E1000_RX_FILTERED;
+	}
+	if (rx_too_long(p, frame, len)) {
+		p->oversize++;
+		return E1000_RX_FILTERED;
+	}
+	rx_build(p, &v, frame, len, meta);
+	need = (v.len + bsize - 1) / bsize;
+	/* Only head..tail-1 are ours: all of the frame fits, or none. */
+	if (p->ring.size == 0 || need > rx_free(&p->ring))
+		return E1000_RX_NO_BUFFERS;
+	for (off = 0; off < v.len; off += n) {
+		n = min_t(u32, bsize, v.len - off);
+		ok &= rx_fill(core, p, &v, off, n, off + n == v.len);
+	}
+	p->ring.delayed |= E1000_ICR_RXT0;
+	if (!ok) {
+		p->ring.errors++;
+		return E1000_RX_ERROR;
+	}
+	e1000_pass_count(&p->ring, frame, max_t(u32, len, E1000_ETH_ZLEN), 1);
+	return E1000_RX_DONE;
+}
+
+bool e1000_rx_has_buffers(const struct e1000_rx_pass *p)
+{
+	return p->ring.size && p->ring.head != p->ring.tail;
+}
+
+void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p)
+{
+	p->missed++;
+	p->ring.causes |= E1000_ICR_RXO;
+}
+
+bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->rctl = e1000_reg(core, E1000_RCTL);
+	if (!(p->rctl & E1000_RCTL_EN))
+		return false;
+	if (!e1000_ring_snapshot(core, &p->ring, E1000_RDBAL, E1000_RDBAH,
+				 E1000_RDLEN, E1000_RDH, E1000_RDT))
+		return false;
+	p->rxcsum = e1000_reg(core, E1000_RXCSUM);
+	p->ctrl = e1000_reg(core, E1000_CTRL);
+	p->vet = e1000_reg(core, E1000_VET);
+	memcpy(p->ra, &core->regs[E1000_RA >> 2], sizeof(p->ra));
+	memcpy(p->mta, &core->regs[E1000_MTA >> 2], sizeof(p->mta));
+	memcpy(p->vfta, &core->regs[E1000_VFTA >> 2], sizeof(p->vfta));
+	return true;
+}
+
+/* RXDMT0: free descriptors down to RCTL.RDMTS (1/2, 1/4, 1/8) of the ring. */
+static bool rx_below_threshold(struct e1000_core *core,
+			       const struct e1000_ring_pass *r)
+{
+	u32 rdmts = (e1000_reg(core, E1000_RCTL) & E1000_RCTL_RDMTS_MASK) >>
+		    E1000_RCTL_RDMTS_SHIFT;
+	u32 tail = e1000_reg(core, E1000_RDT) % r->size;
+	u32 free = (tail + r->size - r->head) % r->size;
+
+	return free <= r->size >> (1 + min_t(u32, rdmts, 2));
+}
+
+void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p)
+{
+	struct e1000_ring_pass *r = &p->ring;
+
+	if (r->gen != core->ring_gen)
+		return;
+	e1000_reg_set(core, E1000_RDH, r->head);
+	e1000_core_stat_add(core, E1000_GPRC, r->frames);
+	e1000_core_stat_add(core, E1000_TPR, r->frames + p->missed);
+	e1000_core_stat_add64(core, E1000_GORCL, r->bytes);
+	e1000_core_stat_add64(core, E1000_TORL, r->bytes);
+	e1000_core_stat_add(core, E1000_BPRC, r->bcast);
+	e1000_core_stat_add(core, E1000_MPRC, r->mcast);
+	e1000_core_stat_add(core, E1000_MPC, p->missed);
+	e1000_core_stat_add(core, E1000_ROC, p->oversize);
+	e1000_core_stat_bins(core, E1000_PRC64, r);
+	core->cnt.ring_errors += r->errors;
+	if ((r->delayed & E1000_ICR_RXT0) && rx_below_threshold(core, r))
+		r->causes |= E1000_ICR_RXDMT0;
+	e1000_core_raise_now(core, r->causes);
+	/* RDTR 0: every frame interrupts at once. */
+	if (r->delayed & E1000_ICR_RXT0)
+		e1000_core_delay_cause(core, E1000_ICR_RXT0, E1000_TIMER_RDTR,
+				       e1000_reg(core, E1000_RDTR),
+				       E1000_TIMER_RADV,
+				       e1000_reg(core, E1000_RADV));
+}

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The transmit descriptor engine (8254x SDM, section 3.3 and 3.5): legacy,
+ * context and data descriptors, checksum offload, TCP segmentation (handed
+ * to the backend as GSO, or done here), VLAN insertion, write-back and the
+ * TX interrupt causes.
+ *
+ * tx_buf layout: TX_HEADROOM bytes free for a VLAN tag, the frame being
+ * gathered, slack for padding a short frame, and at the very end the TSO
+ * header as the guest wrote it (each segment starts from that copy).
+ * A TSO segment is built in place just before its payload, over bytes
+ * of the segments already sent, so nothing is copied but the headers.
+ */
+#include "core_internal.h"
+#include "offload.h"
+
+#define TX_HEADROOM	E1000_VLAN_HLEN
+#define TX_HDR_SAVE	256		/* hdr_len is 8 bits */
+#define TX_PAD_SLACK	E1000_ETH_ZLEN
+#define TX_MAX_FRAME	(E1000_TX_BUF_SIZE - TX_HEADROOM - TX_PAD_SLACK - \
+			 TX_HDR_SAVE)
+#define TX_SAVE_OFF	(E1000_TX_BUF_SIZE - TX_HDR_SAVE)
+#define TX_MIN_MSS	64		/* refuse TSO below: segment storms */
+
+enum txd_type { TXD_LEGACY, TXD_CONTEXT, TXD_DATA, TXD_BAD };
+
+/* One descriptor, decoded from any of the three layouts. */
+struct txd {
+	enum txd_type type;
+	u64 addr;
+	u32 len;
+	u8 cmd;			/* legacy cmd byte, or DCMD / TUCMD */
+	u8 popts;
+	u16 special;
+	u8 css, cso;		/* legacy checksum offsets */
+	union {			/* as read from the ring */
+		struct e1000_tx_desc l;
+		struct e1000_context_desc c;
+		struct e1000_data_desc x;
+	} raw;
+};
+
+static void txd_decode(struct txd *d)
+{
+	const struct e1000_tx_desc *l = &d->raw.l;
+	const struct e1000_data_desc *x = &d->raw.x;
+	u32 lower = le32_to_cpu(x->lower), upper = le32_to_cpu(x->upper);
+
+	d->cmd = lower >> 24;
+	if (!(d->cmd & E1000_TXD_CMD_DEXT_B)) {
+		d->type = TXD_LEGACY;
+		d->addr = le64_to_cpu(l->buffer_addr);
+		d->len = le16_to_cpu(l->length);
+		d->css = l->css;
+		d->cso = l->cso;
+		d->special = le16_to_cpu(l->special);
+		return;
+	}
+	switch (lower & E1000_TXD_DTYP_MASK) {
+	case E1000_TXD_DTYP_C:
+		d->type = TXD_CONTEXT;
+		return;
+	case E1000_TXD_DTYP_D:
+		d->type = TXD_DATA;
+		d->addr = le64_to_cpu(x->buffer_addr);
+		d->len = lower & E1000_TXD_LEN_MASK;
+		d->popts = upper >> E1000_TXD_POPTS_SHIFT;
+		d->special = upper >> E1000_TXD_SPECIAL_SHIFT;
+		return;
+	default:
+		d->type = TXD_BAD;
+	}
+}
+
+static void tx_context(struct e1000_tx_state *tx, const struct txd *d)
+{
+	const struct e1000_context_desc *c = &d->raw.c;
+	u32 cl = le32_to_cpu(c->cmd_and_length);
+
+	tx->ipcss = c->ipcss;
+	tx->ipcso = c->ipcso;
+	tx->ipcse = le16_to_cpu(c->ipcse);
+	tx->tucss = c->tucss;
+	tx->tucso = c->tucso;
+	tx->tucse = le16_to_cpu(c->tucse);
+	tx->paylen = cl & E1000_TXD_PAYLEN_MASK;
+	tx->tse = cl & E1000_TXD_CMD_TSE;
+	tx->ip4 = cl & E1000_TXD_CMD_IP;
+	tx->tcp = cl & E1000_TXD_CMD_TCP;
+	tx->hdr_len = c->hdr_len;
+	tx->mss = le16_to_cpu(c->mss);
+}
+
+/*
+ * Ones-complement sum of f[css..cse] (cse 0: to the end) stored at cso.
+ * The field itself is part of the sum: for TCP/UDP the driver leaves the
+ * pseudo-header sum there.  Offsets outside the frame insert nothing.
+ */
+static void insert_sum(u8 *f, u32 len, u32 css, u32 cso, u32 cse)
+{
+	u32 end = cse && cse < len ? cse + 1 : len;
+	u32 sum;
+
+	if (css >= end || cso + 2 > len)
+		return;
+	sum = e1000_csum_add(0, f + css, end - css);
+	e1000_put_be16(f + cso, ~e1000_csum_fold(sum));
+}
+
+static void insert_ip_sum(const struct e1000_tx_state *tx, u8 *f, u32 len)
+{
+	if (tx->ipcso + 2U > len)
+		return;
+	/* A correct header sum is computed over a zero field. */
+	e1000_put_be16(f + tx->ipcso, 0);
+	insert_sum(f, len, tx->ipcss, tx->ipcso, tx->ipcse);
+}
+
+/* Add the TCP length to the pseudo-header sum the driver left at TUCSO. */
+static void add_l4_len(const struct e1000_tx_state *tx, u8 *f, u32 l4_len)
+{
+	u32 sum = e1000_get_be16(f + tx->tucso);
+
+	e1000_put_be16(f + tx->tucso,
+		       e1000_csum_fold(e1000_csum_add32(sum, l4_len)));
+}
+
+/* Insert the 802.1Q tag after the MAC addresses: the frame grows by 4. */
+static u8 *insert_vlan(const struct e1000_tx_pass *p, u16 tci, u8 *f,
+		       u32 *len)
+{
+	memmove(f - E1000_VLAN_HLEN, f, 2 * E1000_ETH_ALEN);
+	f -= E1000_VLAN_HLEN;
+	e1000_put_be16(f + E1000_ETH_TYPE_OFF, p->vet);
+	e1000_put_be16(f + E1000_ETH_TYPE_OFF + 2, tci);
+	*len += E1000_VLAN_HLEN;
+	return f;
+}
+
+static bool tx_vlan(const struct e1000_tx_pass *p,
+		    const struct e1000_tx_state *tx)
+{
+	return tx->vle && (p->ctrl & E1000_CTRL_VME);
+}
+
+/* The VLAN tag and, with TCTL.PSP, padding to the minimum frame. */
+static u8 *tx_finish(const struct e1000_tx_pass *p,
+		     const struct e1000_tx_state *tx, u8 *f, u32 *len)
+{
+	if (tx_vlan(p, tx) && *len >= E1000_ETH_HLEN)
+		f = insert_vlan(p, tx->vlan, f, len);
+	if ((p->tctl & E1000_TCTL_PSP) && *len < E1000_ETH_ZLEN) {
+		memset(f + *len, 0, E1000_ETH_ZLEN - *len);
+		*len = E1000_ETH_ZLEN;
+	}
+	return f;
+}
+
+/* Hand one frame on; in loopback it waits in the pass for the RX engine. */
+static int tx_emit(struct e1000_core *core, struct e1000_tx_pass *p,
+		   const u8 *f, u32 len, const struct e1000_tx_meta *meta)
+{
+	if (p->loopback) {
+		p->loop_frame = f;
+		p->loop_len = len;
+		return E1000_FRAME_TAKEN;
+	}
+	return core->plat->frame_out(core->opaque, f, len, meta);
+}
+
+/* ---- TCP segmentation ---- */
+
+/* Offsets the context gives must lie in the header, MSS be sane. */
+static bool tso_valid(const struct e1000_tx_state *tx)
+{
+	u32 h = tx->hdr_len, tcp_end = tx->tucss + E1000_TCP_HLEN;
+	u32 iph = tx->ip4 ? E1000_IPV4_HLEN : E1000_IPV6_HLEN;
+
+	return tx->tcp && tx->mss >= TX_MIN_MSS && h <= tx->len &&
+	       h >= E1000_ETH_HLEN && tx->ipcss + iph <= h && tcp_end <= h &&
+	       tx->tucso + 2U <= h && tx->ipcso + 2U <= h;
+}
+
+static u32 tso_segs(const struct e1000_tx_state *tx)
+{
+	u32 pay = tx->len - tx->hdr_len;
+
+	return pay ? (pay + tx->mss - 1) / tx->mss : 1;
+}
+
+/* IP lengths for a frame of @len bytes carrying the IP header at IPCSS. */
+static void tso_ip_len(const struct e1000_tx_state *tx, u8 *f, u32 len)
+{
+	u8 *ip = f + tx->ipcss;
+
+	if (tx->ip4)
+		e1000_put_be16(ip + E1000_IPV4_TOT_LEN, len - tx->ipcss);
+	else
+		e1000_put_be16(ip + E1000_IPV6_PLEN,
+			       len - tx->ipcss - E1000_IPV6_HLEN);
+}
+
+/* Build segment @i of @n in place; returns its first byte. */
+static u8 *tso_segment(struct e1000_core *core, u32 i, u32 n, u32 *len)
+{
+	const struct e1000_tx_state *tx = &core->tx;
+	const u8 *hdr = core->tx_buf + TX_SAVE_OFF;
+	u32 h = tx->hdr_len, off = i * tx->mss;
+	u32 pay = min_t(u32, tx->mss, tx->len - h - off);
+	u8 *f = core->tx_buf + TX_HEADROOM + off;
+	u8 *th = f + tx->tucss;
+
+	memcpy(f, hdr, h);
+	*len = h + pay;
+	tso_ip_len(tx, f, *len);
+	if (tx->ip4)
+		e1000_put_be16(f + tx->ipcss + E1000_IPV4_ID,
+			       e1000_get_be16(hdr + tx->ipcss + E1000_IPV4_ID) +
+			       i);
+	e1000_put_be32(th + E1000_TCP_SEQ,
+		       e1000_get_be32(hdr + tx->tucss + E1000_TCP_SEQ) + off);
+	if (i + 1 < n)
+		th[E1000_TCP_FLAGS] &= ~(E1000_TCP_FIN | E1000_TCP_PSH);
+	if (tx->popts & E1000_TXD_POPTS_IXSM)
+		insert_ip_sum(tx, f, *len);
+	if (tx->popts & E1000_TXD_POPTS_TXSM) {
+		add_l4_len(tx, f, *len - tx->tucss);
+		insert_sum(f, *len, tx->tucss, tx->tucso, 0);
+	}
+	return f;
+}
+
+/* Segment here, one frame per call of the backend; false: stop the pass. */
+static bool tso_soft(struct e1000_core *core, struct e1000_tx_pass *p)
+{
+	struct e1000_tx_state *tx = &core->tx;
+	static const struct e1000_tx_meta none;
+	u32 n = tso_segs(tx), len;
+	u8 *f;
+
+	while (tx->seg < n) {
+		f = tso_segment(core, tx->seg, n, &len);
+		f = tx_finish(p, tx, f, &len);
+		if (tx_emit(core, p, f, len, &none) == E1000_FRAME_BUSY)
+			return false;
+		e1000_pass_count(&p->ring, f, len, 1);
+		tx->seg++;
+		/* Loopback: one frame per run, the rest waits at EOP. */
+		if (p->loop_len && tx->seg < n)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The whole TSO frame as one GSO frame: the host stack segments it.  It
+ * wants the IP lengths of the big frame and, in a CHECKSUM_PARTIAL TCP
+ * header, the pseudo-header sum with the TCP length, which the Linux
+ * e1000 driver leaves out (the hardware adds it per segment).
+ */
+static bool tso_gso(struct e1000_core *core, struct e1000_tx_pass *p)
+{
+	struct e1000_tx_state *tx = &core->tx;
+	u32 vlan = tx_vlan(p, tx) ? E1000_VLAN_HLEN : 0;
+	u32 n = tso_segs(tx), len = tx->len, pay = tx->len - tx->hdr_len;
+	u32 last = pay - (n - 1) * tx->mss;
+	struct e1000_tx_meta meta = {
+		.flags = E1000_TXM_NEEDS_CSUM,
+		.gso_type = tx->ip4 ? E1000_GSO_TCPV4 : E1000_GSO_TCPV6,
+		.hdr_len = tx->hdr_len + vlan,
+		.gso_size = tx->mss,
+		.csum_start = tx->tucss + vlan,
+		.csum_offset = tx->tucso - tx->tucss,
+	};
+	u8 *f = core->tx_buf + TX_HEADROOM;
+
+	if (tx->seg == 0) {
+		tso_ip_len(tx, f, len);
+		if (tx->ip4) {
+			e1000_put_be16(f + tx->ipcso, 0);
+			insert_sum(f, tx->hdr_len, tx->ipcss, tx->ipcso,
+				   tx->ipcse);
+		}
+		add_l4_len(tx, f, len - tx->tucss);
+		f = tx_finish(p, tx, f, &len);
+		tx->out_off = f - core->tx_buf;
+		tx->out_len = len;
+		tx->seg = 1;	/* headers fixed: a retry sends as is */
+	}
+	f = core->tx_buf + tx->out_off;
+	len = tx->out_len;
+	if (tx_emit(core, p, f, len, &meta) == E1000_FRAME_BUSY)
+		return false;
+	/* Statistics count the segments the wire will carry. */
+	e1000_pass_count(&p->ring, f, tx->hdr_len + vlan + tx->mss, n - 1);
+	e1000_pass_count(&p->ring, f, tx->hdr_len + vlan + last, 1);
+	return true;
+}
+
+static bool tx_send_tso(struct e1000_core *core, struct e1000_tx_pass *p)
+{
+	struct e1000_tx_state *tx = &core->tx;
+	bool done;
+
+	if (!tx->ready) {
+		if (!tso_valid(tx)) {
+			p->tso_fail++;
+			p->dropped++;
+			return true;
+		}
+		memcpy(core->tx_buf + TX_SAVE_OFF, core->tx_buf + TX_HEADROOM,
+		       tx->hdr_len);
+		tx->ready = true;
+		tx->seg = 0;
+	}
+	if (core->backend_gso && !p->loopback)
+		done = tso_gso(core, p);
+	else
+		done = tso_soft(core, p);
+	if (done)
+		p->tso++;
+	return done;
+}
+
+/* ---- Plain frames ---- */
+
+/* Checksum offloads of a non-TSO frame, in place. */
+static void tx_csum(struct e1000_core *core, const struct e1000_tx_pass *p,
+		    const struct txd *eop, u8 *f, u32 len)
+{
+	struct e1000_tx_state *tx = &core->tx;
+
+	tx->partial = false;
+	if (eop->type == TXD_LEGACY) {
+		if (eop->cmd & E1000_TXD_CMD_IC_B)
+			insert_sum(f, len, eop->css, eop->cso, 0);
+		return;
+	}
+	if (tx->popts & E1000_TXD_POPTS_IXSM)
+		insert_ip_sum(tx, f, len);
+	if (!(tx->popts & E1000_TXD_POPTS_TXSM))
+		return;
+	/* The backend can finish a sum that runs to the frame's end. */
+	if (core->backend_gso && !p->loopback && !tx->tucse && tx->tucss < len &&
+	    tx->tucso >= tx->tucss && tx->tucso + 2U <= len)
+		tx->partial = true;
+	else
+		insert_sum(f, len, tx->tucss, tx->tucso, tx->tucse);
+}
+
+static bool tx_send_plain(struct e1000_core *core, struct e1000_tx_pass *p,
+			  const struct txd *eop)
+{
+	struct e1000_tx_state *tx = &core->tx;
+	struct e1000_tx_meta meta = { 0 };
+	u32 vlan, len;
+	u8 *f;
+
+	if (!tx->ready) {
+		f = core->tx_buf + TX_HEADROOM;
+		len = tx->len;
+		tx_csum(core, p, eop, f, len);
+		f = tx_finish(p, tx, f, &len);
+		tx->out_off = f - core->tx_buf;
+		tx->out_len = len;
+		tx->ready = true;
+	}
+	if (tx->partial) {
+		vlan = tx->out_off < TX_HEADROOM ? E1000_VLAN_HLEN : 0;
+		meta.flags = E1000_TXM_NEEDS_CSUM;
+		meta.csum_start = tx->tucss + vlan;
+		meta.csum_offset = tx->tucso - tx->tucss;
+	}
+	f = core->tx_buf + tx->out_off;
+	if (tx_emit(core, p, f, tx->out_len, &meta) == E1000_FRAME_BUSY)
+		return false;
+	e1000_pass_count(&p->ring, f, tx->out_len, 1);
+	return true;
+}
+
+/* ---- The descriptor walk ---- */
+
+static void tx_discard(struct e1000_tx_pass *p, struct e1000_tx_state *tx)
+{
+	if (tx->in_frame)
+		p->dropped++;
+	tx->in_frame = false;
+	tx->ready = false;
+	tx->len = 0;
+}
+
+/* DD into the status byte, as the hardware does: nothing else changes. */
+static void tx_writeback(struct e1000_core *core, struct e1000_tx_pass *p,
+			 u64 gpa, const struct txd *d)
+{
+	static const u8 dd = E1000_TXD_STAT_DD;
+
+	if (!(d->cmd & (E1000_TXD_CMD_RS_B | E1000_TXD_CMD_RPS_B)))
+		return;
+	if (core->plat->dma_write(core->opaque, gpa + E1000_TXD_STATUS_OFF,
+				  &dd, 1) != E1000_DMA_OK)
+		p->ring.errors++;
+	if (d->cmd & E1000_TXD_CMD_IDE_B)
+		p->ring.delayed |= E1000_ICR_TXDW;
+	else
+		p->ring.causes |= E1000_ICR_TXDW;
+}
+
+/* Copy one data buffer behind the frame gathered so far. */
+static void tx_gather(struct e1000_core *core, struct e1000_tx_pass *p,
+		      const struct txd *d)
+{
+	struct e1000_tx_state *tx = &core->tx;
+
+	if (tx->ready)		/* a retry: the data is in tx_buf already */
+		return;
+	if (!tx->in_frame) {
+		tx->in_frame = true;
+		tx->bad = false;
+		tx->ready = false;
+		tx->len = 0;
+		tx->popts = d->type == TXD_DATA ? d->popts : 0;
+		tx->frame_tse = d->type == TXD_DATA &&
+				(d->cmd & E1000_TXD_CMD_IC_B);	/* DCMD.TSE */
+	}
+	if (tx->bad || !d->len)
+		return;
+	if (d->len > TX_MAX_FRAME - tx->len) {
+		tx->bad = true;
+		return;
+	}
+	if (core->plat->dma_read(core->opaque, d->addr,
+				 core->tx_buf + TX_HEADROOM + tx->len,
+				 d->len) != E1000_DMA_OK) {
+		p->ring.errors++;
+		tx->bad = true;
+		return;
+	}
+	tx->len += d->len;
+}
+
+/* The frame is complete at @eop; false: the backend is busy, retry later. */
+static bool tx_send(struct e1000_core *core, struct e1000_tx_pass *p,
+		    const struct txd *eop)
+{
+	struct e1000_tx_state *tx = &core->tx;
+
+	if (!tx->ready) {
+		/* VLE and the tag are valid in the last descriptor. */
+		tx->vle = eop->cmd & E1000_TXD_CMD_VLE_B;
+		tx->vlan = eop->special;
+		/* Not even an Ethernet header: nothing a backend could take. */
+		if (tx->bad || tx->len < E1000_ETH_HLEN) {
+			p->dropped++;
+			return true;
+		}
+	}
+	if (tx->frame_tse)
+		return tx_send_tso(core, p);
+	return tx_send_plain(core, p, eop);
+}
+
+/* One descriptor at the head; false: stop with the head where it is. */
+static bool tx_step(struct e1000_core *core, struct e1000_tx_pass *p)
+{
+	struct e1000_tx_state *tx = &core->tx;
+	u64 gpa = p->ring.base + (u64)p->ring.head * E1000_DESC_SIZE;
+	struct txd d = { 0 };
+
+	if (core->plat->dma_read(core->opaque, gpa, &d.raw, sizeof(d.raw)) !=
+	    E1000_DMA_OK) {
+		p->ring.errors++;
+		tx_discard(p, tx);
+		return true;
+	}
+	txd_decode(&d);
+	switch (d.type) {
+	case TXD_CONTEXT:
+		tx_context(tx, &d);
+		break;
+	case TXD_BAD:
+		p->ring.errors++;
+		break;
+	default:
+		tx_gather(core, p, &d);
+		/* A frame waiting for the backend is sent whatever this says. */
+		if (!(d.cmd & E1000_TXD_CMD_EOP_B) && !tx->ready)
+			break;
+		if (!tx_send(core, p, &d))
+			return false;
+		tx->in_frame = false;
+		tx->ready = false;
+	}
+	tx_writeback(core, p, gpa, &d);
+	return true;
+}
+
+bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->tctl = e1000_reg(core, E1000_TCTL);
+	if (!(p->tctl & E1000_TCTL_EN))
+		return false;
+	if (!e1000_ring_snapshot(core, &p->ring, E1000_TDBAL, E1000_TDBAH,
+				 E1000_TDLEN, E1000_TDH, E1000_TDT))
+		return false;
+	p->ctrl = e1000_reg(core, E1000_CTRL);
+	p->vet = e1000_reg(core, E1000_VET);
+	p->loopback = e1000_core_loopback(core);
+	return p->ring.head != p->ring.tail && core->tx_buf;
+}
+
+void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
+		  u32 budget)
+{
+	struct e1000_ring_pass *r = &p->ring;
+	struct e1000_tx_state *tx = &core->tx;
+
+	/* The last looped frame has been received by now. */
+	p->loop_frame = NULL;
+	p->loop_len = 0;
+	if (tx->gen != r->gen) {
+		/* A reset or a new ring: the frame in progress is gone. */
+		tx_discard(p, tx);
+		tx->gen = r->gen;
+	}
+	/*
+	 * A descriptor is consumed only once fully handled: a frame the
+	 * backend refused waits at its EOP descriptor, at the head, for the
+	 * next run.
+	 */
+	for (; budget && r->head != r->tail && !p->loop_len; budget--) {
+		if (r->head >= r->size || !tx_step(core, p))
+			break;
+		r->head = (r->head + 1) % r->size;
+	}
+}
+
+void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
+{
+	struct e1000_ring_pass *r = &p->ring;
+
+	if (r->gen != core->ring_gen)
+		return;
+	e1000_reg_set(core, E1000_TDH, r->head);
+	e1000_core_stat_add(core, E1000_GPTC, r->frames);
+	e1000_core_stat_add(core, E1000_TPT, r->frames);
+	e1000_core_stat_add64(core, E1000_GOTCL, r->bytes);
+	e1000_core_stat_add64(core, E1000_TOTL, r->bytes);
+	e1000_core_stat_add(core, E1000_BPTC, r->bcast);
+	e1000_core_stat_add(core, E1000_MPTC, r->mcast);
+	e1000_core_stat_add(core, E1000_TSCTC, p->tso);
+	e1000_core_stat_add(core, E1000_TSCTFC, p->tso_fail);
+	e1000_core_stat_bins(core, E1000_PTC64, r);
+	core->cnt.ring_errors += r->errors;
+	core->cnt.tx_dropped += p->dropped;
+	if (r->head == e1000_reg(core, E1000_TDT))
+		r->causes |= E1000_ICR_TXQE;
+	e1000_core_raise_now(core, r->causes);
+	if (r->delayed & ~r->causes)
+		e1000_core_delay_cause(core, E1000_ICR_TXDW, E1000_TIMER_TIDV,
+				       e1000_reg(core, E1000_TIDV),
+				       E1000_TIMER_TADV,
+				       e1000_reg(core, E1000_TADV));
+}

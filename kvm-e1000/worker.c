@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The threads that run the data path.
+ *
+ * A device is served either by a worker of its own, which sleeps until a
+ * doorbell (TDT/RDT write, tap readable, timer) wakes it, or by the sidecore
+ * of a reserved CPU: one thread bound to that CPU serves every device
+ * assigned to it, round robin with a bounded budget per device, and keeps
+ * polling for poll_us after its last progress before it sleeps (vhost's
+ * busyloop idea), so a guest streaming frames rarely pays for a wakeup.
+ */
+#include <linux/kthread.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "kvm_e1000.h"
+
+static unsigned int poll_us = 200;
+module_param(poll_us, uint, 0644);
+MODULE_PARM_DESC(poll_us, "Sidecore busy-poll time after the last progress (us)");
+
+struct kvm_e1000_worker {
+	struct task_struct *task;
+	struct mutex lock;		/* devices; held while serving them */
+	struct list_head devices;	/* kvm_e1000.worker_node */
+	atomic_t pending;		/* a doorbell since the last round */
+	int cpu;			/* KVM_E1000_NO_SIDECORE: per device */
+	unsigned int users;		/* devices attached (under workers_lock) */
+};
+
+static DEFINE_MUTEX(workers_lock);	/* sidecores[], attach and detach */
+static struct kvm_e1000_worker **sidecores;	/* by CPU, created on demand */
+
+/* Called under e->lock, from any context (vCPU, timer, tap wakeup). */
+void kvm_e1000_worker_kick(struct kvm_e1000 *e)
+{
+	struct kvm_e1000_worker *w = e->worker;
+
+	if (!w)
+		return;
+	atomic_set(&w->pending, 1);
+	wake_up_process(w->task);
+}
+
+/* One round over every device: true if any made progress. */
+static bool serve_round(struct kvm_e1000_worker *w)
+{
+	struct kvm_e1000 *e;
+	bool progress = false;
+
+	mutex_lock(&w->lock);
+	list_for_each_entry(e, &w->devices, worker_node)
+		progress |= kvm_e1000_serve(e);
+	mutex_unlock(&w->lock);
+	return progress;
+}
+
+static bool keep_polling(struct kvm_e1000_worker *w, u64 last_progress)
+{
+	return w->cpu != KVM_E1000_NO_SIDECORE &&
+	       ktime_get_ns() - last_progress < (u64)READ_ONCE(poll_us) * 1000;
+}
+
+static int worker_fn(void *data)
+{
+	struct kvm_e1000_worker *w = data;
+	u64 last_progress = 0;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		if (!atomic_xchg(&w->pending, 0) &&
+		    !keep_polling(w, last_progress)) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+		if (serve_round(w)) {
+			last_progress = ktime_get_ns();
+			atomic_set(&w->pending, 1);
+		}
+		cond_resched();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static struct kvm_e1000_worker *worker_create(int cpu)
+{
+	struct kvm_e1000_worker *w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&w->lock);
+	INIT_LIST_HEAD(&w->devices);
+	w->cpu = cpu;
+	if (cpu == KVM_E1000_NO_SIDECORE)
+		w->task = kthread_create(worker_fn, w, "kvm-e1000");
+	else
+		w->task = kthread_create_on_cpu(worker_fn, w, cpu,
+						"kvm-e1000-sc/%u");
+	if (IS_ERR(w->task)) {
+		int ret = PTR_ERR(w->task);
+
+		kfree(w);
+		return ERR_PTR(ret);
+	}
+	wake_up_process(w->task);
+	return w;
+}
+
+static void worker_destroy(struct kvm_e1000_worker *w)
+{
+	kthread_stop(w->task);
+	kfree(w);
+}
+
+/* The worker that serves @cpu, created if needed; under workers_lock. */
+static struct kvm_e1000_worker *worker_get(int cpu)
+{
+	struct kvm_e1000_worker *w;
+
+	if (cpu == KVM_E1000_NO_SIDECORE)
+		return worker_create(cpu);
+	w = sidecores[cpu];
+	if (!w) {
+		w = worker_create(cpu);
+		if (IS_ERR(w))
+			return w;
+		sidecores[cpu] = w;
+	}
+	return w;
+}
+
+static void worker_put(struct kvm_e1000_worker *w)
+{
+	if (--w->users)
+		return;
+	if (w->cpu != KVM_E1000_NO_SIDECORE)
+		sidecores[w->cpu] = NULL;
+	worker_destroy(w);
+}
+
+/* Serve @e from @cpu's sidecore, or from a worker of its own. */
+int kvm_e1000_worker_attach(struct kvm_e1000 *e, int cpu)
+{
+	struct kvm_e1000_worker *w;
+	unsigned long flags;
+
+	mutex_lock(&workers_lock);
+	w = worker_get(cpu);
+	if (IS_ERR(w)) {
+		mutex_unlock(&workers_lock);
+		return PTR_ERR(w);
+	}
+	w->users++;
+	mutex_lock(&w->lock);
+	list_add_tail(&e->worker_node, &w->devices);
+	mutex_unlock(&w->lock);
+	spin_lock_irqsave(&e->lock, flags);
+	e->worker = w;
+	e->sidecore = cpu;
+	spin_unlock_irqrestore(&e->lock, flags);
+	mutex_unlock(&workers_lock);
+	kvm_e1000_worker_kick_unlocked(e);
+	return 0;
+}
+
+/* On return no thread serves @e or will be woken for it. */
+void kvm_e1000_worker_detach(struct kvm_e1000 *e)
+{
+	struct kvm_e1000_worker *w = e->worker;
+	unsigned long flags;
+
+	if (!w)
+		return;
+	mutex_lock(&workers_lock);
+	spin_lock_irqsave(&e->lock, flags);
+	e->worker = NULL;
+	spin_unlock_irqrestore(&e->lock, flags);
+	mutex_lock(&w->lock);		/* waits for a round in progress */
+	list_del(&e->worker_node);
+	mutex_unlock(&w->lock);
+	worker_put(w);
+	mutex_unlock(&workers_lock);
+}
+
+/* KVM_E1000_SET_SIDECORE: move @e; on failure it stays where it was. */
+int kvm_e1000_worker_move(struct kvm_e1000 *e, int cpu)
+{
+	int old_cpu = e->sidecore;
+	int ret;
+
+	if (e->worker && old_cpu == cpu)
+		return 0;
+	kvm_e1000_worker_detach(e);
+	ret = kvm_e1000_worker_attach(e, cpu);
+	/* Out of memory or threads: the device stays served where it was. */
+	if (ret && kvm_e1000_worker_attach(e, old_cpu))
+		pr_warn_ratelimited(KVM_E1000_NAME ": device left without a worker\n");
+	return ret;
+}
+
+void kvm_e1000_worker_kick_unlocked(struct kvm_e1000 *e)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	kvm_e1000_worker_kick(e);
+	spin_unlock_irqrestore(&e->lock, flags);
+}
+
+int kvm_e1000_workers_init(void)
+{
+	sidecores = kcalloc(nr_cpu_ids, sizeof(*sidecores), GFP_KERNEL);
+	return sidecores ? 0 : -ENOMEM;
+}
+
+void kvm_e1000_workers_exit(void)
+{
+	kfree(sidecores);
+}

@@ -1,0 +1,1246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the data path: TX and RX descriptor engines, offloads and
+ * interrupt moderation, against the fake platform's guest memory.  Frames
+ * and checksums are built and checked here with a separate, deliberately
+ * naive implementation, never with the core's own helpers.
+ */
+#include "test.h"
+#include "offload.h"
+
+/* Guest memory map, offsets from FAKE_MEM_BASE. */
+#define TXR		0x00000		/* TX ring */
+#define RXR		0x01000		/* RX ring */
+#define TXB		0x02000		/* TX data */
+#define RXB		0x20000		/* RX buffers, 2 KiB apart */
+#define RXB_STRIDE	0x800
+#define GPA(off)	(FAKE_MEM_BASE + (off))
+#define MEM(off)	(F.mem + (off))
+
+static const u8 dst_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x3f };
+static const u8 src_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static const u8 bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* ---- reference checksums and frames ---- */
+
+static u32 ref_add(u32 s, const u8 *p, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		s += (i & 1) ? p[i] : p[i] << 8;
+	return s;
+}
+
+static u16 ref_fold(u32 s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+static u16 be16(const u8 *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+static u32 be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void set16(u8 *p, u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+/* Pseudo-header sum of an IPv4 (ip6 false) or IPv6 header at @ip. */
+static u32 ref_pseudo(const u8 *ip, bool ip6, u8 proto, u32 l4len)
+{
+	u32 s = ip6 ? ref_add(0, ip + 8, 32) : ref_add(0, ip + 12, 8);
+
+	return s + proto + (l4len >> 16) + (l4len & 0xffff);
+}
+
+static bool ref_ip4_ok(const u8 *ip)
+{
+	return ref_fold(ref_add(0, ip, (ip[0] & 15) * 4)) == 0xffff;
+}
+
+/* L4 checksum of a frame whose IP header is at 14. */
+static bool ref_l4_ok(const u8 *f, bool ip6)
+{
+	const u8 *ip = f + 14;
+	u32 hl = ip6 ? 40 : (ip[0] & 15) * 4;
+	u32 l4len = ip6 ? be16(ip + 4) : be16(ip + 2) - hl;
+	u8 proto = ip6 ? ip[6] : ip[9];
+
+	return ref_fold(ref_add(ref_pseudo(ip, ip6, proto, l4len), ip + hl,
+				l4len)) == 0xffff;
+}
+
+/* How the driver leaves the L4 checksum field. */
+enum pre { PRE_NONE, PRE_PARTIAL, PRE_TSO };
+
+struct frame_spec {
+	bool ip6, udp;
+	u32 pay;
+	enum pre pre;
+	u8 tcp_flags;
+	const u8 *dst;
+};
+
+#define HDR4	(14 + 20 + 20)
+#define HDR6	(14 + 40 + 20)
+
+/*
+ * Ethernet + IPv4/IPv6 + TCP/UDP with a patterned payload.  PRE_NONE
+ * gives correct checksums; PRE_PARTIAL leaves the pseudo-header sum in the
+ * L4 field (CHECKSUM_PARTIAL); PRE_TSO leaves it without the length and
+ * zeroes the IP lengths and checksum, as e1000_tso() of Linux does.
+ */
+static u32 build(u8 *f, const struct frame_spec *s)
+{
+	u32 l3 = 14, iph = s->ip6 ? 40 : 20, l4h = s->udp ? 8 : 20;
+	u32 l4 = l3 + iph, l4len = l4h + s->pay, len = l4 + l4len, i;
+	u8 proto = s->udp ? 17 : 6, *ip = f + l3, *th = f + l4;
+	u32 cso = s->udp ? 6 : 16;
+
+	memset(f, 0, l4 + l4h);
+	memcpy(f, s->dst ? s->dst : dst_mac, 6);
+	memcpy(f + 6, src_mac, 6);
+	set16(f + 12, s->ip6 ? 0x86dd : 0x0800);
+	if (s->ip6) {
+		ip[0] = 0x60;
+		set16(ip + 4, l4len);
+		ip[6] = proto;
+		ip[7] = 64;
+		for (i = 0; i < 32; i++)
+			ip[8 + i] = 0xfe - i;
+	} else {
+		ip[0] = 0x45;
+		set16(ip + 2, iph + l4len);
+		set16(ip + 4, 0x1234);
+		ip[8] = 64;
+		ip[9] = proto;
+		memcpy(ip + 12, "\xa9\xfe\x01\x02\xa9\xfe\x03\x04", 8);
+		set16(ip + 10, ~ref_fold(ref_add(0, ip, 20)));
+	}
+	set16(th, 40000);
+	set16(th + 2, 5001);
+	if (s->udp) {
+		set16(th + 4, l4len);
+	} else {
+		memcpy(th + 4, "\x10\x20\x30\x40", 4);
+		th[12] = 5 << 4;
+		th[13] = s->tcp_flags;
+		set16(th + 14, 65535);
+	}
+	for (i = 0; i < s->pay; i++)
+		f[l4 + l4h + i] = (u8)(i * 7 + i / 251);
+	if (s->pre == PRE_NONE) {
+		set16(th + cso, ~ref_fold(ref_add(ref_pseudo(ip, s->ip6, proto,
+							     l4len), th, l4len)));
+	} else if (s->pre == PRE_PARTIAL) {
+		set16(th + cso, ref_fold(ref_pseudo(ip, s->ip6, proto, l4len)));
+	} else {
+		set16(th + cso, ref_fold(ref_pseudo(ip, s->ip6, proto, 0)));
+		if (s->ip6) {
+			set16(ip + 4, 0);
+		} else {
+			set16(ip + 2, 0);
+			set16(ip + 10, 0);
+		}
+	}
+	return len;
+}
+
+/* ---- descriptors ---- */
+
+static void put_legacy(u32 ring, u32 i, u32 buf, u16 len, u8 cmd, u8 css,
+		       u8 cso, u16 special)
+{
+	struct e1000_tx_desc d = {
+		.buffer_addr = cpu_to_le64(GPA(buf)), .length = cpu_to_le16(len),
+		.cso = cso, .cmd = cmd, .css = css,
+		.special = cpu_to_le16(special),
+	};
+
+	memcpy(MEM(ring + 16 * i), &d, 16);
+}
+
+static void put_ctx(u32 i, u8 ipcss, u8 ipcso, u16 ipcse, u8 tucss, u8 tucso,
+		    u32 paylen, u32 tucmd, u8 hdr_len, u16 mss)
+{
+	struct e1000_context_desc d = {
+		.ipcss = ipcss, .ipcso = ipcso, .ipcse = cpu_to_le16(ipcse),
+		.tucss = tucss, .tucso = tucso,
+		.cmd_and_length = cpu_to_le32(paylen | tucmd |
+					      E1000_TXD_CMD_DEXT),
+		.hdr_len = hdr_len, .mss = cpu_to_le16(mss),
+	};
+
+	memcpy(MEM(TXR + 16 * i), &d, 16);
+}
+
+static void put_data(u32 i, u64 gpa, u32 len, u32 dcmd, u8 popts,
+		     u16 special)
+{
+	struct e1000_data_desc d = {
+		.buffer_addr = cpu_to_le64(gpa),
+		.lower = cpu_to_le32(len | dcmd | E1000_TXD_CMD_DEXT |
+				     E1000_TXD_DTYP_D),
+		.upper = cpu_to_le32((u32)popts << 8 | (u32)special << 16),
+	};
+
+	memcpy(MEM(TXR + 16 * i), &d, 16);
+}
+
+static u8 tx_status(u32 i)
+{
+	return *MEM(TXR + 16 * i + 12);
+}
+
+static void tx_setup(u32 ndesc, u32 head)
+{
+	wr(E1000_CTRL, E1000_CTRL_SLU);
+	rd(E1000_ICR);		/* the LSC of link-up */
+	wr(E1000_TDBAL, GPA(TXR));
+	wr(E1000_TDBAH, 0);
+	wr(E1000_TDLEN, ndesc * 16);
+	wr(E1000_TDH, head);
+	wr(E1000_TDT, head);
+	wr(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
+}
+
+/* A whole pass: begin, run, end; false if begin had nothing to do. */
+static bool tx_pass(u32 budget)
+{
+	struct e1000_tx_pass p;
+
+	if (!e1000_tx_begin(&F.core, &p))
+		return false;
+	e1000_tx_run(&F.core, &p, budget);
+	e1000_tx_end(&F.core, &p);
+	return true;
+}
+
+static const u8 *frame(unsigned int i)
+{
+	return F.frames[i].data;
+}
+
+/* ---- TX ---- */
+
+static void test_tx_legacy(void)
+{
+	static const u8 want[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	u8 *f = MEM(TXB);
+	u32 i;
+
+	tx_setup(8, 0);
+	wr(E1000_IMS, E1000_ICR_TXDW | E1000_ICR_TXQE);
+	memcpy(f, dst_mac, 6);
+	memcpy(f + 6, src_mac, 6);
+	memcpy(f + 12, want, 36);
+	/* 48 bytes in two buffers; RS only on the last. */
+	put_legacy(TXR, 0, TXB, 20, 0, 0, 0, 0);
+	put_legacy(TXR, 1, TXB + 20, 28, E1000_TXD_CMD_EOP_B |
+		   E1000_TXD_CMD_RS_B | E1000_TXD_CMD_IFCS_B, 0, 0, 0);
+	wr(E1000_TDT, 2);
+	EXPECT(!F.line);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT_EQ(F.frames[0].len, 60);		/* PSP pads 48 to 60 */
+	EXPECT(!memcmp(frame(0), f, 48));
+	for (i = 48; i < 60; i++)
+		EXPECT_EQ(frame(0)[i], 0);
+	EXPECT_EQ(F.frames[0].meta.flags, 0);
+	EXPECT_EQ(F.frames[0].meta.gso_type, E1000_GSO_NONE);
+	EXPECT_EQ(tx_status(0), 0);
+	EXPECT_EQ(tx_status(1), E1000_TXD_STAT_DD);
+	/* The rest of the descriptor is not rewritten. */
+	EXPECT_EQ(le16_to_cpu(*(__le16 *)MEM(TXR + 16 + 8)), 28);
+	EXPECT_EQ(rd(E1000_TDH), 2);
+	EXPECT(F.line);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
+	EXPECT_EQ(rd(E1000_GPTC), 1);
+	EXPECT_EQ(rd(E1000_TPT), 1);
+	EXPECT_EQ(rd(E1000_GOTCL), 64);
+	EXPECT_EQ(rd(E1000_PTC64), 1);
+	EXPECT_EQ(rd(E1000_TOTL), 64);
+	/* Nothing left: begin declines. */
+	EXPECT(!tx_pass(64));
+	/* Without PSP a short frame stays short. */
+	wr(E1000_TCTL, E1000_TCTL_EN);
+	put_legacy(TXR, 2, TXB, 48, E1000_TXD_CMD_EOP_B, 0, 0, 0);
+	wr(E1000_TDT, 3);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.frames[1].len, 48);
+	EXPECT_EQ(tx_status(2), 0);
+	/* No RS: TXQE but no TXDW. */
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXQE);
+}
+
+static void test_tx_wrap_budget(void)
+{
+	u32 i;
+
+	tx_setup(8, 5);
+	for (i = 0; i < 6; i++) {
+		memset(MEM(TXB + 64 * i), 0x10 + i, 64);
+		put_legacy(TXR, (5 + i) % 8, TXB + 64 * i, 64,
+			   E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B, 0, 0, 0);
+	}
+	wr(E1000_TDT, 3);	/* 5,6,7,0,1,2 */
+	EXPECT(tx_pass(4));
+	EXPECT_EQ(F.nframes, 4);
+	EXPECT_EQ(rd(E1000_TDH), 1);
+	EXPECT(!(rd(E1000_ICR) & E1000_ICR_TXQE));
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 6);
+	EXPECT_EQ(rd(E1000_TDH), 3);
+	for (i = 0; i < 6; i++) {
+		EXPECT_EQ(frame(i)[0], 0x10 + i);
+		EXPECT_EQ(tx_status((5 + i) % 8), E1000_TXD_STAT_DD);
+	}
+	EXPECT_EQ(tx_status(3), 0);
+	EXPECT(rd(E1000_ICR) & E1000_ICR_TXQE);
+}
+
+static void test_tx_legacy_ic(void)
+{
+	struct frame_spec s = { .pay = 100, .pre = PRE_PARTIAL };
+	u32 len = build(MEM(TXB), &s);
+
+	tx_setup(8, 0);
+	/* CSS at the TCP header, CSO at its checksum field. */
+	put_legacy(TXR, 0, TXB, len, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_IC_B,
+		   34, 34 + 16, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT(ref_l4_ok(frame(0), false));
+	EXPECT(ref_ip4_ok(frame(0) + 14));
+}
+
+/* Context + data descriptors as e1000_tx_csum() of Linux writes them. */
+static void csum_frame(struct frame_spec *s, u32 popts)
+{
+	u32 len = build(MEM(TXB), s), hdr = s->ip6 ? 54 : 34;
+
+	put_ctx(0, 14, 24, hdr - 1, hdr, hdr + (s->udp ? 6 : 16), 0,
+		(s->udp ? 0 : E1000_TXD_CMD_TCP) | (s->ip6 ? 0 : E1000_TXD_CMD_IP),
+		0, 0);
+	put_data(1, GPA(TXB), 30, 0, popts, 0);
+	put_data(2, GPA(TXB + 30), len - 30, E1000_TXD_CMD_EOP |
+		 E1000_TXD_CMD_RS, 0, 0);
+	wr(E1000_TDT, 3);
+}
+
+static void test_tx_csum_offload(void)
+{
+	struct frame_spec s = { .pay = 333, .pre = PRE_PARTIAL };
+	const u8 *f;
+
+	/* In software: both sums right; IXSM even recomputes a bad IP sum. */
+	tx_setup(8, 0);
+	build(MEM(TXB), &s);
+	csum_frame(&s, E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM);
+	set16(MEM(TXB + 24), 0xdead);
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.nframes, 1);
+	f = frame(0);
+	EXPECT(ref_ip4_ok(f + 14));
+	EXPECT(ref_l4_ok(f, false));
+	EXPECT_EQ(F.frames[0].meta.flags, 0);
+	EXPECT_EQ(tx_status(0), 0);
+	EXPECT_EQ(tx_status(2), E1000_TXD_STAT_DD);
+
+	/* UDP over IPv6. */
+	s.ip6 = true;
+	s.udp = true;
+	tx_setup(8, 0);
+	csum_frame(&s, E1000_TXD_POPTS_TXSM);
+	EXPECT(tx_pass(8));
+	EXPECT(ref_l4_ok(frame(1), true));
+
+	/* A GSO backend finishes it: NEEDS_CSUM, field left as the driver's. */
+	F.core.backend_gso = true;
+	s.ip6 = false;
+	s.udp = false;
+	tx_setup(8, 0);
+	csum_frame(&s, E1000_TXD_POPTS_TXSM);
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.nframes, 3);
+	EXPECT_EQ(F.frames[2].meta.flags, E1000_TXM_NEEDS_CSUM);
+	EXPECT_EQ(F.frames[2].meta.csum_start, 34);
+	EXPECT_EQ(F.frames[2].meta.csum_offset, 16);
+	EXPECT_EQ(F.frames[2].meta.gso_type, E1000_GSO_NONE);
+	EXPECT(!memcmp(frame(2), MEM(TXB), F.frames[2].len));
+}
+
+#define TSO_PAY		64000
+#define TSO_MSS		1448
+
+/* A 64 KiB TSO frame as Linux's e1000_tso() lays it out. */
+static u32 tso_frame(bool ip6, u32 pay, u16 mss, u8 flags)
+{
+	struct frame_spec s = { .ip6 = ip6, .pay = pay, .pre = PRE_TSO,
+				.tcp_flags = flags };
+	u32 len = build(MEM(TXB), &s), hdr = ip6 ? HDR6 : HDR4;
+	u32 l4 = ip6 ? 54 : 34, off, n, i = 1;
+
+	put_ctx(0, 14, 24, ip6 ? 0 : l4 - 1, l4, l4 + 16, len - hdr,
+		E1000_TXD_CMD_TSE | E1000_TXD_CMD_TCP |
+		(ip6 ? 0 : E1000_TXD_CMD_IP), hdr, mss);
+	/* Header alone, then the payload in 4 KiB pieces, as a driver does. */
+	put_data(i++, GPA(TXB), hdr, E1000_TXD_CMD_TSE, E1000_TXD_POPTS_TXSM |
+		 (ip6 ? 0 : E1000_TXD_POPTS_IXSM), 0);
+	for (off = hdr; off < len; off += n) {
+		n = len - off < 4096 ? len - off : 4096;
+		put_data(i++, GPA(TXB + off), n, E1000_TXD_CMD_TSE |
+			 (off + n == len ? E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS :
+			  0), 0, 0);
+	}
+	tx_setup(32, 0);
+	wr(E1000_TDT, i);
+	return len;
+}
+
+static void test_tx_tso_gso(void)
+{
+	u32 len = tso_frame(false, TSO_PAY, TSO_MSS, 0x18), segs;
+	const u8 *f, *ip;
+	u16 want;
+
+	F.core.backend_gso = true;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT_EQ(F.frames[0].len, len);
+	EXPECT_EQ(F.frames[0].meta.flags, E1000_TXM_NEEDS_CSUM);
+	EXPECT_EQ(F.frames[0].meta.gso_type, E1000_GSO_TCPV4);
+	EXPECT_EQ(F.frames[0].meta.gso_size, TSO_MSS);
+	EXPECT_EQ(F.frames[0].meta.hdr_len, HDR4);
+	EXPECT_EQ(F.frames[0].meta.csum_start, 34);
+	EXPECT_EQ(F.frames[0].meta.csum_offset, 16);
+	f = frame(0);
+	ip = f + 14;
+	EXPECT_EQ(be16(ip + 2), len - 14);
+	EXPECT(ref_ip4_ok(ip));
+	/* The pseudo-header sum with the full TCP length, as Linux wants. */
+	want = ref_fold(ref_pseudo(ip, false, 6, len - 34));
+	EXPECT_EQ(be16(f + 34 + 16), want);
+	EXPECT(!memcmp(f + HDR4, MEM(TXB + HDR4), TSO_PAY));
+	segs = (TSO_PAY + TSO_MSS - 1) / TSO_MSS;
+	EXPECT_EQ(rd(E1000_GPTC), segs);
+	EXPECT_EQ(rd(E1000_TSCTC), 1);
+	EXPECT_EQ(rd(E1000_GOTCL), TSO_PAY + segs * (HDR4 + 4));
+	EXPECT_EQ(rd(E1000_PTC1522), segs - 1);
+	EXPECT_EQ(rd(E1000_PTC511), 1);	/* the last: 288 bytes of data */
+
+	/* IPv6: payload length of the whole frame, no IP checksum. */
+	len = tso_frame(true, 9000, 1000, 0);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 2);
+	f = frame(1);
+	EXPECT_EQ(F.frames[1].meta.gso_type, E1000_GSO_TCPV6);
+	EXPECT_EQ(F.frames[1].meta.hdr_len, HDR6);
+	EXPECT_EQ(F.frames[1].meta.csum_start, 54);
+	EXPECT_EQ(be16(f + 14 + 4), len - 54);
+	EXPECT_EQ(be16(f + 54 + 16), ref_fold(ref_pseudo(f + 14, true, 6,
+							 len - 54)));
+}
+
+/* Every segment: lengths, ids, sequence numbers, flags, both checksums. */
+static void check_segments(bool ip6, u32 pay, u32 mss, u32 first, u8 flags)
+{
+	u32 hdr = ip6 ? HDR6 : HDR4, l4 = ip6 ? 54 : 34;
+	u32 n = (pay + mss - 1) / mss, i, seglen;
+	const u8 *f;
+
+	EXPECT_EQ(F.nframes, first + n);
+	for (i = 0; i < n && first + i < FAKE_FRAMES; i++) {
+		f = frame(first + i);
+		seglen = i + 1 < n ? mss : pay - i * mss;
+		if (F.frames[first + i].len != hdr + seglen) {
+			EXPECT_EQ(F.frames[first + i].len, hdr + seglen);
+			return;
+		}
+		EXPECT(!memcmp(f, MEM(TXB), 14));
+		if (ip6) {
+			EXPECT_EQ(be16(f + 18), 20 + seglen);
+		} else {
+			EXPECT_EQ(be16(f + 16), 40 + seglen);
+			EXPECT_EQ(be16(f + 18), 0x1234 + i);
+			EXPECT(ref_ip4_ok(f + 14));
+		}
+		EXPECT_EQ(be32(f + l4 + 4), 0x10203040 + i * mss);
+		EXPECT_EQ(f[l4 + 13], i + 1 < n ? flags & ~0x09 : flags);
+		EXPECT(ref_l4_ok(f, ip6));
+		EXPECT(!memcmp(f + hdr, MEM(TXB + hdr + i * mss), seglen));
+	}
+}
+
+static void test_tx_tso_soft(void)
+{
+	u32 segs = (TSO_PAY + TSO_MSS - 1) / TSO_MSS;
+
+	tso_frame(false, TSO_PAY, TSO_MSS, 0x19);	/* FIN PSH ACK */
+	EXPECT(tx_pass(64));
+	check_segments(false, TSO_PAY, TSO_MSS, 0, 0x19);
+	EXPECT_EQ(rd(E1000_GPTC), segs);
+	EXPECT_EQ(rd(E1000_TSCTC), 1);
+	EXPECT_EQ(F.frames[0].meta.flags, 0);
+	EXPECT_EQ(rd(E1000_TDH), rd(E1000_TDT));
+
+	/* IPv6, payload an exact multiple of the MSS. */
+	tso_frame(true, 8000, 1000, 0x18);
+	EXPECT(tx_pass(64));
+	check_segments(true, 8000, 1000, segs, 0x18);
+}
+
+static void test_tx_vlan_insert(void)
+{
+	struct frame_spec s = { .pay = 10 };
+	u32 len = build(MEM(TXB), &s);
+
+	tx_setup(8, 0);
+	wr(E1000_VET, 0x88a8);
+	put_legacy(TXR, 0, TXB, len, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_VLE_B,
+		   0, 0, 0x2064);
+	put_legacy(TXR, 1, TXB, len, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_VLE_B,
+		   0, 0, 0x2064);
+	wr(E1000_TDT, 1);
+	/* VLE without CTRL.VME: no tag. */
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.frames[0].len, len);
+	EXPECT(!memcmp(frame(0), MEM(TXB), len));
+	wr(E1000_CTRL, E1000_CTRL_SLU | E1000_CTRL_VME);
+	wr(E1000_TDT, 2);
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.frames[1].len, len + 4);
+	EXPECT(!memcmp(frame(1), MEM(TXB), 12));
+	EXPECT_EQ(be16(frame(1) + 12), 0x88a8);
+	EXPECT_EQ(be16(frame(1) + 14), 0x2064);
+	EXPECT(!memcmp(frame(1) + 16, MEM(TXB + 12), len - 12));
+
+	/* A GSO frame with a tag: offsets move by 4. */
+	F.core.backend_gso = true;
+	wr(E1000_VET, 0x8100);
+	tso_frame(false, 3000, 1000, 0);
+	*MEM(TXR + 16 * 2 + 11) |= E1000_TXD_CMD_VLE_B;	/* the EOP one */
+	*(__le16 *)MEM(TXR + 16 * 2 + 14) = cpu_to_le16(7);
+	wr(E1000_CTRL, E1000_CTRL_SLU | E1000_CTRL_VME);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 3);
+	EXPECT_EQ(F.frames[2].meta.hdr_len, HDR4 + 4);
+	EXPECT_EQ(F.frames[2].meta.csum_start, 38);
+	EXPECT_EQ(be16(frame(2) + 12), 0x8100);
+	EXPECT_EQ(be16(frame(2) + 14), 7);
+	EXPECT(ref_ip4_ok(frame(2) + 18));
+}
+
+static void test_tx_busy(void)
+{
+	u32 i;
+
+	tx_setup(8, 0);
+	for (i = 0; i < 3; i++) {
+		memset(MEM(TXB + 100 * i), 0x20 + i, 100);
+		put_legacy(TXR, 2 * i, TXB + 100 * i, 50, 0, 0, 0, 0);
+		put_legacy(TXR, 2 * i + 1, TXB + 100 * i + 50, 50,
+			   E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B, 0, 0, 0);
+	}
+	wr(E1000_TDT, 6);
+	F.busy_after = 1;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 1);
+	/* Stopped at the second frame's EOP, which is not written back. */
+	EXPECT_EQ(rd(E1000_TDH), 3);
+	EXPECT_EQ(tx_status(3), 0);
+	EXPECT(!(rd(E1000_ICR) & E1000_ICR_TXQE));
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 1);
+	F.busy_after = -1;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 3);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(F.frames[i].len, 100);
+		EXPECT_EQ(frame(i)[99], 0x20 + i);
+	}
+	EXPECT_EQ(rd(E1000_GPTC), 3);
+	EXPECT_EQ(tx_status(3), E1000_TXD_STAT_DD);
+
+	/* Busy in the middle of a segmented TSO frame: resumes, no repeats. */
+	tso_frame(false, 10000, 1000, 0x18);
+	F.busy_after = 3 + 4;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 7);
+	F.busy_after = -1;
+	EXPECT(tx_pass(64));
+	check_segments(false, 10000, 1000, 3, 0x18);
+	EXPECT_EQ(rd(E1000_TSCTC), 1);
+}
+
+static void test_tx_hostile(void)
+{
+	u32 before;
+
+	/* Bad rings: nothing done, counted. */
+	tx_setup(8, 0);
+	wr(E1000_TDT, 9);
+	EXPECT(!tx_pass(64));
+	wr(E1000_TDLEN, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(!tx_pass(64));
+	EXPECT_EQ(F.core.cnt.ring_errors, 2);
+	wr(E1000_TCTL, 0);
+	EXPECT(!tx_pass(64));
+
+	/* Buffer outside RAM, zero length, longer than the buffer. */
+	tx_setup(16, 0);
+	put_legacy(TXR, 0, 0, 100, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
+		   0, 0, 0);
+	*(__le64 *)MEM(TXR) = cpu_to_le64(0xdead0000ULL);
+	put_legacy(TXR, 1, TXB, 0, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
+		   0, 0, 0);
+	put_legacy(TXR, 2, TXB, 40000, 0, 0, 0, 0);
+	put_legacy(TXR, 3, TXB, 40000, E1000_TXD_CMD_EOP_B |
+		   E1000_TXD_CMD_RS_B, 0, 0, 0);
+	/* Checksum offsets beyond the frame: nothing inserted, no overflow. */
+	put_legacy(TXR, 4, TXB, 60, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_IC_B,
+		   200, 255, 0);
+	/* A reserved descriptor type. */
+	put_data(5, GPA(TXB), 60, E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0);
+	*MEM(TXR + 16 * 5 + 10) |= 0xF0;
+	wr(E1000_TDT, 6);
+	before = F.core.cnt.ring_errors;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT(!memcmp(frame(0), MEM(TXB), 60));
+	EXPECT_EQ(rd(E1000_TDH), 6);
+	EXPECT_EQ(tx_status(0), E1000_TXD_STAT_DD);
+	EXPECT_EQ(tx_status(1), E1000_TXD_STAT_DD);
+	EXPECT_EQ(tx_status(3), E1000_TXD_STAT_DD);
+	EXPECT_EQ(tx_status(5), E1000_TXD_STAT_DD);
+	EXPECT_EQ(F.core.cnt.ring_errors - before, 2);
+	EXPECT_EQ(F.core.cnt.tx_dropped, 3);
+	EXPECT_EQ(rd(E1000_GPTC), 1);
+
+	/* TSO with MSS 0, tiny MSS, header longer than the frame. */
+	tso_frame(false, 3000, 0, 0);
+	EXPECT(tx_pass(64));
+	tso_frame(false, 3000, 16, 0);
+	EXPECT(tx_pass(64));
+	tso_frame(false, 3000, 1000, 0);
+	*MEM(TXR + 13) = 255;	/* hdr_len */
+	put_data(1, GPA(TXB), 100, E1000_TXD_CMD_TSE | E1000_TXD_CMD_EOP, 0,
+		 0);
+	wr(E1000_TDT, 2);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT_EQ(rd(E1000_TSCTFC), 3);
+	EXPECT_EQ(rd(E1000_TSCTC), 0);
+
+	/* The descriptor ring itself outside RAM. */
+	tx_setup(8, 0);
+	wr(E1000_TDBAL, 0xfff00000);
+	wr(E1000_TDT, 3);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(rd(E1000_TDH), 3);
+}
+
+static void test_tx_delay_timers(void)
+{
+	u32 i;
+
+	tx_setup(8, 0);
+	wr(E1000_IMS, E1000_ICR_TXDW);
+	wr(E1000_TIDV, 100);
+	wr(E1000_TADV, 1000);
+	for (i = 0; i < 4; i++)
+		put_legacy(TXR, i, TXB, 60, E1000_TXD_CMD_EOP_B |
+			   E1000_TXD_CMD_RS_B | E1000_TXD_CMD_IDE_B, 0, 0, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(tx_pass(8));
+	EXPECT(!F.line);
+	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 100 * 1024);
+	EXPECT_EQ(F.timer[E1000_TIMER_TADV], 1000 * 1024);
+	EXPECT_EQ(F.core.delayed_causes, E1000_ICR_TXDW);
+	/* TIDV restarts, TADV keeps running. */
+	F.timer[E1000_TIMER_TIDV] = 1;
+	F.timer[E1000_TIMER_TADV] = 2;
+	wr(E1000_TDT, 2);
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 100 * 1024);
+	EXPECT_EQ(F.timer[E1000_TIMER_TADV], 2);
+	e1000_core_timer_expired(&F.core, E1000_TIMER_TADV);
+	EXPECT(F.line);
+	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 0);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
+	/* TIDV 0 with IDE: at once. */
+	wr(E1000_TIDV, 0);
+	wr(E1000_TDT, 3);
+	EXPECT(tx_pass(8));
+	EXPECT(F.line);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
+	/* Without IDE the interrupt is immediate and flushes a held one. */
+	wr(E1000_TIDV, 100);
+	put_legacy(TXR, 3, TXB, 60, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
+		   0, 0, 0);
+	F.core.delayed_causes = E1000_ICR_TXDW;
+	F.timer[E1000_TIMER_TIDV] = 5;
+	wr(E1000_TDT, 4);
+	EXPECT(tx_pass(8));
+	EXPECT(F.line);
+	EXPECT_EQ(F.core.delayed_causes, 0);
+	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 0);
+}
+
+static void test_tx_voided(void)
+{
+	struct e1000_tx_pass p;
+
+	tx_setup(8, 0);
+	wr(E1000_IMS, E1000_ICR_TXDW | E1000_ICR_TXQE);
+	put_legacy(TXR, 0, TXB, 60, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
+		   0, 0, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	e1000_tx_run(&F.core, &p, 8);
+	/* The guest resets the device while the worker runs unlocked. */
+	wr(E1000_CTRL, E1000_CTRL_RST);
+	e1000_tx_end(&F.core, &p);
+	EXPECT_EQ(rd(E1000_TDH), 0);
+	EXPECT_EQ(rd(E1000_GPTC), 0);
+	EXPECT_EQ(rd(E1000_ICR), 0);
+	EXPECT(!F.line);
+
+	/* A rewrite of TDLEN voids it too; a new pass starts clean. */
+	tx_setup(8, 0);
+	put_legacy(TXR, 0, TXB, 30, 0, 0, 0, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	e1000_tx_run(&F.core, &p, 8);
+	wr(E1000_TDLEN, 8 * 16);
+	e1000_tx_end(&F.core, &p);
+	EXPECT_EQ(rd(E1000_TDH), 0);
+	/* The half frame of the voided pass is not glued to the next one. */
+	wr(E1000_TDH, 1);
+	put_legacy(TXR, 1, TXB, 60, E1000_TXD_CMD_EOP_B, 0, 0, 0);
+	wr(E1000_TDT, 2);
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.nframes, 2);
+	EXPECT_EQ(F.frames[1].len, 60);
+}
+
+/* ---- RX ---- */
+
+static void rx_setup(u32 ndesc, u32 head, u32 tail, u32 rctl)
+{
+	u32 i;
+
+	wr(E1000_CTRL, E1000_CTRL_SLU);
+	rd(E1000_ICR);
+	for (i = 0; i < ndesc; i++) {
+		struct e1000_rx_desc d = {
+			.buffer_addr = cpu_to_le64(GPA(RXB + RXB_STRIDE * i)),
+		};
+
+		memcpy(MEM(RXR + 16 * i), &d, 16);
+	}
+	wr(E1000_RDBAL, GPA(RXR));
+	wr(E1000_RDLEN, ndesc * 16);
+	wr(E1000_RDH, head);
+	wr(E1000_RDT, tail);
+	wr(E1000_RCTL, rctl | E1000_RCTL_EN);
+}
+
+static struct e1000_rx_desc *rxd(u32 i)
+{
+	return (struct e1000_rx_desc *)MEM(RXR + 16 * i);
+}
+
+static const struct e1000_rx_meta no_meta;
+
+/* One frame in its own pass. */
+static int rx_one(const u8 *f, u32 len, const struct e1000_rx_meta *m)
+{
+	struct e1000_rx_pass p;
+	int ret;
+
+	if (!e1000_rx_begin(&F.core, &p))
+		return -1;
+	ret = e1000_rx_frame(&F.core, &p, f, len, m ? m : &no_meta);
+	e1000_rx_end(&F.core, &p);
+	return ret;
+}
+
+static void test_rx_basic(void)
+{
+	static u8 f[2048];
+	struct frame_spec s = { .pay = 200 };
+	u32 len = build(f, &s);
+
+	rx_setup(8, 0, 7, E1000_RCTL_BAM);
+	wr(E1000_IMS, E1000_ICR_RXT0);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT(!memcmp(MEM(RXB), f, len));
+	EXPECT_EQ(le16_to_cpu(rxd(0)->length), len);
+	EXPECT_EQ(rxd(0)->status, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
+		  E1000_RXD_STAT_IPCS | E1000_RXD_STAT_TCPCS);
+	EXPECT_EQ(rxd(0)->errors, 0);
+	EXPECT_EQ(le64_to_cpu(rxd(0)->buffer_addr), GPA(RXB));
+	EXPECT_EQ(rxd(1)->status, 0);
+	EXPECT_EQ(rd(E1000_RDH), 1);
+	EXPECT(F.line);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_RXT0);
+	EXPECT_EQ(rd(E1000_GPRC), 1);
+	EXPECT_EQ(rd(E1000_TPR), 1);
+	EXPECT_EQ(rd(E1000_GORCL), len + 4);
+	EXPECT_EQ(rd(E1000_PRC511), 1);
+	/* A short frame is padded as the wire would have it. */
+	memset(f + 42, 0xee, 20);
+	memcpy(f, bcast_mac, 6);
+	EXPECT_EQ(rx_one(f, 42, NULL), E1000_RX_DONE);
+	EXPECT_EQ(le16_to_cpu(rxd(1)->length), 60);
+	EXPECT(!memcmp(MEM(RXB + RXB_STRIDE), f, 42));
+	EXPECT_EQ(*MEM(RXB + RXB_STRIDE + 59), 0);
+	EXPECT_EQ(rd(E1000_BPRC), 1);
+	EXPECT_EQ(rd(E1000_PRC64), 1);
+	/* Runts and a disabled receiver. */
+	EXPECT_EQ(rx_one(f, 13, NULL), E1000_RX_FILTERED);
+	wr(E1000_RCTL, 0);
+	EXPECT_EQ(rx_one(f, 60, NULL), -1);
+}
+
+/* MTA bit per the manual: 12 address bits, chosen by MO. */
+static u32 ref_mta_hash(const u8 *a, u32 mo)
+{
+	static const u32 low[4] = { 36, 35, 34, 32 };
+	u64 v = 0;
+	int i;
+
+	for (i = 5; i >= 0; i--)
+		v = v << 8 | a[i];
+	return (v >> low[mo]) & 0xfff;
+}
+
+static void test_rx_filters(void)
+{
+	static const u8 other[6] = { 0x02, 0x99, 0x99, 0x99, 0x99, 0x99 };
+	static const u8 ra2[6] = { 0x02, 0x42, 0x43, 0x44, 0x45, 0x46 };
+	u8 mc[6] = { 0x01, 0x00, 0x5e, 0x7f, 0xa5, 0xc3 };
+	u8 f[64] = { 0 };
+	u32 mo, h;
+
+	rx_setup(16, 0, 15, 0);
+	memcpy(f, other, 6);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_FILTERED);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_UPE);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	/* Another RA entry, and AV cleared. */
+	wr(E1000_RCTL, E1000_RCTL_EN);
+	wr(E1000_RAL(2), 0x44434202);
+	wr(E1000_RAH(2), 0x4645 | E1000_RAH_AV);
+	memcpy(f, ra2, 6);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	wr(E1000_RAH(2), 0x4645);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_FILTERED);
+	/* Broadcast needs BAM. */
+	memcpy(f, bcast_mac, 6);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_FILTERED);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	/* Multicast: the MTA bit for each MO, and MPE. */
+	memcpy(f, mc, 6);
+	for (mo = 0; mo < 4; mo++) {
+		wr(E1000_RCTL, E1000_RCTL_EN | mo << E1000_RCTL_MO_SHIFT);
+		h = ref_mta_hash(mc, mo);
+		EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_FILTERED);
+		wr(E1000_MTA + 4 * (h >> 5), 1u << (h & 31));
+		EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+		wr(E1000_MTA + 4 * (h >> 5), ~(1u << (h & 31)));
+		EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_FILTERED);
+		wr(E1000_MTA + 4 * (h >> 5), 0);
+	}
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_MPE);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	/* VLAN filter: tagged frames need their VFTA bit. */
+	memcpy(f, dst_mac, 6);
+	set16(f + 12, 0x8100);
+	set16(f + 14, 0x0123);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_VFE);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_FILTERED);
+	wr(E1000_VFTA + 4 * (0x123 >> 5), 1u << (0x123 & 31));
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rd(E1000_GPRC), 9);
+	EXPECT_EQ(rd(E1000_MPRC), 5);
+	EXPECT_EQ(rd(E1000_BPRC), 1);
+	EXPECT_EQ(rd(E1000_RDH), 9);
+}
+
+static void test_rx_vlan_strip(void)
+{
+	static u8 f[128];
+	u32 i;
+
+	for (i = 0; i < sizeof(f); i++)
+		f[i] = i;
+	memcpy(f, dst_mac, 6);
+	set16(f + 12, 0x88a8);
+	set16(f + 14, 0xe005);
+	rx_setup(8, 0, 7, 0);
+	wr(E1000_VET, 0x88a8);
+	/* Without VME the tag stays in the frame. */
+	EXPECT_EQ(rx_one(f, 100, NULL), E1000_RX_DONE);
+	EXPECT_EQ(le16_to_cpu(rxd(0)->length), 100);
+	EXPECT(!(rxd(0)->status & E1000_RXD_STAT_VP));
+	EXPECT(!memcmp(MEM(RXB), f, 100));
+	wr(E1000_CTRL, E1000_CTRL_SLU | E1000_CTRL_VME);
+	EXPECT_EQ(rx_one(f, 100, NULL), E1000_RX_DONE);
+	EXPECT_EQ(le16_to_cpu(rxd(1)->length), 96);
+	EXPECT(rxd(1)->status & E1000_RXD_STAT_VP);
+	EXPECT_EQ(le16_to_cpu(rxd(1)->special), 0xe005);
+	EXPECT(!memcmp(MEM(RXB + RXB_STRIDE), f, 12));
+	EXPECT(!memcmp(MEM(RXB + RXB_STRIDE + 12), f + 16, 84));
+	EXPECT_EQ(rd(E1000_GORCL), 2 * 104);
+}
+
+static void test_rx_long_multi(void)
+{
+	static u8 f[16384];
+	u32 i, len = 4000;
+
+	for (i = 0; i < sizeof(f); i++)
+		f[i] = i * 13;
+	memcpy(f, dst_mac, 6);
+	set16(f + 12, 0x0800);		/* not a parsable IPv4 header */
+	f[14] = 0;
+	rx_setup(8, 2, 1, E1000_RCTL_SZ_1024);
+	/* Too long without LPE; the standard limit is 1518 with the FCS. */
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_FILTERED);
+	EXPECT_EQ(rx_one(f, 1515, NULL), E1000_RX_FILTERED);
+	EXPECT_EQ(rx_one(f, 1514, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rd(E1000_ROC), 2);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_SZ_1024 | E1000_RCTL_LPE);
+	/* 4000 bytes in four 1 KiB buffers, wrapping at the ring's end. */
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	for (i = 0; i < 4; i++) {
+		u32 d = (4 + i) % 8, n = i < 3 ? 1024 : len - 3072;
+
+		EXPECT_EQ(le16_to_cpu(rxd(d)->length), n);
+		EXPECT_EQ(rxd(d)->status & (E1000_RXD_STAT_DD |
+					    E1000_RXD_STAT_EOP),
+			  E1000_RXD_STAT_DD | (i == 3 ? E1000_RXD_STAT_EOP : 0));
+		EXPECT(!memcmp(MEM(RXB + RXB_STRIDE * d), f + 1024 * i, n));
+	}
+	EXPECT_EQ(rxd(4)->status, E1000_RXD_STAT_DD);
+	EXPECT_EQ(rxd(7)->status, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
+		  E1000_RXD_STAT_IXSM);
+	EXPECT_EQ(rd(E1000_RDH), 0);
+	/* BSEX: 16384 * n; the longest frame LPE allows in 4 KiB buffers. */
+	rx_setup(8, 0, 3, E1000_RCTL_BSEX | E1000_RCTL_SZ_256 |
+		 E1000_RCTL_LPE);
+	EXPECT_EQ(rx_one(f, 16381, NULL), E1000_RX_FILTERED);
+	EXPECT_EQ(rx_one(f, 16380, NULL), E1000_RX_NO_BUFFERS);
+	EXPECT_EQ(rx_one(f, 3 * 4096, NULL), E1000_RX_DONE);
+	EXPECT_EQ(le16_to_cpu(rxd(2)->length), 4096);
+	EXPECT_EQ(rd(E1000_RDH), 3);
+}
+
+static void test_rx_csum(void)
+{
+	static u8 f[2048];
+	struct frame_spec s = { .pay = 301 };
+	struct e1000_rx_meta m = { 0 };
+	u32 len = build(f, &s);
+
+	rx_setup(16, 0, 15, 0);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rxd(0)->status & 0xE4, E1000_RXD_STAT_IPCS |
+		  E1000_RXD_STAT_TCPCS);
+	EXPECT_EQ(rxd(0)->errors, 0);
+	/* A bad TCP sum; DATA_VALID trusts the host instead. */
+	f[len - 1] ^= 0x40;
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rxd(1)->errors, E1000_RXD_ERR_TCPE);
+	m.flags = E1000_RXM_DATA_VALID;
+	EXPECT_EQ(rx_one(f, len, &m), E1000_RX_DONE);
+	EXPECT_EQ(rxd(2)->errors, 0);
+	EXPECT(rxd(2)->status & E1000_RXD_STAT_TCPCS);
+	/* A bad IP header sum. */
+	f[len - 1] ^= 0x40;
+	f[14 + 8] = 1;
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rxd(3)->errors, E1000_RXD_ERR_IPE);
+	f[14 + 8] = 64;
+	/* Offloads off: IXSM. */
+	wr(E1000_RXCSUM, 0);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rxd(4)->status & 0xE4, E1000_RXD_STAT_IXSM);
+	/* TUOFL only, UDP over IPv6. */
+	wr(E1000_RXCSUM, E1000_RXCSUM_TUOFL);
+	s.ip6 = true;
+	s.udp = true;
+	len = build(f, &s);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rxd(5)->status & 0xE4, E1000_RXD_STAT_TCPCS);
+	EXPECT_EQ(rxd(5)->errors, 0);
+
+	/* NEEDS_CSUM: completed in the guest's copy, reported good. */
+	wr(E1000_RXCSUM, E1000_RXCSUM_TUOFL | E1000_RXCSUM_IPOFL);
+	s.ip6 = false;
+	s.udp = false;
+	s.pre = PRE_PARTIAL;
+	len = build(f, &s);
+	m.flags = E1000_RXM_NEEDS_CSUM;
+	m.csum_start = 34;
+	m.csum_offset = 16;
+	EXPECT(!ref_l4_ok(f, false));
+	EXPECT_EQ(rx_one(f, len, &m), E1000_RX_DONE);
+	EXPECT(ref_l4_ok(MEM(RXB + 6 * RXB_STRIDE), false));
+	EXPECT_EQ(rxd(6)->status & 0xE4, E1000_RXD_STAT_IPCS |
+		  E1000_RXD_STAT_TCPCS);
+	EXPECT_EQ(rxd(6)->errors, 0);
+	/* ...also across two buffers and with the tag stripped. */
+	memmove(f + 16, f + 12, len - 12);
+	set16(f + 12, 0x8100);
+	set16(f + 14, 5);
+	len += 4;
+	m.csum_start += 4;
+	wr(E1000_CTRL, E1000_CTRL_SLU | E1000_CTRL_VME);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_SZ_256);
+	EXPECT_EQ(rx_one(f, len, &m), E1000_RX_DONE);
+	{
+		u8 g[2048];
+		u32 i, n = 0;
+
+		for (i = 7; i < 9; i++) {
+			memcpy(g + n, MEM(RXB + i * RXB_STRIDE),
+			       le16_to_cpu(rxd(i)->length));
+			n += le16_to_cpu(rxd(i)->length);
+		}
+		EXPECT_EQ(n, len - 4);
+		EXPECT(ref_l4_ok(g, false));
+	}
+	/* Offsets outside the frame are ignored, nothing overruns. */
+	m.csum_start = 2000;
+	EXPECT_EQ(rx_one(f, len, &m), E1000_RX_DONE);
+}
+
+static void test_rx_no_buffers(void)
+{
+	static u8 f[3000];
+	struct e1000_rx_pass p;
+	u32 writes;
+
+	memcpy(f, dst_mac, 6);
+	rx_setup(8, 6, 0, E1000_RCTL_SZ_1024 | E1000_RCTL_LPE);
+	wr(E1000_IMS, E1000_ICR_RXO | E1000_ICR_RXT0);
+	EXPECT(e1000_rx_begin(&F.core, &p));
+	EXPECT(e1000_rx_has_buffers(&p));
+	writes = F.nwlog;
+	/* Two free descriptors (6, 7), three needed: nothing written. */
+	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 2100, &no_meta),
+		  E1000_RX_NO_BUFFERS);
+	EXPECT_EQ(F.nwlog, writes);
+	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 2000, &no_meta),
+		  E1000_RX_DONE);
+	EXPECT(!e1000_rx_has_buffers(&p));
+	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 60, &no_meta),
+		  E1000_RX_NO_BUFFERS);
+	e1000_rx_drop(&F.core, &p);
+	e1000_rx_end(&F.core, &p);
+	EXPECT_EQ(rd(E1000_RDH), 0);
+	EXPECT_EQ(rd(E1000_MPC), 1);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_RXO | E1000_ICR_RXT0 |
+		  E1000_ICR_RXDMT0);
+	EXPECT_EQ(rxd(0)->status, 0);
+	/* Empty ring: begin works, no buffers. */
+	EXPECT(e1000_rx_begin(&F.core, &p));
+	EXPECT(!e1000_rx_has_buffers(&p));
+}
+
+static void test_rx_timers(void)
+{
+	u8 f[60] = { 0 };
+
+	memcpy(f, dst_mac, 6);
+	rx_setup(16, 0, 15, E1000_RCTL_RDMTS_QUAT);
+	wr(E1000_IMS, E1000_ICR_RXT0 | E1000_ICR_RXDMT0);
+	wr(E1000_RDTR, 50);
+	wr(E1000_RADV, 200);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	EXPECT(!F.line);
+	EXPECT_EQ(F.timer[E1000_TIMER_RDTR], 50 * 1024);
+	EXPECT_EQ(F.timer[E1000_TIMER_RADV], 200 * 1024);
+	F.timer[E1000_TIMER_RADV] = 3;
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	EXPECT_EQ(F.timer[E1000_TIMER_RADV], 3);
+	e1000_core_timer_expired(&F.core, E1000_TIMER_RDTR);
+	EXPECT(F.line);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_RXT0);
+	/* 13 free of 16 is above a quarter; 3 free is not. */
+	wr(E1000_RDTR, 0);
+	while (rd(E1000_RDH) < 12)
+		EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_RXT0 | E1000_ICR_RXDMT0);
+	EXPECT_EQ(rd(E1000_RDH), 12);
+}
+
+static void test_rx_voided(void)
+{
+	struct e1000_rx_pass p;
+	u8 f[60] = { 0 };
+
+	memcpy(f, dst_mac, 6);
+	rx_setup(8, 0, 7, 0);
+	wr(E1000_IMS, E1000_ICR_RXT0);
+	EXPECT(e1000_rx_begin(&F.core, &p));
+	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 60, &no_meta), E1000_RX_DONE);
+	wr(E1000_RDH, 0);
+	e1000_rx_end(&F.core, &p);
+	EXPECT_EQ(rd(E1000_GPRC), 0);
+	EXPECT_EQ(rd(E1000_ICR), 0);
+	EXPECT(e1000_rx_begin(&F.core, &p));
+	e1000_core_reset(&F.core);
+	e1000_rx_end(&F.core, &p);
+	EXPECT_EQ(rd(E1000_RDH), 0);
+}
+
+/* ---- loopback, ITR ---- */
+
+static void test_loopback_path(void)
+{
+	struct e1000_tx_pass p;
+	u32 i;
+
+	rx_setup(8, 0, 7, E1000_RCTL_BAM | E1000_RCTL_LBM_MAC);
+	tx_setup(8, 0);
+	for (i = 0; i < 2; i++) {
+		memset(MEM(TXB + 1024 * i), 0xff, 1024);
+		memset(MEM(TXB + 1024 * i + 512), 0xa0 + i, 512);
+		put_legacy(TXR, i, TXB + 1024 * i, 1024, E1000_TXD_CMD_EOP_B |
+			   E1000_TXD_CMD_RS_B, 0, 0, 0);
+	}
+	wr(E1000_TDT, 2);
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	EXPECT(p.loopback);
+	for (i = 0; i < 2; i++) {
+		e1000_tx_run(&F.core, &p, 8);
+		EXPECT_EQ(p.loop_len, 1024);
+		EXPECT_EQ(p.ring.head, i + 1);
+		if (p.loop_len)
+			EXPECT_EQ(rx_one(p.loop_frame, p.loop_len, NULL),
+				  E1000_RX_DONE);
+	}
+	e1000_tx_run(&F.core, &p, 8);
+	EXPECT_EQ(p.loop_len, 0);
+	e1000_tx_end(&F.core, &p);
+	EXPECT_EQ(F.frame_calls, 0);
+	EXPECT_EQ(rd(E1000_TDH), 2);
+	EXPECT_EQ(rd(E1000_RDH), 2);
+	EXPECT_EQ(*MEM(RXB + RXB_STRIDE + 600), 0xa1);
+	EXPECT_EQ(rd(E1000_GPTC), 2);
+	EXPECT_EQ(rd(E1000_GPRC), 2);
+}
+
+static void test_itr(void)
+{
+	wr(E1000_IMS, E1000_ICR_TXDW | E1000_ICR_RXT0);
+	wr(E1000_ITR, 1000);
+	e1000_core_raise(&F.core, E1000_ICR_TXDW);
+	EXPECT(F.line);
+	EXPECT(e1000_core_irq_line(&F.core));
+	EXPECT_EQ(F.timer[E1000_TIMER_ITR], 1000 * 256);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXDW);
+	EXPECT(!F.line);
+	/* Within the interval: held in ICR, the line stays low. */
+	e1000_core_raise(&F.core, E1000_ICR_RXT0);
+	EXPECT(!F.line);
+	EXPECT(!e1000_core_irq_line(&F.core));
+	EXPECT(e1000_core_irq_pending(&F.core));
+	e1000_core_timer_expired(&F.core, E1000_TIMER_ITR);
+	EXPECT(F.line);
+	EXPECT_EQ(F.core.cnt.irqs, 2);
+	/* Expiry with nothing pending just ends the interval. */
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_RXT0);
+	e1000_core_timer_expired(&F.core, E1000_TIMER_ITR);
+	e1000_core_raise(&F.core, E1000_ICR_TXDW);
+	EXPECT(F.line);
+	rd(E1000_ICR);
+	/* ITR 0: no moderation. */
+	wr(E1000_ITR, 0);
+	e1000_core_timer_expired(&F.core, E1000_TIMER_ITR);
+	e1000_core_raise(&F.core, E1000_ICR_TXDW);
+	EXPECT(F.line);
+	rd(E1000_ICR);
+	e1000_core_raise(&F.core, E1000_ICR_TXDW);
+	EXPECT(F.line);
+	EXPECT_EQ(F.core.cnt.irqs, 5);
+}
+
+/* ---- offload helpers: against the reference ---- */
+
+static void test_offload_helpers(void)
+{
+	static u8 f[2048];
+	struct frame_spec s = { .pay = 999, .tcp_flags = 0x10 };
+	struct e1000_pkt pkt;
+	u32 len = build(f, &s), i;
+
+	for (i = 0; i < 64; i++)
+		EXPECT_EQ(e1000_csum_fold(e1000_csum_add(i, f + i, len - i)),
+			  ref_fold(ref_add(i, f + i, len - i)));
+	e1000_parse(f, len, 0x8100, &pkt);
+	EXPECT(pkt.ip4 && !pkt.ip6 && !pkt.vlan);
+	EXPECT_EQ(pkt.l3_off, 14);
+	EXPECT_EQ(pkt.l4_off, 34);
+	EXPECT_EQ(pkt.l4_len, 20 + 999);
+	EXPECT_EQ(pkt.l4_proto, 6);
+	/* Truncated, fragmented, IHL too small: no L4. */
+	e1000_parse(f, 40, 0x8100, &pkt);
+	EXPECT(!pkt.ip4 && !pkt.l4_off);
+	set16(f + 14 + 6, 0x2000);
+	e1000_parse(f, len, 0x8100, &pkt);
+	EXPECT(pkt.ip4 && !pkt.l4_off);
+	f[14] = 0x44;
+	e1000_parse(f, len, 0x8100, &pkt);
+	EXPECT(!pkt.ip4 && !pkt.l3_off);
+	s.ip6 = true;
+	len = build(f, &s);
+	e1000_parse(f, len, 0x8100, &pkt);
+	EXPECT(pkt.ip6 && pkt.l4_off == 54 && pkt.l4_len == 1019);
+	EXPECT_EQ(ref_fold(e1000_pseudo_sum(f + 14, true, 6)),
+		  ref_fold(ref_pseudo(f + 14, true, 6, 0)));
+}
+
+const struct test datapath_tests[] = {
+	{ "TX legacy descriptors, DD only with RS, TXDW/TXQE", test_tx_legacy },
+	{ "TX ring wrap-around and budget", test_tx_wrap_budget },
+	{ "TX legacy IC checksum", test_tx_legacy_ic },
+	{ "TX context/data checksum offload", test_tx_csum_offload },
+	{ "TX 64 KiB TSO as one GSO frame", test_tx_tso_gso },
+	{ "TX 64 KiB TSO segmented in software", test_tx_tso_soft },
+	{ "TX VLAN insertion", test_tx_vlan_insert },
+	{ "TX backend busy: no loss, no repeat", test_tx_busy },
+	{ "TX hostile descriptors and rings", test_tx_hostile },
+	{ "TX TIDV/TADV delays", test_tx_delay_timers },
+	{ "TX pass voided by reset or ring rewrite", test_tx_voided },
+	{ "RX basic frame, padding, statistics", test_rx_basic },
+	{ "RX address and VLAN filters", test_rx_filters },
+	{ "RX VLAN stripping", test_rx_vlan_strip },
+	{ "RX long frames over several buffers", test_rx_long_multi },
+	{ "RX checksum status and NEEDS_CSUM", test_rx_csum },
+	{ "RX full ring: NO_BUFFERS, MPC, RXO", test_rx_no_buffers },
+	{ "RX RDTR/RADV delays, RXDMT0", test_rx_timers },
+	{ "RX pass voided by ring rewrite or reset", test_rx_voided },
+	{ "MAC loopback: TX frame into the RX ring", test_loopback_path },
+	{ "ITR holds the line", test_itr },
+	{ "offload helpers against the reference", test_offload_helpers },
+};
+
+const unsigned int n_datapath_tests = ARRAY_SIZE(datapath_tests);
