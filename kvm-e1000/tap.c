@@ -117,7 +117,7 @@ static int tap_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync,
 	struct kvm_e1000 *e = container_of(wait, struct kvm_e1000, tap_wait);
 
 	if (key_to_poll(key) & EPOLLIN)
-		kvm_e1000_worker_kick(e);
+		kvm_e1000_worker_kick_unlocked(e);
 	return 0;
 }
 

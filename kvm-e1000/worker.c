@@ -143,63 +143,80 @@ static void worker_put(struct kvm_e1000_worker *w)
 	worker_destroy(w);
 }
 
-/* Serve @e from @cpu's sidecore, or from a worker of its own. */
-int kvm_e1000_worker_attach(struct kvm_e1000 *e, int cpu)
+static void set_worker(struct kvm_e1000 *e, struct kvm_e1000_worker *w,
+		       int cpu)
 {
-	struct kvm_e1000_worker *w;
 	unsigned long flags;
 
-	mutex_lock(&workers_lock);
-	w = worker_get(cpu);
-	if (IS_ERR(w)) {
-		mutex_unlock(&workers_lock);
-		return PTR_ERR(w);
-	}
-	w->users++;
-	mutex_lock(&w->lock);
-	list_add_tail(&e->worker_node, &w->devices);
-	mutex_unlock(&w->lock);
 	spin_lock_irqsave(&e->lock, flags);
 	e->worker = w;
 	e->sidecore = cpu;
 	spin_unlock_irqrestore(&e->lock, flags);
-	mutex_unlock(&workers_lock);
+}
+
+/* Under workers_lock. */
+static int attach(struct kvm_e1000 *e, int cpu)
+{
+	struct kvm_e1000_worker *w = worker_get(cpu);
+
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	w->users++;
+	mutex_lock(&w->lock);
+	list_add_tail(&e->worker_node, &w->devices);
+	mutex_unlock(&w->lock);
+	set_worker(e, w, cpu);
 	kvm_e1000_worker_kick_unlocked(e);
 	return 0;
 }
 
-/* On return no thread serves @e or will be woken for it. */
-void kvm_e1000_worker_detach(struct kvm_e1000 *e)
+/* Under workers_lock.  On return no thread serves @e or is woken for it. */
+static void detach(struct kvm_e1000 *e)
 {
 	struct kvm_e1000_worker *w = e->worker;
-	unsigned long flags;
 
 	if (!w)
 		return;
-	mutex_lock(&workers_lock);
-	spin_lock_irqsave(&e->lock, flags);
-	e->worker = NULL;
-	spin_unlock_irqrestore(&e->lock, flags);
+	set_worker(e, NULL, e->sidecore);
 	mutex_lock(&w->lock);		/* waits for a round in progress */
 	list_del(&e->worker_node);
 	mutex_unlock(&w->lock);
 	worker_put(w);
+}
+
+/* Serve @e from @cpu's sidecore, or from a worker of its own. */
+int kvm_e1000_worker_attach(struct kvm_e1000 *e, int cpu)
+{
+	int ret;
+
+	mutex_lock(&workers_lock);
+	ret = attach(e, cpu);
+	mutex_unlock(&workers_lock);
+	return ret;
+}
+
+void kvm_e1000_worker_detach(struct kvm_e1000 *e)
+{
+	mutex_lock(&workers_lock);
+	detach(e);
 	mutex_unlock(&workers_lock);
 }
 
 /* KVM_E1000_SET_SIDECORE: move @e; on failure it stays where it was. */
 int kvm_e1000_worker_move(struct kvm_e1000 *e, int cpu)
 {
-	int old_cpu = e->sidecore;
-	int ret;
+	int old_cpu, ret = 0;
 
-	if (e->worker && old_cpu == cpu)
-		return 0;
-	kvm_e1000_worker_detach(e);
-	ret = kvm_e1000_worker_attach(e, cpu);
-	/* Out of memory or threads: the device stays served where it was. */
-	if (ret && kvm_e1000_worker_attach(e, old_cpu))
-		pr_warn_ratelimited(KVM_E1000_NAME ": device left without a worker\n");
+	mutex_lock(&workers_lock);
+	old_cpu = e->sidecore;
+	if (!e->worker || old_cpu != cpu) {
+		detach(e);
+		ret = attach(e, cpu);
+		/* Out of memory or threads: serve it where it was. */
+		if (ret && attach(e, old_cpu))
+			pr_warn_ratelimited(KVM_E1000_NAME ": device left without a worker\n");
+	}
+	mutex_unlock(&workers_lock);
 	return ret;
 }
 
