@@ -8,6 +8,7 @@
 #   make unit         userspace unit tests of the device core (ASan, UBSan)
 #   make fuzz         the libFuzzer target, for FUZZ_SECONDS
 #   make selftests    build the KVM selftests that run in the testbed
+#   make tool         the kvm-e1000 command-line tool, build/tools/kvm-e1000
 #   make testbed-check  run every selftest inside the nested testbed
 #   make demo         show the device working in the testbed
 #   make check        all of the above: what CI runs
@@ -30,7 +31,7 @@ FUZZ_SECONDS ?= 60
 
 export TOP BUILD K61_VER K612_VER
 
-.PHONY: all module modules module-6.1 module-6.12 unit fuzz selftests \
+.PHONY: all module modules module-6.1 module-6.12 unit fuzz selftests tool \
 	testbed-selftest testbed-check demo check deps checkpatch clean
 
 all: module
@@ -62,6 +63,9 @@ fuzz:
 selftests:
 	$(MAKE) --no-print-directory -C selftests/kvm
 
+tool:
+	$(MAKE) --no-print-directory -C tools/kvm-e1000 OUT=$(BUILD)/tools
+
 checkpatch:
 	tools/checkpatch.sh
 
@@ -78,7 +82,7 @@ demo: deps module-6.1 selftests
 	tools/testbed/testbed.sh --kernel $(K61_VER) \
 		--module $(BUILD)/kmod/6.1/kvm-e1000.ko -- selftests/kvm/demo.sh
 
-check: deps unit fuzz modules checkpatch testbed-selftest testbed-check
+check: deps unit fuzz modules tool checkpatch testbed-selftest testbed-check
 
 deps:
 	tools/install-deps.sh

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BAR0 on KVM's MMIO bus: the register window's access handlers and where
- * the window sits in guest-physical space.
+ * BAR0 on KVM's MMIO bus and BAR2 on its port I/O bus: the access handlers
+ * of the two register windows and where they sit in the guest's spaces.
  *
  * The handlers run in the vCPU thread, inside KVM's exit path.  They only
  * update register state through the core (which may kick the data path);
@@ -10,11 +10,16 @@
 #include "kvm_e1000.h"
 
 static LIST_HEAD(devices);		/* every device, for overlap checks */
-static DEFINE_MUTEX(devices_lock);	/* protects devices, ->bar0, ->on_bus */
+static DEFINE_MUTEX(devices_lock);	/* protects devices, windows' placement */
 
 static struct kvm_e1000 *to_e1000(struct kvm_io_device *dev)
 {
-	return container_of(dev, struct kvm_e1000, iodev);
+	return container_of(dev, struct kvm_e1000, bar0.dev);
+}
+
+static struct kvm_e1000 *io_to_e1000(struct kvm_io_device *dev)
+{
+	return container_of(dev, struct kvm_e1000, bar2.dev);
 }
 
 /*
@@ -27,7 +32,7 @@ static int bar0_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 		     gpa_t addr, int len, void *val)
 {
 	struct kvm_e1000 *e = to_e1000(dev);
-	u64 off = addr - e->bar0;
+	u64 off = addr - e->bar0.base;
 	unsigned long flags;
 	__le32 v[2] = { 0, 0 };
 
@@ -54,7 +59,7 @@ static int bar0_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 		      gpa_t addr, int len, const void *val)
 {
 	struct kvm_e1000 *e = to_e1000(dev);
-	u64 off = addr - e->bar0;
+	u64 off = addr - e->bar0.base;
 	unsigned long flags;
 	__le32 v[2];
 
@@ -79,9 +84,89 @@ static const struct kvm_io_device_ops bar0_ops = {
 	.write = bar0_write,
 };
 
-static bool overlaps(u64 a, u64 b)
+/*
+ * BAR2: IOADDR and IODATA are 32-bit ports; the Linux driver uses only
+ * aligned doubleword in/out there.  Anything else is counted as a bad
+ * access, reads 0 and drops writes.
+ */
+static int bar2_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
+		     gpa_t addr, int len, void *val)
 {
-	return a < b + KVM_E1000_BAR0_SIZE && b < a + KVM_E1000_BAR0_SIZE;
+	struct kvm_e1000 *e = io_to_e1000(dev);
+	u64 off = addr - e->bar2.base;
+	unsigned long flags;
+	__le32 v = 0;
+
+	if (off >= E1000_IO_SIZE || len > E1000_IO_SIZE - off)
+		return -EOPNOTSUPP;
+	spin_lock_irqsave(&e->lock, flags);
+	if (len == 4 && IS_ALIGNED(off, 4))
+		v = cpu_to_le32(e1000_core_io_read(&e->core, off));
+	else
+		e->cnt.mmio_bad_access++;
+	spin_unlock_irqrestore(&e->lock, flags);
+	memcpy(val, &v, min_t(int, len, sizeof(v)));
+	return 0;
+}
+
+static int bar2_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
+		      gpa_t addr, int len, const void *val)
+{
+	struct kvm_e1000 *e = io_to_e1000(dev);
+	u64 off = addr - e->bar2.base;
+	unsigned long flags;
+	__le32 v;
+
+	if (off >= E1000_IO_SIZE || len > E1000_IO_SIZE - off)
+		return -EOPNOTSUPP;
+	spin_lock_irqsave(&e->lock, flags);
+	if (len == 4 && IS_ALIGNED(off, 4)) {
+		memcpy(&v, val, 4);
+		e1000_core_io_write(&e->core, off, le32_to_cpu(v));
+	} else {
+		e->cnt.mmio_bad_access++;
+	}
+	spin_unlock_irqrestore(&e->lock, flags);
+	return 0;
+}
+
+static const struct kvm_io_device_ops bar2_ops = {
+	.read = bar2_read,
+	.write = bar2_write,
+};
+
+/*
+ * The slow path: an access the VMM saw itself (a VFIO region read or
+ * write), at offset @off of BAR0 or BAR2.  The handlers work on offsets
+ * from the window's base, wherever it is (unsigned arithmetic wraps for an
+ * unmapped one).
+ */
+int kvm_e1000_bar_access(struct kvm_e1000 *e, bool io, u64 off, void *val,
+			 int len, bool write)
+{
+	u64 size = io ? E1000_IO_SIZE : KVM_E1000_BAR0_SIZE;
+	struct kvm_e1000_window *w = io ? &e->bar2 : &e->bar0;
+	u64 addr;
+
+	if (off >= size || len > size - off)
+		return -EINVAL;
+	mutex_lock(&devices_lock);
+	addr = w->base + off;
+	if (io && write)
+		bar2_write(NULL, &w->dev, addr, len, val);
+	else if (io)
+		bar2_read(NULL, &w->dev, addr, len, val);
+	else if (write)
+		bar0_write(NULL, &w->dev, addr, len, val);
+	else
+		bar0_read(NULL, &w->dev, addr, len, val);
+	mutex_unlock(&devices_lock);
+	return 0;
+}
+
+static bool overlaps(u64 a, u64 b, u64 size)
+{
+	return a < b + size && b < a + size;
 }
 
 /* Guest RAM wins over the io bus: a BAR there would never see an access. */
@@ -109,12 +194,50 @@ static int check_bar(struct kvm_e1000 *e, u64 gpa)
 	    gpa > U64_MAX - KVM_E1000_BAR0_SIZE)
 		return -EINVAL;
 	list_for_each_entry(other, &devices, node) {
-		if (other != e && other->kvm == e->kvm && other->on_bus &&
-		    overlaps(other->bar0, gpa))
+		if (other != e && other->kvm == e->kvm && other->bar0.on_bus &&
+		    overlaps(other->bar0.base, gpa, KVM_E1000_BAR0_SIZE))
 			return -EEXIST;
 	}
 	if (hits_ram(e->kvm, gpa))
 		return -EEXIST;
+	return 0;
+}
+
+static int check_io(struct kvm_e1000 *e, u64 port)
+{
+	struct kvm_e1000 *other;
+
+	if (port == KVM_E1000_BAR0_UNMAPPED)
+		return 0;
+	if (!IS_ALIGNED(port, E1000_IO_SIZE) || port > 0x10000 - E1000_IO_SIZE)
+		return -EINVAL;
+	list_for_each_entry(other, &devices, node) {
+		if (other != e && other->kvm == e->kvm && other->bar2.on_bus &&
+		    overlaps(other->bar2.base, port, E1000_IO_SIZE))
+			return -EEXIST;
+	}
+	return 0;
+}
+
+/* Move window @w to @base on @bus (or take it off); under devices_lock. */
+static int place(struct kvm_e1000 *e, struct kvm_e1000_window *w,
+		 enum kvm_bus bus, u64 base, int len)
+{
+	int ret;
+
+	if (w->on_bus) {
+		kvm_e1000_iobus_unregister(e->kvm, bus, &w->dev);
+		w->on_bus = false;
+	}
+	w->base = base;
+	if (base == KVM_E1000_BAR0_UNMAPPED)
+		return 0;
+	ret = kvm_e1000_iobus_register(e->kvm, bus, base, len, &w->dev);
+	if (ret) {
+		w->base = KVM_E1000_BAR0_UNMAPPED;
+		return ret;
+	}
+	w->on_bus = true;
 	return 0;
 }
 
@@ -125,31 +248,31 @@ int kvm_e1000_bar_place(struct kvm_e1000 *e, u64 gpa)
 
 	mutex_lock(&devices_lock);
 	ret = check_bar(e, gpa);
-	if (ret)
-		goto out;
-	if (e->on_bus) {
-		kvm_e1000_iobus_unregister(e->kvm, &e->iodev);
-		e->on_bus = false;
-	}
-	e->bar0 = gpa;
-	if (gpa != KVM_E1000_BAR0_UNMAPPED) {
-		ret = kvm_e1000_iobus_register(e->kvm, gpa, KVM_E1000_BAR0_SIZE,
-					       &e->iodev);
-		if (ret) {
-			e->bar0 = KVM_E1000_BAR0_UNMAPPED;
-			goto out;
-		}
-		e->on_bus = true;
-	}
-out:
+	if (!ret)
+		ret = place(e, &e->bar0, KVM_MMIO_BUS, gpa, KVM_E1000_BAR0_SIZE);
+	mutex_unlock(&devices_lock);
+	return ret;
+}
+
+/* Put BAR2 at I/O port @port (or, with KVM_E1000_BAR0_UNMAPPED, nowhere). */
+int kvm_e1000_bar2_place(struct kvm_e1000 *e, u64 port)
+{
+	int ret;
+
+	mutex_lock(&devices_lock);
+	ret = check_io(e, port);
+	if (!ret)
+		ret = place(e, &e->bar2, KVM_PIO_BUS, port, E1000_IO_SIZE);
 	mutex_unlock(&devices_lock);
 	return ret;
 }
 
 void kvm_e1000_bar_attach(struct kvm_e1000 *e)
 {
-	kvm_iodevice_init(&e->iodev, &bar0_ops);
-	e->bar0 = KVM_E1000_BAR0_UNMAPPED;
+	kvm_iodevice_init(&e->bar0.dev, &bar0_ops);
+	kvm_iodevice_init(&e->bar2.dev, &bar2_ops);
+	e->bar0.base = KVM_E1000_BAR0_UNMAPPED;
+	e->bar2.base = KVM_E1000_BAR0_UNMAPPED;
 	mutex_lock(&devices_lock);
 	list_add(&e->node, &devices);
 	mutex_unlock(&devices_lock);
@@ -159,9 +282,8 @@ void kvm_e1000_bar_attach(struct kvm_e1000 *e)
 void kvm_e1000_bar_detach(struct kvm_e1000 *e)
 {
 	mutex_lock(&devices_lock);
-	if (e->on_bus)
-		kvm_e1000_iobus_unregister(e->kvm, &e->iodev);
-	e->on_bus = false;
+	place(e, &e->bar0, KVM_MMIO_BUS, KVM_E1000_BAR0_UNMAPPED, 0);
+	place(e, &e->bar2, KVM_PIO_BUS, KVM_E1000_BAR0_UNMAPPED, 0);
 	list_del(&e->node);
 	mutex_unlock(&devices_lock);
 }

@@ -305,4 +305,34 @@ int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p);
 void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p);
 
+/*
+ * PCI configuration space (pci.c): the conventional 256-byte header of the
+ * 82540EM with its Power Management capability.  Accesses are 1, 2 or 4
+ * bytes, naturally aligned; others read all ones and drop writes.
+ */
+#define E1000_PCI_CFG_SIZE	256
+#define E1000_PCI_PM_CAP	0xdc		/* Power Management capability */
+#define E1000_PCI_BAR_OFF	(~0ULL)		/* BAR not decoding */
+
+/* Events of e1000_pci_write() for the caller to act on. */
+#define E1000_PCI_EV_RESET	0x1	/* D3hot -> D0: reset the function */
+
+struct e1000_pci {
+	u8 cfg[E1000_PCI_CFG_SIZE];	/* what software reads */
+	u8 wmask[E1000_PCI_CFG_SIZE];	/* bits software may write */
+	u8 w1cmask[E1000_PCI_CFG_SIZE];	/* bits cleared by writing 1 */
+};
+
+void e1000_pci_init(struct e1000_pci *pci);
+u32 e1000_pci_read(const struct e1000_pci *pci, u32 off, u32 len);
+/* Returns E1000_PCI_EV_* bits. */
+unsigned int e1000_pci_write(struct e1000_pci *pci, u32 off, u32 len, u32 val);
+/*
+ * Where BAR0 (memory) and BAR2 (I/O) decode now, or E1000_PCI_BAR_OFF
+ * (decoding disabled in COMMAND, not in D0, or the BAR unassigned).
+ * Callers re-check after every write.
+ */
+u64 e1000_pci_mem_base(const struct e1000_pci *pci);
+u64 e1000_pci_io_base(const struct e1000_pci *pci);
+
 #endif /* KVM_E1000_CORE_H */

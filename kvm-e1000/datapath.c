@@ -80,6 +80,7 @@ static void rx_end(struct kvm_e1000 *e, bool rx_on)
 /* The self-test's loopback: the frame TX produced goes to RX, no backend. */
 static void loop_frame(struct kvm_e1000 *e, const u8 *frame, u32 len)
 {
+	static const struct e1000_rx_meta wire;	/* no offload metadata */
 	bool rx_on = rx_begin(e);
 	int ret;
 
@@ -87,7 +88,7 @@ static void loop_frame(struct kvm_e1000 *e, const u8 *frame, u32 len)
 		e->acc.rx_dropped++;
 		return;
 	}
-	ret = e1000_rx_frame(&e->core, e->rxp, frame, len, NULL);
+	ret = e1000_rx_frame(&e->core, e->rxp, frame, len, &wire);
 	if (ret == E1000_RX_NO_BUFFERS) {
 		e1000_rx_drop(&e->core, e->rxp);
 		e->acc.rx_dropped++;

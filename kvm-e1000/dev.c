@@ -19,7 +19,7 @@ static bool all_zero(const u8 *p, size_t len)
 	return !memchr_inv(p, 0, len);
 }
 
-static int check_sidecore(s32 cpu)
+int kvm_e1000_check_sidecore(s32 cpu)
 {
 	if (cpu == KVM_E1000_NO_SIDECORE)
 		return 0;
@@ -36,7 +36,7 @@ static int check_args(const struct kvm_e1000_create *args)
 		return -EINVAL;
 	if (is_multicast_ether_addr(args->mac))
 		return -EINVAL;
-	return check_sidecore(args->sidecore);
+	return kvm_e1000_check_sidecore(args->sidecore);
 }
 
 static struct kvm *get_vm(int fd)
@@ -57,11 +57,11 @@ static struct kvm *get_vm(int fd)
 }
 
 /*
- * Undo what kvm_e1000_create() set up, on a partly built device too.  The
+ * Undo what kvm_e1000_build() set up, on a partly built device too.  The
  * order matters: no vCPU in the handlers, then no thread serving the rings,
  * then no backend wakeups, then no timers, then the interrupt line.
  */
-static void destroy(struct kvm_e1000 *e)
+void kvm_e1000_destroy(struct kvm_e1000 *e)
 {
 	kvm_e1000_bar_detach(e);
 	kvm_e1000_worker_detach(e);
@@ -75,11 +75,11 @@ static void destroy(struct kvm_e1000 *e)
 
 static int e1000_dev_release(struct inode *inode, struct file *file)
 {
-	destroy(file->private_data);
+	kvm_e1000_destroy(file->private_data);
 	return 0;
 }
 
-static void get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st)
+void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st)
 {
 	unsigned long flags;
 
@@ -107,7 +107,6 @@ static long e1000_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	struct kvm_e1000 *e = file->private_data;
 	void __user *argp = (void __user *)arg;
 	struct kvm_e1000_stats st;
-	unsigned long flags;
 	u64 gpa;
 	s32 cpu;
 	int ret;
@@ -118,17 +117,15 @@ static long e1000_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			return -EFAULT;
 		return kvm_e1000_bar_place(e, gpa);
 	case KVM_E1000_GET_STATS:
-		get_stats(e, &st);
+		kvm_e1000_get_stats(e, &st);
 		return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 	case KVM_E1000_RESET:
-		spin_lock_irqsave(&e->lock, flags);
-		e1000_core_reset(&e->core);
-		spin_unlock_irqrestore(&e->lock, flags);
+		kvm_e1000_reset(e);
 		return 0;
 	case KVM_E1000_SET_SIDECORE:
 		if (copy_from_user(&cpu, argp, sizeof(cpu)))
 			return -EFAULT;
-		ret = check_sidecore(cpu);
+		ret = kvm_e1000_check_sidecore(cpu);
 		if (!ret)
 			ret = kvm_e1000_worker_move(e, cpu);
 		return ret;
@@ -145,66 +142,133 @@ static const struct file_operations e1000_dev_fops = {
 	.llseek = noop_llseek,
 };
 
-static struct kvm_e1000 *alloc_device(const struct kvm_e1000_create *args,
-				      struct kvm *kvm)
+/* Function-level reset of the device model (CTRL.RST's effect and more). */
+void kvm_e1000_reset(struct kvm_e1000 *e)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	e1000_core_reset(&e->core);
+	spin_unlock_irqrestore(&e->lock, flags);
+}
+
+/* Drop the references of @p that no device took over. */
+static void put_params(struct kvm_e1000_params *p)
+{
+	if (p->tap)
+		fput(p->tap);
+	if (p->trigger)
+		fput(p->trigger);
+	if (p->resample)
+		fput(p->resample);
+	kvm_put_kvm(p->kvm);
+}
+
+static struct kvm_e1000 *alloc_device(const struct kvm_e1000_params *p)
 {
 	struct kvm_e1000 *e = kvzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	u8 mac[ETH_ALEN];
 
 	if (!e)
 		return NULL;
-	e->kvm = kvm;
+	e->kvm = p->kvm;
 	e->sidecore = KVM_E1000_NO_SIDECORE;
 	spin_lock_init(&e->lock);
-	if (all_zero(args->mac, ETH_ALEN))
+	if (all_zero(p->mac, ETH_ALEN))
 		eth_random_addr(mac);
 	else
-		ether_addr_copy(mac, args->mac);
+		ether_addr_copy(mac, p->mac);
 	kvm_e1000_platform_init(e, mac);
+	kvm_e1000_irq_init(e);
 	kvm_e1000_bar_attach(e);
 	return e;
 }
 
-/* Everything that can fail, in the order destroy() undoes it. */
-static int setup_device(struct kvm_e1000 *e,
-			const struct kvm_e1000_create *args)
+/*
+ * The one way a device comes to life, for KVM_E1000_CREATE and for a VFIO
+ * mediated device being opened alike: @p's references (VM, tap, eventfds)
+ * pass to the device, or are dropped on failure.  Everything that can fail
+ * comes in the order kvm_e1000_destroy() undoes it.
+ */
+struct kvm_e1000 *kvm_e1000_build(struct kvm_e1000_params *p)
 {
+	struct kvm_e1000 *e = alloc_device(p);
 	int ret;
 
+	if (!e) {
+		put_params(p);
+		return ERR_PTR(-ENOMEM);
+	}
+	kvm_e1000_irq_set_trigger(e, p->trigger);
+	kvm_e1000_irq_set_resample(e, p->resample);
+	kvm_e1000_tap_attach(e, p->tap);
 	ret = kvm_e1000_datapath_init(e);
 	if (!ret)
-		ret = kvm_e1000_irq_init(e, args->irqfd, args->resamplefd);
+		ret = kvm_e1000_worker_attach(e, p->sidecore);
 	if (!ret)
-		ret = kvm_e1000_tap_attach(e, args->tap_fd);
-	if (!ret)
-		ret = kvm_e1000_worker_attach(e, args->sidecore);
-	if (!ret)
-		ret = kvm_e1000_bar_place(e, args->bar0_gpa);
-	return ret;
+		ret = kvm_e1000_bar_place(e, p->bar0);
+	if (ret) {
+		kvm_e1000_destroy(e);
+		return ERR_PTR(ret);
+	}
+	return e;
+}
+
+/* Resolve KVM_E1000_CREATE's file descriptors, in the documented order. */
+static int get_params(const struct kvm_e1000_create *args,
+		      struct kvm_e1000_params *p)
+{
+	struct file *f;
+
+	memset(p, 0, sizeof(*p));
+	p->kvm = get_vm(args->vm_fd);
+	if (IS_ERR(p->kvm))
+		return PTR_ERR(p->kvm);
+	f = ERR_PTR(-EINVAL);
+	/* Both interrupt eventfds, or neither. */
+	if (args->irqfd == KVM_E1000_NO_FD ? args->resamplefd != KVM_E1000_NO_FD :
+	    args->resamplefd == KVM_E1000_NO_FD)
+		goto fail;
+	if (args->irqfd != KVM_E1000_NO_FD) {
+		f = kvm_e1000_eventfd_fget(args->irqfd);
+		if (IS_ERR(f))
+			goto fail;
+		p->trigger = f;
+		f = kvm_e1000_eventfd_fget(args->resamplefd);
+		if (IS_ERR(f))
+			goto fail;
+		p->resample = f;
+	}
+	f = kvm_e1000_tap_fget(args->tap_fd);
+	if (IS_ERR(f))
+		goto fail;
+	p->tap = f;
+	p->bar0 = args->bar0_gpa;
+	p->sidecore = args->sidecore;
+	ether_addr_copy(p->mac, args->mac);
+	return 0;
+fail:
+	put_params(p);
+	return PTR_ERR(f);
 }
 
 int kvm_e1000_create(const struct kvm_e1000_create *args)
 {
+	struct kvm_e1000_params p;
 	struct kvm_e1000 *e;
-	struct kvm *kvm;
 	int ret;
 
 	ret = check_args(args);
+	if (!ret)
+		ret = get_params(args, &p);
 	if (ret)
 		return ret;
-	kvm = get_vm(args->vm_fd);
-	if (IS_ERR(kvm))
-		return PTR_ERR(kvm);
-	e = alloc_device(args, kvm);
-	if (!e) {
-		kvm_put_kvm(kvm);
-		return -ENOMEM;
-	}
-	ret = setup_device(e, args);
-	if (!ret)
-		ret = anon_inode_getfd(KVM_E1000_NAME, &e1000_dev_fops, e,
-				       O_RDWR | O_CLOEXEC);
+	e = kvm_e1000_build(&p);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	ret = anon_inode_getfd(KVM_E1000_NAME, &e1000_dev_fops, e,
+			       O_RDWR | O_CLOEXEC);
 	if (ret < 0)
-		destroy(e);
+		kvm_e1000_destroy(e);
 	return ret;
 }

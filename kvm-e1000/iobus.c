@@ -86,25 +86,27 @@ int kvm_e1000_iobus_init(void)
 	return 0;
 }
 
-int kvm_e1000_iobus_register(struct kvm *kvm, gpa_t addr, int len,
-			     struct kvm_io_device *dev)
+/* @bus: KVM_MMIO_BUS for a memory BAR, KVM_PIO_BUS for an I/O BAR. */
+int kvm_e1000_iobus_register(struct kvm *kvm, enum kvm_bus bus, gpa_t addr,
+			     int len, struct kvm_io_device *dev)
 {
 	int ret;
 
 	mutex_lock(&kvm->slots_lock);
-	ret = io_bus_register(kvm, KVM_MMIO_BUS, addr, len, dev);
+	ret = io_bus_register(kvm, bus, addr, len, dev);
 	mutex_unlock(&kvm->slots_lock);
 	return ret;
 }
 
 /*
- * On return no vCPU is inside the device's MMIO handlers: the unregister
- * path waits for an SRCU grace period of kvm->srcu, which every bus
- * dispatch holds.
+ * On return no vCPU is inside the device's handlers: the unregister path
+ * waits for an SRCU grace period of kvm->srcu, which every bus dispatch
+ * holds.
  */
-void kvm_e1000_iobus_unregister(struct kvm *kvm, struct kvm_io_device *dev)
+void kvm_e1000_iobus_unregister(struct kvm *kvm, enum kvm_bus bus,
+				struct kvm_io_device *dev)
 {
 	mutex_lock(&kvm->slots_lock);
-	io_bus_unregister(kvm, KVM_MMIO_BUS, dev);
+	io_bus_unregister(kvm, bus, dev);
 	mutex_unlock(&kvm->slots_lock);
 }

@@ -6,7 +6,10 @@
  * when the guest acknowledges the interrupt (EOI) and signals the resample
  * eventfd; if ICR & IMS is still non-zero we assert it again.  That gives
  * level semantics without an unexported kvm_set_irq(), exactly as VFIO does
- * for INTx of assigned devices.
+ * for INTx of assigned devices.  Through VFIO (mdev.c) the same two eventfds
+ * are the INTx trigger and unmask eventfds of VFIO_DEVICE_SET_IRQS, and the
+ * line can also be masked, as vfio-pci's can: a masked line is not
+ * signalled, and unmasking it signals it if it is up.
  */
 #include <linux/file.h>
 #include <linux/poll.h>
@@ -32,10 +35,21 @@ static void trigger(struct kvm_e1000 *e)
 /* Called by the core, under e->lock, when ICR & IMS changes between 0 and !0. */
 void kvm_e1000_irq_set(struct kvm_e1000 *e, bool level)
 {
-	if (!level || !e->irq.trigger)
+	if (!level || !e->irq.trigger || e->irq.masked)
 		return;
 	e->cnt.irqs++;
 	trigger(e);
+}
+
+/* Signal the line again if it is up: after a resample or an unmask. */
+static void reassert(struct kvm_e1000 *e)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	if (e1000_core_irq_line(&e->core))
+		kvm_e1000_irq_set(e, true);
+	spin_unlock_irqrestore(&e->lock, flags);
 }
 
 /*
@@ -45,14 +59,7 @@ void kvm_e1000_irq_set(struct kvm_e1000 *e, bool level)
  */
 static void resample_work(struct work_struct *work)
 {
-	struct kvm_e1000 *e = container_of(work, struct kvm_e1000,
-					   irq.resample_work);
-	unsigned long flags;
-
-	spin_lock_irqsave(&e->lock, flags);
-	if (e1000_core_irq_line(&e->core))
-		kvm_e1000_irq_set(e, true);
-	spin_unlock_irqrestore(&e->lock, flags);
+	reassert(container_of(work, struct kvm_e1000, irq.resample_work));
 }
 
 static int resample_wakeup(wait_queue_entry_t *wait, unsigned int mode,
@@ -79,10 +86,11 @@ static void resample_queue(struct file *file, wait_queue_head_t *wqh,
 	add_wait_queue(wqh, &e->irq.resample_wait);
 }
 
-static struct eventfd_ctx *get_eventfd(int fd, struct file **filep)
+/* A reference on the eventfd behind @fd; -EBADF, or -EINVAL if not one. */
+struct file *kvm_e1000_eventfd_fget(int fd)
 {
-	struct eventfd_ctx *ctx;
 	struct file *file = fget(fd);
+	struct eventfd_ctx *ctx;
 
 	if (!file)
 		return ERR_PTR(-EBADF);
@@ -91,62 +99,89 @@ static struct eventfd_ctx *get_eventfd(int fd, struct file **filep)
 		fput(file);
 		return ERR_PTR(-EINVAL);
 	}
-	*filep = file;
-	return ctx;
+	eventfd_ctx_put(ctx);
+	return file;
 }
 
-int kvm_e1000_irq_init(struct kvm_e1000 *e, int irqfd, int resamplefd)
+void kvm_e1000_irq_init(struct kvm_e1000 *e)
+{
+	INIT_WORK(&e->irq.resample_work, resample_work);
+	init_waitqueue_func_entry(&e->irq.resample_wait, resample_wakeup);
+}
+
+/*
+ * Replace the trigger eventfd with the one of @file (a reference taken
+ * over; NULL: no interrupts).  A line already up is signalled at once, or
+ * the guest would never see it rise.
+ */
+void kvm_e1000_irq_set_trigger(struct kvm_e1000 *e, struct file *file)
+{
+	struct eventfd_ctx *ctx = file ? eventfd_ctx_fileget(file) : NULL;
+	struct eventfd_ctx *old;
+	unsigned long flags;
+
+	if (file)
+		fput(file);
+	spin_lock_irqsave(&e->lock, flags);
+	old = e->irq.trigger;
+	e->irq.trigger = ctx;
+	if (ctx && e1000_core_irq_line(&e->core))
+		kvm_e1000_irq_set(e, true);
+	spin_unlock_irqrestore(&e->lock, flags);
+	if (old)
+		eventfd_ctx_put(old);
+}
+
+/* Replace the resample (VFIO: unmask) eventfd, as the trigger above. */
+void kvm_e1000_irq_set_resample(struct kvm_e1000 *e, struct file *file)
 {
 	struct kvm_e1000_poll poll = { .e = e };
-	struct file *tfile, *rfile;
 	__poll_t events;
+	u64 cnt;
 
-	INIT_WORK(&e->irq.resample_work, resample_work);
-	if (irqfd == KVM_E1000_NO_FD && resamplefd == KVM_E1000_NO_FD)
-		return 0;
-	if (irqfd == KVM_E1000_NO_FD || resamplefd == KVM_E1000_NO_FD)
-		return -EINVAL;
-
-	e->irq.trigger = get_eventfd(irqfd, &tfile);
-	if (IS_ERR(e->irq.trigger)) {
-		int ret = PTR_ERR(e->irq.trigger);
-
-		e->irq.trigger = NULL;
-		return ret;
-	}
-	fput(tfile);
-
-	e->irq.resample = get_eventfd(resamplefd, &rfile);
-	if (IS_ERR(e->irq.resample)) {
-		int ret = PTR_ERR(e->irq.resample);
-
+	if (e->irq.resample) {
+		/* No new wakeups once off the wait queue; drain the last one. */
+		eventfd_ctx_remove_wait_queue(e->irq.resample,
+					      &e->irq.resample_wait, &cnt);
+		cancel_work_sync(&e->irq.resample_work);
+		eventfd_ctx_put(e->irq.resample);
 		e->irq.resample = NULL;
-		eventfd_ctx_put(e->irq.trigger);
-		e->irq.trigger = NULL;
-		return ret;
 	}
-
-	init_waitqueue_func_entry(&e->irq.resample_wait, resample_wakeup);
+	if (!file)
+		return;
+	e->irq.resample = eventfd_ctx_fileget(file);
 	init_poll_funcptr(&poll.pt, resample_queue);
-	events = vfs_poll(rfile, &poll.pt);
-	fput(rfile);
+	events = vfs_poll(file, &poll.pt);
+	fput(file);
 	if (events & EPOLLIN)
 		schedule_work(&e->irq.resample_work);
-	return 0;
+}
+
+/* VFIO's MASK/UNMASK of INTx; unmasking an asserted line signals it. */
+void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	e->irq.masked = masked;
+	spin_unlock_irqrestore(&e->lock, flags);
+	if (!masked)
+		reassert(e);
+}
+
+/* VFIO's loopback trigger (DATA_BOOL): signal the trigger once. */
+void kvm_e1000_irq_fire(struct kvm_e1000 *e)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	if (e->irq.trigger)
+		trigger(e);
+	spin_unlock_irqrestore(&e->lock, flags);
 }
 
 void kvm_e1000_irq_release(struct kvm_e1000 *e)
 {
-	u64 cnt;
-
-	if (!e->irq.trigger)
-		return;
-	/* No new wakeups once off the wait queue; then drain the last one. */
-	eventfd_ctx_remove_wait_queue(e->irq.resample, &e->irq.resample_wait,
-				      &cnt);
-	cancel_work_sync(&e->irq.resample_work);
-	eventfd_ctx_put(e->irq.resample);
-	eventfd_ctx_put(e->irq.trigger);
-	e->irq.resample = NULL;
-	e->irq.trigger = NULL;
+	kvm_e1000_irq_set_resample(e, NULL);
+	kvm_e1000_irq_set_trigger(e, NULL);
 }

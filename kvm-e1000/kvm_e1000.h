@@ -7,6 +7,7 @@
 #define KVM_E1000_GLUE_H
 
 #include <linux/eventfd.h>
+#include <linux/etherdevice.h>
 #include <linux/hrtimer.h>
 #include <linux/kvm_host.h>
 #include <linux/list.h>
@@ -25,8 +26,9 @@
 
 /* Interrupt line: an irqfd with a resample fd, as VFIO does for INTx. */
 struct kvm_e1000_irq {
-	struct eventfd_ctx *trigger;	/* NULL: no interrupts */
+	struct eventfd_ctx *trigger;	/* NULL: no interrupts; under lock */
 	struct eventfd_ctx *resample;
+	bool masked;			/* VFIO INTx mask; under lock */
 	wait_queue_entry_t resample_wait;
 	struct work_struct resample_work;
 };
@@ -66,14 +68,23 @@ struct kvm_e1000_dp_counters {
 
 struct kvm_e1000_worker;
 
+/* A register window on one of KVM's io buses (bar.c). */
+struct kvm_e1000_window {
+	struct kvm_io_device dev;
+	u64 base;			/* KVM_E1000_BAR0_UNMAPPED: nowhere */
+	bool on_bus;
+};
+
 struct kvm_e1000 {
 	struct kvm *kvm;
-	struct list_head node;		/* in kvm_e1000_devices */
+	struct list_head node;		/* in bar.c's device list */
 
-	/* BAR0 on KVM's MMIO bus; bar0 and on_bus change only off the bus. */
-	struct kvm_io_device iodev;
-	u64 bar0;
-	bool on_bus;
+	/*
+	 * BAR0 on KVM's MMIO bus, BAR2 (the I/O window) on its PIO bus;
+	 * base and on_bus change only off the bus.
+	 */
+	struct kvm_e1000_window bar0;
+	struct kvm_e1000_window bar2;
 
 	/* Backend (tap.c). */
 	struct file *tap;		/* NULL: no backend */
@@ -109,16 +120,40 @@ struct kvm_e1000 {
 	struct kvm_e1000_glue_counters cnt;
 };
 
+/*
+ * What a new device is bound to.  Each reference (VM, tap file, eventfd
+ * files) passes to the device built from it, or is dropped on failure.
+ */
+struct kvm_e1000_params {
+	struct kvm *kvm;
+	struct file *tap;		/* NULL: no backend */
+	struct file *trigger;		/* INTx eventfds, NULL: none yet */
+	struct file *resample;
+	u64 bar0;			/* or KVM_E1000_BAR0_UNMAPPED */
+	s32 sidecore;			/* or KVM_E1000_NO_SIDECORE */
+	u8 mac[ETH_ALEN];		/* all zero: a random one */
+};
+
 /* dev.c */
 int kvm_e1000_create(const struct kvm_e1000_create *args);
+struct kvm_e1000 *kvm_e1000_build(struct kvm_e1000_params *p);
+void kvm_e1000_destroy(struct kvm_e1000 *e);
+void kvm_e1000_reset(struct kvm_e1000 *e);
+void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st);
+int kvm_e1000_check_sidecore(s32 cpu);
 
 /* bar.c */
 void kvm_e1000_bar_attach(struct kvm_e1000 *e);
 int kvm_e1000_bar_place(struct kvm_e1000 *e, u64 gpa);
+int kvm_e1000_bar2_place(struct kvm_e1000 *e, u64 port);
+int kvm_e1000_bar_access(struct kvm_e1000 *e, bool io, u64 off, void *val,
+			 int len, bool write);
 void kvm_e1000_bar_detach(struct kvm_e1000 *e);
 
 /* tap.c */
-int kvm_e1000_tap_attach(struct kvm_e1000 *e, int fd);
+struct file *kvm_e1000_tap_fget(int fd);
+void kvm_e1000_tap_attach(struct kvm_e1000 *e, struct file *file);
+int kvm_e1000_tap_name(struct file *file, char *buf, size_t size);
 void kvm_e1000_tap_detach(struct kvm_e1000 *e);
 int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
 		       const struct e1000_tx_meta *meta);
@@ -146,13 +181,24 @@ void kvm_e1000_platform_stop(struct kvm_e1000 *e);
 
 /* iobus.c: KVM's unexported io-bus registration, resolved at load time. */
 int kvm_e1000_iobus_init(void);
-int kvm_e1000_iobus_register(struct kvm *kvm, gpa_t addr, int len,
-			     struct kvm_io_device *dev);
-void kvm_e1000_iobus_unregister(struct kvm *kvm, struct kvm_io_device *dev);
+int kvm_e1000_iobus_register(struct kvm *kvm, enum kvm_bus bus, gpa_t addr,
+			     int len, struct kvm_io_device *dev);
+void kvm_e1000_iobus_unregister(struct kvm *kvm, enum kvm_bus bus,
+				struct kvm_io_device *dev);
 
 /* irq.c */
-int kvm_e1000_irq_init(struct kvm_e1000 *e, int irqfd, int resamplefd);
+struct file *kvm_e1000_eventfd_fget(int fd);
+void kvm_e1000_irq_init(struct kvm_e1000 *e);
+void kvm_e1000_irq_set_trigger(struct kvm_e1000 *e, struct file *file);
+void kvm_e1000_irq_set_resample(struct kvm_e1000 *e, struct file *file);
+void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked);
+void kvm_e1000_irq_fire(struct kvm_e1000 *e);
 void kvm_e1000_irq_release(struct kvm_e1000 *e);
 void kvm_e1000_irq_set(struct kvm_e1000 *e, bool level);
+
+/* mdev.c: the VFIO mediated-device route, for stock QEMU and libvirt. */
+int kvm_e1000_mdev_init(void);
+void kvm_e1000_mdev_exit(void);
+int kvm_e1000_mdev_bind(const struct kvm_e1000_mdev_bind *args);
 
 #endif /* KVM_E1000_GLUE_H */

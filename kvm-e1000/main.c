@@ -11,6 +11,7 @@
 
 static long ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct kvm_e1000_mdev_bind bind;
 	struct kvm_e1000_create args;
 
 	switch (cmd) {
@@ -20,6 +21,10 @@ static long ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (copy_from_user(&args, (void __user *)arg, sizeof(args)))
 			return -EFAULT;
 		return kvm_e1000_create(&args);
+	case KVM_E1000_MDEV_BIND:
+		if (copy_from_user(&bind, (void __user *)arg, sizeof(bind)))
+			return -EFAULT;
+		return kvm_e1000_mdev_bind(&bind);
 	default:
 		return -ENOTTY;
 	}
@@ -49,16 +54,29 @@ static int __init kvm_e1000_init(void)
 	ret = kvm_e1000_workers_init();
 	if (ret)
 		return ret;
+	ret = kvm_e1000_mdev_init();
+	if (ret)
+		goto err_workers;
 	ret = misc_register(&ctl_dev);
 	if (ret)
-		kvm_e1000_workers_exit();
+		goto err_mdev;
+	return 0;
+
+err_mdev:
+	kvm_e1000_mdev_exit();
+err_workers:
+	kvm_e1000_workers_exit();
 	return ret;
 }
 
-/* Every device fd holds a module reference: none is left here. */
+/*
+ * Every device fd and every open mdev holds a module reference: none is
+ * left here.  Mediated devices that exist but are closed go with the parent.
+ */
 static void __exit kvm_e1000_exit(void)
 {
 	misc_deregister(&ctl_dev);
+	kvm_e1000_mdev_exit();
 	kvm_e1000_workers_exit();
 }
 

@@ -118,3 +118,22 @@ void e1000_parse(const u8 *frame, u32 len, u16 vet, struct e1000_pkt *pkt)
 		pkt->l3_off = 0;
 	check_l4(pkt);
 }
+
+/* A nibble at a time: a 16-entry table is enough for frames this short. */
+u32 e1000_crc32(u32 crc, const u8 *data, u32 len)
+{
+	static const u32 nibble[16] = {
+		0x00000000, 0x1DB71064, 0x3B6E20C8, 0x26D930AC,
+		0x76DC4190, 0x6B6B51F4, 0x4DB26158, 0x5005713C,
+		0xEDB88320, 0xF00F9344, 0xD6D6A3E8, 0xCB61B38C,
+		0x9B64C2B0, 0x86D3D2D4, 0xA00AE278, 0xBDBDF21C,
+	};
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		crc ^= data[i];
+		crc = (crc >> 4) ^ nibble[crc & 0xF];
+		crc = (crc >> 4) ^ nibble[crc & 0xF];
+	}
+	return crc;
+}

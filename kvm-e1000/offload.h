@@ -74,6 +74,13 @@ u16 e1000_csum_fold(u32 sum);
 /* Pseudo-header sum without the L4 length: @ip points at the IP header. */
 u32 e1000_pseudo_sum(const u8 *ip, bool ip6, u8 proto);
 
+/*
+ * Ethernet's FCS: CRC-32 (IEEE 802.3, reflected), started with ~0 and sent
+ * inverted, least significant byte first.  Chain calls over pieces.
+ */
+#define E1000_CRC_INIT		0xFFFFFFFFU
+u32 e1000_crc32(u32 crc, const u8 *data, u32 len);
+
 /* What e1000_parse() found; offsets from the frame's start. */
 struct e1000_pkt {
 	u16 l3_off;		/* IP header, or 0: not IP */

@@ -4,6 +4,7 @@
  * memslots, the interrupt line, the clock and the moderation timers.
  */
 #include <linux/ktime.h>
+#include <linux/uaccess.h>
 
 #include "kvm_e1000.h"
 
@@ -24,13 +25,27 @@ static int plat_dma_read(void *opaque, u64 gpa, void *buf, u32 len)
 	return E1000_DMA_OK;
 }
 
+/*
+ * Writes go to the memslots' host mapping directly, as vhost does:
+ * kvm_write_guest() would mark the page dirty for a running vCPU, and the
+ * worker is none (x86 KVM warns).  Dirty logging for live migration is
+ * therefore not covered yet.
+ */
 static int plat_dma_write(void *opaque, u64 gpa, const void *buf, u32 len)
 {
 	struct kvm_e1000 *e = opaque;
+	unsigned long hva;
+	u32 chunk;
 
-	if (kvm_write_guest(e->kvm, gpa, buf, len)) {
-		e->acc.dma_errors++;
-		return E1000_DMA_FAULT;
+	for (; len; gpa += chunk, buf += chunk, len -= chunk) {
+		chunk = min_t(u32, len, PAGE_SIZE - offset_in_page(gpa));
+		hva = gfn_to_hva(e->kvm, gpa_to_gfn(gpa));
+		if (kvm_is_error_hva(hva) ||
+		    copy_to_user((void __user *)(hva + offset_in_page(gpa)),
+				 buf, chunk)) {
+			e->acc.dma_errors++;
+			return E1000_DMA_FAULT;
+		}
 	}
 	return E1000_DMA_OK;
 }

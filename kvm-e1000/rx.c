@@ -4,8 +4,9 @@
  * and VLAN filters, long-frame policy, VLAN stripping, checksum status,
  * frames spread over several buffers, and the RX interrupt causes.
  *
- * Our frames come from a tap and carry no FCS, so RCTL.SECRC changes
- * nothing and every length reported to the guest is without it; size
+ * Frames from a tap carry no FCS.  Unless RCTL.SECRC strips it, the
+ * hardware hands the guest the 4 CRC bytes too, counted in the length
+ * (the Linux driver trims them), so we compute and append them.  Size
  * limits and statistics, which the manual states with the FCS, add it.
  */
 #include "core_internal.h"
@@ -14,7 +15,7 @@
 #define RX_MAX_LONG	16384		/* RCTL.LPE: longest frame, FCS incl. */
 #define RX_MAX_STD	1518
 #define RX_VID_MASK	0x0FFF
-#define RX_MAX_SEGS	3		/* MACs, the rest, padding */
+#define RX_MAX_SEGS	4		/* MACs, the rest, padding, FCS */
 #define RX_NO_PATCH	0xFFFFFFFFU
 
 static const u8 rx_zero[E1000_ETH_ZLEN];
@@ -28,6 +29,7 @@ struct rx_view {
 	u8 patch[2];		/* ...unless patch_at is RX_NO_PATCH */
 	u8 status, errors;
 	u16 special;
+	u8 fcs[E1000_ETH_FCS_LEN];
 };
 
 static void view_add(struct rx_view *v, const u8 *p, u32 n)
@@ -249,6 +251,31 @@ static bool rx_fill(struct e1000_core *core, struct e1000_rx_pass *p,
 	return ok;
 }
 
+/*
+ * The CRC of the frame as it was on the wire: tag included, padded, with
+ * the checksum a NEEDS_CSUM frame gets completed to (rx_complete() keeps
+ * that field inside the frame).
+ */
+static void rx_add_fcs(struct rx_view *v, const u8 *f, u32 len, u32 shift)
+{
+	u32 crc = E1000_CRC_INIT, at, k;
+
+	if (v->patch_at == RX_NO_PATCH) {
+		crc = e1000_crc32(crc, f, len);
+	} else {
+		at = v->patch_at + shift;
+		crc = e1000_crc32(crc, f, at);
+		crc = e1000_crc32(crc, v->patch, sizeof(v->patch));
+		crc = e1000_crc32(crc, f + at + 2, len - at - 2);
+	}
+	if (len < E1000_ETH_ZLEN)
+		crc = e1000_crc32(crc, rx_zero, E1000_ETH_ZLEN - len);
+	crc = ~crc;
+	for (k = 0; k < E1000_ETH_FCS_LEN; k++)
+		v->fcs[k] = crc >> (8 * k);
+	view_add(v, v->fcs, E1000_ETH_FCS_LEN);
+}
+
 /* The view: VLAN tag stripped into the descriptor, short frames padded. */
 static void rx_build(const struct e1000_rx_pass *p, struct rx_view *v,
 		     const u8 *f, u32 len, const struct e1000_rx_meta *meta)
@@ -270,6 +297,8 @@ static void rx_build(const struct e1000_rx_pass *p, struct rx_view *v,
 	if (len < E1000_ETH_ZLEN)
 		view_add(v, rx_zero, E1000_ETH_ZLEN - len);
 	rx_csum(p, v, f, len, meta, shift);
+	if (!(p->rctl & E1000_RCTL_SECRC))
+		rx_add_fcs(v, f, len, shift);
 }
 
 int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,

@@ -13,6 +13,7 @@
 #include <linux/if_tun.h>
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/uio.h>
 #include <linux/virtio_net.h>
 
@@ -130,28 +131,61 @@ static void tap_queue(struct file *file, wait_queue_head_t *wqh,
 	add_wait_queue(wqh, &e->tap_wait);
 }
 
-/* Take @fd as the backend; -EBADF or -EINVAL for anything but a tap. */
-int kvm_e1000_tap_attach(struct kvm_e1000 *e, int fd)
+/*
+ * A reference on the tap behind @fd: NULL for KVM_E1000_NO_FD, -EBADF, or
+ * -EINVAL for anything but a tun/tap file.
+ */
+struct file *kvm_e1000_tap_fget(int fd)
 {
-	struct socket *sock;
 	struct file *file;
 
 	if (fd == KVM_E1000_NO_FD)
-		return 0;
+		return NULL;
 	file = fget(fd);
 	if (!file)
-		return -EBADF;
-	sock = tun_get_socket(file);
-	if (IS_ERR(sock)) {
+		return ERR_PTR(-EBADF);
+	if (IS_ERR(tun_get_socket(file))) {
 		fput(file);
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
+	return file;
+}
+
+/* Take @file (a reference from kvm_e1000_tap_fget(), or NULL) as backend. */
+void kvm_e1000_tap_attach(struct kvm_e1000 *e, struct file *file)
+{
+	if (!file)
+		return;
 	e->tap = file;
-	e->sock = sock;
+	e->sock = tun_get_socket(file);
 	e->core.backend_gso = true;
 	init_waitqueue_func_entry(&e->tap_wait, tap_wakeup);
 	init_poll_funcptr(&e->tap_pt, tap_queue);
 	vfs_poll(file, &e->tap_pt);
+}
+
+/*
+ * The tap's interface name, as tun reports it in /proc/PID/fdinfo ("iff:"):
+ * tun keeps it private otherwise.  Empty once the interface is gone.
+ */
+int kvm_e1000_tap_name(struct file *file, char *buf, size_t size)
+{
+	struct seq_file m = { .buf = buf, .size = size };
+	char *name, *end;
+
+	if (!file->f_op->show_fdinfo)
+		return -EINVAL;
+	file->f_op->show_fdinfo(&m, file);
+	if (seq_has_overflowed(&m) || m.count >= size)
+		return -ENAMETOOLONG;
+	buf[m.count] = 0;
+	name = strstr(buf, "iff:\t");
+	if (!name)
+		return -EINVAL;
+	name += 5;
+	end = strchrnul(name, '\n');
+	memmove(buf, name, end - name);
+	buf[end - name] = 0;
 	return 0;
 }
 

@@ -30,4 +30,8 @@ struct test {
 extern const struct test datapath_tests[];
 extern const unsigned int n_datapath_tests;
 
+/* test_pci.c */
+extern const struct test pci_tests[];
+extern const unsigned int n_pci_tests;
+
 #endif /* E1000_UNIT_TEST_H */

@@ -1114,14 +1114,18 @@ static const struct test tests[] = {
 
 static const struct test *test_at(unsigned int i)
 {
-	return i < ARRAY_SIZE(tests) ? &tests[i] :
-	       &datapath_tests[i - ARRAY_SIZE(tests)];
+	if (i < ARRAY_SIZE(tests))
+		return &tests[i];
+	i -= ARRAY_SIZE(tests);
+	if (i < n_datapath_tests)
+		return &datapath_tests[i];
+	return &pci_tests[i - n_datapath_tests];
 }
 
 int main(void)
 {
 	unsigned int i, passed = 0, failed = 0;
-	unsigned int n = ARRAY_SIZE(tests) + n_datapath_tests;
+	unsigned int n = ARRAY_SIZE(tests) + n_datapath_tests + n_pci_tests;
 
 	printf("TAP version 13\n");
 	for (i = 0; i < n; i++) {

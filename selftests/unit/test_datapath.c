@@ -755,7 +755,7 @@ static void rx_setup(u32 ndesc, u32 head, u32 tail, u32 rctl)
 	wr(E1000_RDLEN, ndesc * 16);
 	wr(E1000_RDH, head);
 	wr(E1000_RDT, tail);
-	wr(E1000_RCTL, rctl | E1000_RCTL_EN);
+	wr(E1000_RCTL, rctl | E1000_RCTL_EN | E1000_RCTL_SECRC);
 }
 
 static struct e1000_rx_desc *rxd(u32 i)
@@ -814,6 +814,52 @@ static void test_rx_basic(void)
 	EXPECT_EQ(rx_one(f, 13, NULL), E1000_RX_FILTERED);
 	wr(E1000_RCTL, 0);
 	EXPECT_EQ(rx_one(f, 60, NULL), -1);
+}
+
+/* IEEE 802.3 CRC-32, a bit at a time: independent of the core's table. */
+static u32 ref_crc32(const u8 *p, u32 n)
+{
+	u32 crc = 0xFFFFFFFF;
+	int k;
+
+	while (n--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320 & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static u32 get_le32(const u8 *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
+}
+
+/* With RCTL.SECRC clear the guest gets the wire's 4 CRC bytes too. */
+static void test_rx_fcs(void)
+{
+	static const u8 check[] = "123456789";
+	static u8 f[2048];
+	struct frame_spec s = { .pay = 100 };
+	u32 len = build(f, &s);
+
+	EXPECT_EQ(ref_crc32(check, 9), 0xCBF43926);	/* the standard check */
+	rx_setup(8, 0, 7, E1000_RCTL_BAM);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(le16_to_cpu(rxd(0)->length), len + 4);
+	EXPECT(!memcmp(MEM(RXB), f, len));
+	EXPECT_EQ(get_le32(MEM(RXB + len)), ref_crc32(f, len));
+	/* A short frame: the CRC covers the padding, 64 bytes in all. */
+	memset(f + 42, 0, 18);
+	memcpy(f, bcast_mac, 6);
+	EXPECT_EQ(rx_one(f, 42, NULL), E1000_RX_DONE);
+	EXPECT_EQ(le16_to_cpu(rxd(1)->length), 64);
+	EXPECT_EQ(get_le32(MEM(RXB + RXB_STRIDE + 60)), ref_crc32(f, 60));
+	/* SECRC strips it. */
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SECRC);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(le16_to_cpu(rxd(2)->length), len);
 }
 
 /* MTA bit per the manual: 12 address bits, chosen by MO. */
@@ -925,7 +971,8 @@ static void test_rx_long_multi(void)
 	EXPECT_EQ(rx_one(f, 1515, NULL), E1000_RX_FILTERED);
 	EXPECT_EQ(rx_one(f, 1514, NULL), E1000_RX_DONE);
 	EXPECT_EQ(rd(E1000_ROC), 2);
-	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_SZ_1024 | E1000_RCTL_LPE);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_SZ_1024 | E1000_RCTL_LPE |
+	   E1000_RCTL_SECRC);
 	/* 4000 bytes in four 1 KiB buffers, wrapping at the ring's end. */
 	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
 	for (i = 0; i < 4; i++) {
@@ -1023,7 +1070,8 @@ static void test_rx_csum(void)
 			       le16_to_cpu(rxd(i)->length));
 			n += le16_to_cpu(rxd(i)->length);
 		}
-		EXPECT_EQ(n, len - 4);
+		/* Tag stripped, FCS appended (SECRC is clear here). */
+		EXPECT_EQ(n, len - 4 + 4);
 		EXPECT(ref_l4_ok(g, false));
 	}
 	/* Offsets outside the frame are ignored, nothing overruns. */
@@ -1235,6 +1283,7 @@ const struct test datapath_tests[] = {
 	{ "RX VLAN stripping", test_rx_vlan_strip },
 	{ "RX long frames over several buffers", test_rx_long_multi },
 	{ "RX checksum status and NEEDS_CSUM", test_rx_csum },
+	{ "RX FCS appended unless SECRC", test_rx_fcs },
 	{ "RX full ring: NO_BUFFERS, MPC, RXO", test_rx_no_buffers },
 	{ "RX RDTR/RADV delays, RXDMT0", test_rx_timers },
 	{ "RX pass voided by ring rewrite or reset", test_rx_voided },

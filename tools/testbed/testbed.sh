@@ -282,7 +282,7 @@ qemu-system-x86_64 \
 	-chardev "file,id=con,path=$console" -serial chardev:con \
 	-kernel "$MODROOT/boot/vmlinuz-$kernel" \
 	-initrd "$KDIR/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 softlockup_all_cpu_backtrace=1 rcupdate.rcu_cpu_stall_timeout=60" \
 	-virtfs "local,path=/,mount_tag=host,$P9,readonly=on" \
 	-virtfs "local,path=$RUN_DIR,mount_tag=run,$P9" \
 	-virtfs "local,path=$OUT_DIR,mount_tag=out,$P9" \

@@ -50,9 +50,16 @@
  * struct kvm_e1000_create - argument of KVM_E1000_CREATE
  * @vm_fd:	a KVM VM file descriptor (from KVM_CREATE_VM).  The device holds
  *		a reference on the VM until the device fd is closed.
- * @tap_fd:	a tap file descriptor (/dev/net/tun, IFF_TAP) carrying the
- *		device's frames, or KVM_E1000_NO_FD: transmitted frames are
- *		then dropped (and counted) and nothing is received.
+ * @tap_fd:	a tap file descriptor (/dev/net/tun with IFF_TAP | IFF_NO_PI |
+ *		IFF_VNET_HDR, the default 10-byte virtio-net header) carrying
+ *		the device's frames, or KVM_E1000_NO_FD: transmitted frames are
+ *		then dropped (and counted) and nothing is received.  Frames to
+ *		the host carry checksum and TSO work as virtio-net header
+ *		metadata.  Enable at most TUN_F_CSUM on the tap (TUNSETOFFLOAD):
+ *		an e1000 cannot receive GSO frames, so the module drops any it
+ *		is handed.  The kernel cannot tell an IFF_TUN descriptor from a
+ *		tap (vhost-net has the same limit); with one, frames reach the
+ *		host as IP packets, i.e. garbage.
  * @irqfd:	an eventfd registered with KVM_IRQFD and
  *		KVM_IRQFD_FLAG_RESAMPLE on the guest's INTx GSI, or
  *		KVM_E1000_NO_FD for a device without interrupts.  The module
@@ -122,6 +129,55 @@ struct kvm_e1000_stats {
 	__u64 reserved[18];
 };
 
+/*
+ * The VFIO mediated-device route, for VMMs that know nothing of this ABI
+ * (stock QEMU's vfio-pci, libvirt): the module registers an mdev parent
+ * with the type "82540EM" (kvm-e1000-82540EM in sysfs); writing a UUID to
+ * /sys/class/mdev_bus/kvm-e1000/mdev_supported_types/kvm-e1000-82540EM/create
+ * creates a device, and `-device vfio-pci,sysfsdev=/sys/bus/mdev/devices/UUID`
+ * hands it to QEMU.  The VM is the one QEMU's VFIO-KVM device links to the
+ * device's group; BAR0 and BAR2 go onto that VM's KVM buses where the guest
+ * programs them; INTx goes through VFIO_DEVICE_SET_IRQS.
+ *
+ * What QEMU cannot say, the backend, is bound beforehand with
+ * KVM_E1000_MDEV_BIND.  The mdev keeps its own reference on the tap until
+ * it is re-bound or removed; the binding applies from the next time a VMM
+ * opens the device.  Read it back (and the device's counters) under
+ * /sys/bus/mdev/devices/UUID/kvm-e1000/: tap, sidecore, mac, vm, stats.
+ */
+
+/* No flags are defined yet; every bit of kvm_e1000_mdev_bind.flags is reserved. */
+#define KVM_E1000_MDEV_BIND_FLAGS_ALL	0U
+
+/* Length of a UUID in its canonical text form, without the NUL. */
+#define KVM_E1000_UUID_LEN		36
+
+/**
+ * struct kvm_e1000_mdev_bind - argument of KVM_E1000_MDEV_BIND
+ * @uuid:	the mdev's UUID as text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+ *		(either case), NUL-terminated; the rest of the array zero.
+ * @tap_fd:	a tap file descriptor, as for KVM_E1000_CREATE, or
+ *		KVM_E1000_NO_FD for a device without a backend.
+ * @sidecore:	as for KVM_E1000_CREATE.
+ * @flags:	must be 0.
+ * @mac:	as for KVM_E1000_CREATE; all zeroes picks a random locally
+ *		administered address once, kept across opens.
+ * @reserved:	must be zero.
+ *
+ * Errors: those of KVM_E1000_CREATE for the same fields, and
+ *   EINVAL  @uuid is not a NUL-terminated UUID
+ *   ENOENT  no kvm-e1000 mediated device has that UUID
+ *   EBUSY   a VMM has the device open: bind before starting the VM
+ */
+struct kvm_e1000_mdev_bind {
+	char  uuid[40];
+	__s32 tap_fd;
+	__s32 sidecore;
+	__u32 flags;
+	__u8  mac[6];
+	__u8  reserved[46];
+};
+
 #define KVM_E1000_IO			0xE1
 
 /* On /dev/kvm-e1000. */
@@ -130,6 +186,8 @@ struct kvm_e1000_stats {
 #define KVM_E1000_GET_API_VERSION	_IO(KVM_E1000_IO, 0x00)
 /* Returns a new device file descriptor (O_CLOEXEC). */
 #define KVM_E1000_CREATE		_IOW(KVM_E1000_IO, 0x01, struct kvm_e1000_create)
+/* Binds a backend to a VFIO mediated device; returns 0. */
+#define KVM_E1000_MDEV_BIND		_IOW(KVM_E1000_IO, 0x02, struct kvm_e1000_mdev_bind)
 
 /* On a device file descriptor. */
 
