@@ -40,6 +40,7 @@ static void fold_counters(struct kvm_e1000 *e)
 	e->stats.rx_frames += e->acc.rx_frames;
 	e->stats.rx_bytes += e->acc.rx_bytes;
 	e->stats.rx_dropped += e->acc.rx_dropped;
+	e->stats.dma_errors += e->acc.dma_errors;
 	e->stats.desc_errors += e->acc.desc_errors;
 	memset(&e->acc, 0, sizeof(e->acc));
 }
@@ -101,8 +102,8 @@ static bool serve_tx(struct kvm_e1000 *e)
 {
 	struct e1000_tx_pass *p = &e->txp;
 	unsigned long flags;
+	bool ok, looped;
 	u32 start;
-	bool ok;
 
 	spin_lock_irqsave(&e->lock, flags);
 	ok = e1000_tx_begin(&e->core, p);
@@ -114,14 +115,16 @@ static bool serve_tx(struct kvm_e1000 *e)
 	e1000_tx_run(&e->core, p, TX_BUDGET);
 	e->acc.tx_dropped += p->dropped;
 	e->acc.desc_errors += p->ring.errors;
-	if (p->loop_len)
+	/* A looped TSO segment may leave head in place: still progress. */
+	looped = p->loop_len;
+	if (looped)
 		loop_frame(e, p->loop_frame, p->loop_len);
 
 	spin_lock_irqsave(&e->lock, flags);
 	e1000_tx_end(&e->core, p);
 	fold_counters(e);
 	spin_unlock_irqrestore(&e->lock, flags);
-	return p->ring.head != start;
+	return p->ring.head != start || looped;
 }
 
 /*
@@ -157,6 +160,8 @@ static bool rx_deliver(struct kvm_e1000 *e, bool rx_on)
 		/* Receiver off: the frame is lost, as on the wire. */
 		e->acc.rx_dropped++;
 		e->rx_len = 0;
+		e->rx_stall_since = 0;
+		e->rx_overrun = false;
 		return true;
 	}
 	ret = e1000_rx_frame(&e->core, p, e->rx_buf, e->rx_len, &e->rx_meta);

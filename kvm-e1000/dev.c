@@ -238,6 +238,10 @@ static int get_params(const struct kvm_e1000_create *args,
 		if (IS_ERR(f))
 			goto fail;
 		p->resample = f;
+		/* One eventfd for both would re-raise itself for ever. */
+		f = ERR_PTR(-EINVAL);
+		if (p->trigger == p->resample)
+			goto fail;
 	}
 	f = kvm_e1000_tap_fget(args->tap_fd);
 	if (IS_ERR(f))

@@ -4,11 +4,11 @@
  *
  * kvm_io_bus_register_dev() and kvm_io_bus_unregister_dev() are how in-kernel
  * devices (ioeventfd, coalesced MMIO, the PIT) get onto a VM's MMIO bus; no
- * exported function does the same.  We resolve the two once, at load time,
- * through kallsyms_lookup_name(), whose own address a kprobe tells us (it is
- * not exported either).  Everything that depends on that trick lives here.
+ * exported function does the same.  We resolve the two once, at load time:
+ * a kprobe registered on a symbol name tells that symbol's address (kprobes
+ * look names up in kallsyms, module symbols included).  Everything that
+ * depends on that trick lives here.
  */
-#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #ifdef CONFIG_X86_KERNEL_IBT
@@ -22,22 +22,9 @@ typedef int (*io_bus_register_t)(struct kvm *kvm, enum kvm_bus bus_idx,
 				 struct kvm_io_device *dev);
 typedef int (*io_bus_unregister_t)(struct kvm *kvm, enum kvm_bus bus_idx,
 				   struct kvm_io_device *dev);
-typedef unsigned long (*kallsyms_lookup_name_t)(const char *name);
 
 static io_bus_register_t io_bus_register;
 static io_bus_unregister_t io_bus_unregister;
-
-static kallsyms_lookup_name_t find_kallsyms_lookup_name(void)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	kallsyms_lookup_name_t fn;
-
-	if (register_kprobe(&kp))
-		return NULL;
-	fn = (kallsyms_lookup_name_t)kp.addr;
-	unregister_kprobe(&kp);
-	return fn;
-}
 
 /*
  * With IBT, objtool seals the ENDBR of functions that are only ever called
@@ -54,12 +41,30 @@ static bool callable(unsigned long addr)
 	return true;
 }
 
-static unsigned long resolve(kallsyms_lookup_name_t lookup, const char *name)
+/* The entry point of @name, or 0. */
+static unsigned long lookup(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name };
+	unsigned long addr;
+
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+#ifdef CONFIG_X86_KERNEL_IBT
+	/* Kprobes sit after a function's ENDBR (or its sealing NOP). */
+	if (is_endbr(*(u32 *)(addr - ENDBR_INSN_SIZE)))
+		addr -= ENDBR_INSN_SIZE;
+#endif
+	return addr;
+}
+
+static unsigned long resolve(const char *name)
 {
 	unsigned long addr = lookup(name);
 
 	if (!addr) {
-		pr_err(KVM_E1000_NAME ": cannot load: %s not found (is kvm loaded?)\n",
+		pr_err(KVM_E1000_NAME ": cannot load: %s not found (is kvm loaded? kprobes enabled?)\n",
 		       name);
 		return 0;
 	}
@@ -73,20 +78,13 @@ static unsigned long resolve(kallsyms_lookup_name_t lookup, const char *name)
 
 int kvm_e1000_iobus_init(void)
 {
-	kallsyms_lookup_name_t lookup = find_kallsyms_lookup_name();
-
-	if (!lookup) {
-		pr_err(KVM_E1000_NAME ": cannot load: kallsyms_lookup_name unavailable (kprobes disabled?)\n");
-		return -ENOENT;
-	}
-	io_bus_register = (io_bus_register_t)resolve(lookup, "kvm_io_bus_register_dev");
-	io_bus_unregister = (io_bus_unregister_t)resolve(lookup, "kvm_io_bus_unregister_dev");
+	io_bus_register = (io_bus_register_t)resolve("kvm_io_bus_register_dev");
+	io_bus_unregister = (io_bus_unregister_t)resolve("kvm_io_bus_unregister_dev");
 	if (!io_bus_register || !io_bus_unregister)
 		return -ENOENT;
 	return 0;
 }
 
-/* @bus: KVM_MMIO_BUS for a memory BAR, KVM_PIO_BUS for an I/O BAR. */
 int kvm_e1000_iobus_register(struct kvm *kvm, enum kvm_bus bus, gpa_t addr,
 			     int len, struct kvm_io_device *dev)
 {

@@ -132,6 +132,16 @@ void kvm_e1000_irq_set_trigger(struct kvm_e1000 *e, struct file *file)
 		eventfd_ctx_put(old);
 }
 
+/* Is @file the trigger's eventfd?  As resample it would re-raise itself. */
+bool kvm_e1000_irq_is_trigger(struct kvm_e1000 *e, struct file *file)
+{
+	struct eventfd_ctx *ctx = eventfd_ctx_fileget(file);
+	bool same = ctx == READ_ONCE(e->irq.trigger);
+
+	eventfd_ctx_put(ctx);
+	return same;
+}
+
 /* Replace the resample (VFIO: unmask) eventfd, as the trigger above. */
 void kvm_e1000_irq_set_resample(struct kvm_e1000 *e, struct file *file)
 {

@@ -191,6 +191,7 @@ struct file *kvm_e1000_eventfd_fget(int fd);
 void kvm_e1000_irq_init(struct kvm_e1000 *e);
 void kvm_e1000_irq_set_trigger(struct kvm_e1000 *e, struct file *file);
 void kvm_e1000_irq_set_resample(struct kvm_e1000 *e, struct file *file);
+bool kvm_e1000_irq_is_trigger(struct kvm_e1000 *e, struct file *file);
 void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked);
 void kvm_e1000_irq_fire(struct kvm_e1000 *e);
 void kvm_e1000_irq_release(struct kvm_e1000 *e);

@@ -325,6 +325,10 @@ static int intx_mask(struct e1000_mdev *m, struct vfio_irq_set *hdr,
 		f = irq_eventfd(data);
 		if (IS_ERR(f))
 			return PTR_ERR(f);
+		if (kvm_e1000_irq_is_trigger(m->e, f)) {
+			fput(f);
+			return -EINVAL;
+		}
 		kvm_e1000_irq_set_resample(m->e, f);
 		return 0;
 	}
@@ -400,6 +404,28 @@ static long e1000_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 
 /* ---- open and close ---- */
 
+static void kvm_put_fn(struct work_struct *work)
+{
+	struct kvm_put_work *w = container_of(work, struct kvm_put_work, work);
+
+	kvm_put_kvm(w->kvm);
+	kfree(w);
+}
+
+/*
+ * VFIO opens and closes with its group lock held (6.1), and destroying the
+ * VM takes that lock (the VFIO-KVM device unlinks the group): a reference
+ * that may be the VM's last is dropped from a work item, outside the lock.
+ */
+static void put_kvm_later(struct kvm *kvm)
+{
+	struct kvm_put_work *w = kzalloc(sizeof(*w), GFP_KERNEL | __GFP_NOFAIL);
+
+	w->kvm = kvm;
+	INIT_WORK(&w->work, kvm_put_fn);
+	queue_work(put_wq, &w->work);
+}
+
 static int e1000_vfio_open(struct vfio_device *vdev)
 {
 	struct e1000_mdev *m = to_mdev(vdev);
@@ -412,6 +438,8 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 		return -EINVAL;
 	}
 	p.kvm = vdev->kvm;
+	/* If the build fails, its put of p.kvm must not be the last one. */
+	kvm_get_kvm(p.kvm);
 	mutex_lock(&m->lock);
 	p.tap = m->tap ? get_file(m->tap) : NULL;
 	p.sidecore = m->sidecore;
@@ -430,39 +458,26 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 		m->e = e;
 	}
 	mutex_unlock(&m->lock);
+	put_kvm_later(p.kvm);
 	return PTR_ERR_OR_ZERO(e);
 }
 
-static void kvm_put_fn(struct work_struct *work)
-{
-	struct kvm_put_work *w = container_of(work, struct kvm_put_work, work);
-
-	kvm_put_kvm(w->kvm);
-	kfree(w);
-}
-
-/*
- * VFIO calls this with its group lock held (6.1), and destroying the VM
- * takes that lock (the VFIO-KVM device unlinks the group): our reference
- * may be the VM's last once QEMU has closed its fds, so it is dropped from
- * a work item, outside the lock.
- */
+/* The device's own reference on the VM is dropped later, see above. */
 static void e1000_vfio_close(struct vfio_device *vdev)
 {
 	struct e1000_mdev *m = to_mdev(vdev);
-	struct kvm_put_work *w = kzalloc(sizeof(*w), GFP_KERNEL | __GFP_NOFAIL);
 	struct kvm_e1000 *e;
+	struct kvm *kvm;
 
 	mutex_lock(&m->lock);
 	e = m->e;
 	m->e = NULL;
 	kvm_e1000_get_stats(e, &m->last);
-	w->kvm = e->kvm;
-	kvm_get_kvm(w->kvm);
+	kvm = e->kvm;
+	kvm_get_kvm(kvm);
 	kvm_e1000_destroy(e);
 	mutex_unlock(&m->lock);
-	INIT_WORK(&w->work, kvm_put_fn);
-	queue_work(put_wq, &w->work);
+	put_kvm_later(kvm);
 }
 
 static int e1000_vfio_init(struct vfio_device *vdev)

@@ -9,6 +9,7 @@
  * polling for poll_us after its last progress before it sleeps (vhost's
  * busyloop idea), so a guest streaming frames rarely pays for a wakeup.
  */
+#include <linux/cgroup.h>
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
@@ -90,6 +91,7 @@ static int worker_fn(void *data)
 static struct kvm_e1000_worker *worker_create(int cpu)
 {
 	struct kvm_e1000_worker *w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	int ret;
 
 	if (!w)
 		return ERR_PTR(-ENOMEM);
@@ -102,13 +104,26 @@ static struct kvm_e1000_worker *worker_create(int cpu)
 		w->task = kthread_create_on_cpu(worker_fn, w, cpu,
 						"kvm-e1000-sc/%u");
 	if (IS_ERR(w->task)) {
-		int ret = PTR_ERR(w->task);
-
-		kfree(w);
-		return ERR_PTR(ret);
+		ret = PTR_ERR(w->task);
+		goto fail;
+	}
+	/*
+	 * A device's own worker does its VM's work: charge it to the VMM's
+	 * cgroups, as vhost does.  A sidecore is shared and, like any
+	 * reserved CPU, accounted to no VM.
+	 */
+	if (cpu == KVM_E1000_NO_SIDECORE) {
+		ret = cgroup_attach_task_all(current, w->task);
+		if (ret) {
+			kthread_stop(w->task);
+			goto fail;
+		}
 	}
 	wake_up_process(w->task);
 	return w;
+fail:
+	kfree(w);
+	return ERR_PTR(ret);
 }
 
 static void worker_destroy(struct kvm_e1000_worker *w)

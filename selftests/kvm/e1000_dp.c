@@ -137,7 +137,8 @@ void e1000_dp_init(struct e1000_dp *d, void *guest_code,
 	struct e1000_vm *t = &d->t;
 
 	memset(d, 0, sizeof(*d));
-	d->irqfd = d->resamplefd = -1;
+	d->irqfd = -1;
+	d->resamplefd = -1;
 	memcpy(d->mac, mac, sizeof(mac));
 
 	/* The selftest library's VMs have the in-kernel irqchip already. */

@@ -318,8 +318,7 @@ void e1000_guest_rx_give(struct e1000_gring *r, uint64_t bufs, uint32_t bufsize)
 #define IOAPIC_IOREGSEL		0x00
 #define IOAPIC_IOWIN		0x10
 #define IOAPIC_REDTBL(n)	(0x10 + 2 * (n))
-#define IOAPIC_RTE_LEVEL	(1U << 15)
-#define IOAPIC_RTE_MASKED	(1U << 16)
+#define IOAPIC_RTE_LEVEL	0x8000	/* trigger mode: level */
 
 static void ioapic_write(uint32_t reg, uint32_t val)
 {

@@ -90,7 +90,8 @@ static void xchg_init(struct xchg *x, int sidecore)
 	e1000_dp_opts_init(&o);
 	o.sidecore = sidecore;
 	e1000_dp_init(&x->d, guest_exchange, &o);
-	x->tx_seq = x->rx_seq = 0;
+	x->tx_seq = 0;
+	x->rx_seq = 0;
 	for (i = 0; i < RING; i++)
 		e1000_build_ip4(e1000_dp_hva(&x->d, TXBUF(i)), peer_mac,
 				x->d.mac, IPPROTO_UDP, FRAME_LEN - SEQ_OFF, 0);

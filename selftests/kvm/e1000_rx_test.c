@@ -53,11 +53,13 @@ static void fill_csums(uint8_t *f, size_t len)
 	uint8_t *c = f + E1000_L4_OFF + (proto == IPPROTO_TCP ? 16 : 6);
 	uint16_t s;
 
-	ip[10] = ip[11] = 0;
+	ip[10] = 0;
+	ip[11] = 0;
 	s = e1000_csum(ip, E1000_IP_HDR, 0);
 	ip[10] = s >> 8;
 	ip[11] = s & 0xff;
-	c[0] = c[1] = 0;
+	c[0] = 0;
+	c[1] = 0;
 	s = e1000_csum(f + E1000_L4_OFF, len - E1000_L4_OFF,
 		       e1000_pseudo(ip, proto, len - E1000_L4_OFF));
 	c[0] = s >> 8;

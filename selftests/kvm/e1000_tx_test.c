@@ -127,7 +127,7 @@ static void guest_sg(uint64_t bar)
 {
 	volatile struct e1000_tx_desc *d;
 	struct e1000_gring r;
-	uint32_t i, n = sizeof(sg_len) / sizeof(sg_len[0]);
+	uint32_t i, n = ARRAY_SIZE(sg_len);
 	uint8_t cmd;
 
 	e1000_guest_link_up(bar);
@@ -151,7 +151,7 @@ TEST(tx_multi_descriptor)
 	uint8_t frame[1000], *src = frame;
 	struct e1000_rx_info info;
 	struct e1000_dp d;
-	size_t len, i, n = sizeof(sg_len) / sizeof(sg_len[0]), total = 0;
+	size_t len, i, n = ARRAY_SIZE(sg_len), total = 0;
 
 	dp_start(&d, guest_sg);
 	len = e1000_build_ip4(frame, peer_mac, d.mac, IPPROTO_UDP, 1000 - 42, 3);
@@ -330,7 +330,8 @@ TEST(tx_tso_gso)
 	 * field holding the pseudo-header sum without the length.
 	 */
 	e1000_build_ip4(hdr, peer_mac, d.mac, IPPROTO_TCP, 0, 77);
-	hdr[E1000_ETH_HDR + 2] = hdr[E1000_ETH_HDR + 3] = 0;
+	hdr[E1000_ETH_HDR + 2] = 0;
+	hdr[E1000_ETH_HDR + 3] = 0;
 	put_pseudo(hdr, IPPROTO_TCP, 0);
 	memcpy(e1000_dp_hva(&d, hgpa), hdr, TSO_HDR);
 	pay = e1000_dp_hva(&d, pgpa);
