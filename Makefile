@@ -11,6 +11,8 @@
 #   make tool         the kvm-e1000 command-line tool, build/tools/kvm-e1000
 #   make testbed-check  run every selftest inside the nested testbed
 #   make demo         show the device working in the testbed
+#   make e2e          end-to-end tests with real L2 guests (E2E_NICS=...)
+#   make bench        benchmark the NIC configs -> Documentation/benchmarks.md
 #   make check        all of the above: what CI runs
 #   make deps         install the Debian packages all of this needs (root)
 
@@ -32,7 +34,7 @@ FUZZ_SECONDS ?= 60
 export TOP BUILD K61_VER K612_VER
 
 .PHONY: all module modules module-6.1 module-6.12 unit fuzz selftests tool \
-	testbed-selftest testbed-check demo check deps checkpatch clean
+	testbed-selftest testbed-check demo e2e bench check deps checkpatch clean
 
 all: module
 
@@ -81,6 +83,20 @@ testbed-check: module-6.1 selftests
 demo: deps module-6.1 selftests
 	tools/testbed/testbed.sh --kernel $(K61_VER) \
 		--module $(BUILD)/kmod/6.1/kvm-e1000.ko -- selftests/kvm/demo.sh
+
+# Real L2 Linux guests in the testbed, one NIC config after another; a
+# config that cannot run yet is skipped with the reason.  The guest image
+# is built on the host first: L1 sees the checkout read-only.
+E2E_NICS ?= qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore
+
+e2e: module-6.1
+	tools/testbed/l2/build-image.sh --kernel $(K61_VER) >/dev/null
+	tools/testbed/testbed.sh --kernel $(K61_VER) \
+		--module $(BUILD)/kmod/6.1/kvm-e1000.ko -- selftests/e2e/run.sh $(E2E_NICS)
+
+# All configs in one testbed boot; BENCH_RUNS / BENCH_SECONDS tune it.
+bench: module-6.1
+	tools/bench/bench.sh --kernel $(K61_VER) --module $(BUILD)/kmod/6.1/kvm-e1000.ko
 
 check: deps unit fuzz modules tool checkpatch testbed-selftest testbed-check
 

@@ -24,6 +24,8 @@ PACKAGES=(
 	qemu-system-x86 qemu-utils busybox-static cpio kmod xz-utils zstd
 	# networking and benchmarks inside the testbed
 	iproute2 ethtool iperf3 linux-perf
+	# benchmark plots
+	gnuplot-nox
 )
 
 # One dpkg-query for all: unknown packages print nothing and so count as missing.

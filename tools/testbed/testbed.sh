@@ -34,6 +34,13 @@ timeout=${TESTBED_TIMEOUT:-1800}
 smp=${TESTBED_SMP:-2}
 mem=${TESTBED_MEM:-4096}
 hung_task_secs=${TESTBED_HUNG_TASK_SECS:-30}
+# QEMU's TCG threading.  "single" runs L1's CPUs round robin in one host
+# thread.  "multi" (a thread per CPU) intermittently freezes L1 for good:
+# KVM patches kernel text with int3 (text_poke_bp, static keys flipped as
+# VMs come and go) and a CPU keeps executing a stale translated block, so
+# it loops on the int3 with interrupts off while the other waits for it
+# (seen 4 times in 6 runs of 25 VM lifecycles; single: 0 in 100).
+tcg_thread=${TESTBED_TCG_THREAD:-single}
 chdir=
 modules=()
 extra_env=()
@@ -273,19 +280,42 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Ask QEMU's monitor (a unix socket) for every CPU's registers, twice a
+# second apart, so a CPU spinning in place shows the same RIP.
+post_mortem() {
+	python3 - "$1" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(2)
+def cmd(c):
+    s.sendall(c.encode() + b"\n")
+    time.sleep(1)
+    try:
+        return s.recv(1 << 20).decode(errors="replace")
+    except socket.timeout:
+        return ""
+cmd("")
+for _ in range(2):
+    print(cmd("info registers -a"))
+    print(cmd("info cpus"))
+PY
+}
+
 P9=security_model=none,multidevs=remap
 start=$(date +%s%N)
 qemu-system-x86_64 \
-	-accel tcg -cpu max -smp "$smp" -m "$mem" \
+	-accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-nic none \
 	-chardev "file,id=con,path=$console" -serial chardev:con \
 	-kernel "$MODROOT/boot/vmlinuz-$kernel" \
 	-initrd "$KDIR/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 softlockup_all_cpu_backtrace=1 rcupdate.rcu_cpu_stall_timeout=60" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 softlockup_all_cpu_backtrace=1 rcupdate.rcu_cpu_stall_timeout=60 ${TESTBED_APPEND:-}" \
 	-virtfs "local,path=/,mount_tag=host,$P9,readonly=on" \
 	-virtfs "local,path=$RUN_DIR,mount_tag=run,$P9" \
 	-virtfs "local,path=$OUT_DIR,mount_tag=out,$P9" \
+	-monitor "unix:$RUN_DIR/monitor.sock,server=on,wait=off" \
 	>"$RUN_DIR/qemu.log" 2>&1 &
 qemu_pid=$!
 
@@ -300,6 +330,10 @@ tail_pid=$!
 	wait $s
 	echo "testbed: timeout after ${timeout}s, killing QEMU (pid $qemu_pid)" >&2
 	touch "$RUN_DIR/timed-out"
+	# Post-mortem of a silent hang: where each L1 CPU was (RIP, and
+	# whether it sat in a nested guest), from QEMU's monitor.
+	post_mortem "$RUN_DIR/monitor.sock" >"$RUN_DIR/cpus-at-timeout.txt" 2>&1
+	echo "testbed: L1 CPU state saved in $RUN_DIR/cpus-at-timeout.txt" >&2
 	kill "$qemu_pid" 2>/dev/null
 	sleep 5
 	kill -9 "$qemu_pid" 2>/dev/null

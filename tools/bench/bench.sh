@@ -1,0 +1,199 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark the NIC configs with real L2 guests, all in ONE testbed boot:
+# TCP throughput both ways, the 64-byte UDP packet rate guest->L1, ping
+# RTT, and VM exits per MB and per packet by reason (tools/bench/exits.sh).
+# Writes build/bench/results.json and renders Documentation/benchmarks.md
+# with a gnuplot chart.  `make bench` runs it.
+#
+# bench.sh [--runs N] [--seconds S] [--configs 'NIC...'] [--kernel VER]
+#          [--module PATH.ko] [--no-render]
+# bench.sh --render     (re-render the doc from build/bench/results.json)
+#
+# Inside L1 the testbed runs "bench.sh --inside": raw iperf3/ping/perf
+# outputs go to $TESTBED_OUT/bench/raw/, collect.py turns them into JSON.
+
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/../.." && pwd)
+
+runs=${BENCH_RUNS:-5}
+seconds=${BENCH_SECONDS:-5}
+configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore}
+kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
+module=
+render=1
+inside=0
+render_only=0
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=${2:?}; shift 2 ;;
+	--seconds) seconds=${2:?}; shift 2 ;;
+	--configs) configs=${2:?}; shift 2 ;;
+	--kernel) kernel=${2:?}; shift 2 ;;
+	--module) module=${2:?}; shift 2 ;;
+	--no-render) render=0; shift ;;
+	--render) render_only=1; shift ;;
+	--inside) inside=1; shift ;;
+	*) sed -n '10,12s/^# \?//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+	esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: --runs wants a count" >&2; exit 2; }
+[[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "bench: --seconds wants seconds" >&2; exit 2; }
+
+PYTHON=python3
+[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
+
+# ---- inside L1 ---------------------------------------------------------
+
+# iperf_args IP MODE OUT: sets ia, an iperf3 client command line from L1
+# to the guest's server; tcp_tx and udp_tx are guest->L1.
+iperf_args() {
+	rm -f "$3"
+	# A device that stops moving frames must not stall the whole bench.
+	ia=(timeout -k 5 $((seconds + 30)) iperf3 -c "$1" -t "$seconds" -J --logfile "$3"
+	    --connect-timeout 10000)
+	case $2 in
+	tcp_tx) ia+=(-R) ;;
+	tcp_rx) ;;
+	udp_tx) ia+=(-R -u -l 64 -b 0) ;;
+	esac
+}
+
+tap_packets() {
+	local s=/sys/class/net/$1/statistics
+	echo $(($(cat "$s/rx_packets") + $(cat "$s/tx_packets")))
+}
+
+bench_config() {
+	local nic=$1 raw=$2 r mode qpid p0 p1 bad=0
+	mkdir -p "$raw"
+	l2_start "$nic" 0 || return 1
+	l2_env "$L2_DIR"
+	l2_exec "$L2_DIR" 'iperf3 -s -D' || return 1
+	qpid=$(l2_qemu_pid "$L2_DIR")
+	if ! busybox ping -c 3 -W 5 "$L2_GUEST_IP" >"$raw/ping.0.txt" 2>&1; then
+		echo "bench: $nic: the guest does not answer pings"
+		return 1
+	fi
+	# Warm up: ARP, TCP windows, the guest's page cache.
+	timeout -k 5 30 iperf3 -c "$L2_GUEST_IP" -t 2 --connect-timeout 10000 >/dev/null 2>&1
+	for ((r = 1; r <= runs; r++)); do
+		for mode in tcp_tx tcp_rx udp_tx; do
+			iperf_args "$L2_GUEST_IP" "$mode" "$raw/$mode.$r.json"
+			"${ia[@]}" || bad=$((bad + 1))
+		done
+		if [ "$bad" -ge 2 ]; then
+			echo "bench: $nic: iperf3 failed $bad times, giving up"
+			return 1
+		fi
+		busybox ping -c 20 -i 0.1 -W 5 "$L2_GUEST_IP" >"$raw/ping.$r.txt" 2>&1
+	done
+	# Exits are counted in separate runs: perf slows the VM down.
+	for mode in tcp_tx tcp_rx udp_tx; do
+		iperf_args "$L2_GUEST_IP" "$mode" "$raw/exits.$mode.iperf.json"
+		p0=$(tap_packets "$L2_TAP")
+		"$BENCH_DIR/exits.sh" --pid "$qpid" --json "$raw/exits.$mode.json" -- "${ia[@]}" \
+			>"$raw/exits.$mode.txt" 2>&1
+		p1=$(tap_packets "$L2_TAP")
+		echo $((p1 - p0)) >"$raw/exits.$mode.packets"
+	done
+	l2_stop "$L2_DIR"
+}
+
+inside() {
+	local out=${TESTBED_OUT:?run through tools/testbed/testbed.sh}/bench nic why start
+	# shellcheck source=../testbed/l2/lib.sh
+	. "$REPO/tools/testbed/l2/lib.sh"
+	trap l2_cleanup EXIT
+	# perf's first start reads its binary and libraries over 9p: not in
+	# the first measurement, please.
+	perf record -q -B -N --synth=no -e kvm:kvm_exit -o /tmp/warm.data -- true >/dev/null 2>&1
+	rm -f /tmp/warm.data
+	rm -rf "$out/raw"
+	mkdir -p "$out/raw"
+	{
+		echo "l1_kernel=$(uname -r)"
+		echo "l1_cpus=$(nproc)"
+		echo "l1_mem_mb=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024))"
+		echo "l1_cpu=$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n1)"
+		echo "qemu_l2=$(qemu-system-x86_64 --version | head -n1)"
+		echo "iperf3=$(iperf3 --version | head -n1)"
+		echo "perf=$(perf --version)"
+		echo "runs=$runs"
+		echo "seconds=$seconds"
+	} >"$out/raw/env.txt"
+	for nic in $configs; do
+		if ! why=$(l2_nic_check "$nic"); then
+			echo "bench: $nic: skipped: $why"
+			echo "$why" >"$out/raw/$nic.skipped"
+			continue
+		fi
+		echo "bench: $nic: $runs runs of ${seconds}s"
+		start=$SECONDS
+		if ! bench_config "$nic" "$out/raw/$nic"; then
+			echo "bench: $nic: failed" | tee "$out/raw/$nic.failed"
+			l2_cleanup
+		fi
+		echo "bench: $nic: done in $((SECONDS - start))s"
+	done
+}
+
+if [ "$inside" = 1 ]; then
+	inside
+	exit
+fi
+
+# ---- on the host -------------------------------------------------------
+
+RESULTS=$REPO/build/bench/results.json
+OUT=${TESTBED_CACHE:-$REPO/build/testbed}/out/bench
+
+do_render() {
+	"$PYTHON" "$BENCH_DIR/render.py" "$RESULTS" \
+		--doc "$REPO/Documentation/benchmarks.md" \
+		--png "$REPO/Documentation/benchmarks.png" \
+		--work "$REPO/build/bench"
+}
+
+if [ "$render_only" = 1 ]; then
+	do_render
+	exit
+fi
+
+"$REPO/tools/testbed/l2/build-image.sh" --kernel "$kernel" >/dev/null || exit 1
+mod_args=()
+if [ -n "$module" ]; then
+	if [ -f "$module" ]; then
+		mod_args=(--module "$module")
+	else
+		echo "bench: $module not built: the kvm-e1000 configs will be skipped" >&2
+	fi
+fi
+mkdir -p "$REPO/build/bench"
+start=$(date +%s)
+"$REPO/tools/testbed/testbed.sh" --kernel "$kernel" --timeout 3600 "${mod_args[@]}" \
+	--env "BENCH_RUNS=$runs" --env "BENCH_SECONDS=$seconds" --env "BENCH_CONFIGS=$configs" \
+	-- "$BENCH_DIR/bench.sh" --inside
+rc=$?
+elapsed=$(($(date +%s) - start))
+[ -f "$OUT/raw/env.txt" ] || { echo "bench: no results (testbed exit $rc)" >&2; exit 1; }
+{
+	echo "command=make bench (tools/bench/bench.sh --runs $runs --seconds $seconds)"
+	echo "configs=$configs"
+	echo "testbed_status=$rc"
+	echo "wall_seconds=$elapsed"
+	echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+	echo "commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	echo "host_cpu=$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n1)"
+	echo "host_cpus=$(nproc)"
+	echo "qemu_l0=$(qemu-system-x86_64 --version | head -n1)"
+} >"$OUT/raw/host.txt"
+"$PYTHON" "$BENCH_DIR/collect.py" "$OUT/raw" >"$RESULTS.tmp" || exit 1
+mv "$RESULTS.tmp" "$RESULTS"
+echo "bench: wrote build/bench/results.json (${elapsed}s)"
+[ "$render" = 1 ] && { do_render || exit 1; }
+exit "$rc"

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn bench.sh's raw outputs (iperf3 JSON, ping text, exits.sh JSON) into
+build/bench/results.json: medians per NIC config, exits per MB and per
+packet, kernel vs userspace.  Usage: collect.py RAW_DIR > results.json"""
+
+import json
+import os
+import re
+import statistics
+import sys
+
+CONFIGS = ["qemu-e1000", "virtio-net", "vhost-net", "kvm-e1000", "kvm-e1000-sidecore"]
+MODES = ["tcp_tx", "tcp_rx", "udp_tx"]
+UDP_LEN = 64
+NUMERIC = ["tcp_tx_mbps", "tcp_rx_mbps", "udp_tx_pps", "rtt_us", "exits_per_mb",
+           "user_exits_per_mb", "kernel_exits_per_mb", "exits_per_packet",
+           "user_exits_per_packet", "udp_exits_per_packet", "udp_user_exits_per_packet"]
+
+
+def kv_file(path):
+    d = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("=")
+                if k:
+                    d[k] = v
+    return d
+
+
+def iperf(path):
+    """(received bytes, seconds) of an iperf3 -J report, or None."""
+    try:
+        with open(path) as f:
+            rep = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if rep.get("error"):
+        return None
+    end = rep.get("end", {})
+    recv = end.get("sum_received") or end.get("sum")
+    if not recv or not recv.get("seconds"):
+        return None
+    return recv["bytes"], recv["seconds"]
+
+
+def ping_median_us(path):
+    try:
+        with open(path) as f:
+            t = [float(x) for x in re.findall(r"time=([0-9.]+) ms", f.read())]
+    except OSError:
+        return None
+    return statistics.median(t) * 1000 if t else None
+
+
+def med(values):
+    v = [x for x in values if x is not None]
+    return round(statistics.median(v), 1) if v else None
+
+
+def ratio(a, b):
+    return round(a / b, 2) if b else None
+
+
+def config(raw, name):
+    d = os.path.join(raw, name)
+    res = {k: None for k in NUMERIC}
+    skipped = os.path.join(raw, name + ".skipped")
+    if os.path.exists(skipped):
+        with open(skipped) as f:
+            res["skipped"] = f.read().strip()
+        return res
+    if not os.path.isdir(d):
+        res["skipped"] = "not run"
+        return res
+    if os.path.exists(os.path.join(raw, name + ".failed")):
+        res["failed"] = True
+    runs = {m: [] for m in MODES}
+    n = 1
+    while os.path.exists(os.path.join(d, "tcp_tx.%d.json" % n)):
+        for m in MODES:
+            r = iperf(os.path.join(d, "%s.%d.json" % (m, n)))
+            if r is None:
+                runs[m].append(None)
+            elif m == "udp_tx":
+                runs[m].append(r[0] / UDP_LEN / r[1])
+            else:
+                runs[m].append(r[0] * 8 / r[1] / 1e6)
+        runs.setdefault("rtt", []).append(ping_median_us(os.path.join(d, "ping.%d.txt" % n)))
+        n += 1
+    res["runs"] = n - 1
+    if not any(runs["tcp_tx"]) and not any(runs["tcp_rx"]):
+        res["failed"] = True
+    res["tcp_tx_mbps"] = med(runs["tcp_tx"])
+    res["tcp_rx_mbps"] = med(runs["tcp_rx"])
+    res["udp_tx_pps"] = med(runs["udp_tx"])
+    res["rtt_us"] = med(runs.get("rtt", []))
+    res["samples"] = {
+        "tcp_tx_mbps": [round(x, 1) if x else x for x in runs["tcp_tx"]],
+        "tcp_rx_mbps": [round(x, 1) if x else x for x in runs["tcp_rx"]],
+        "udp_tx_pps": [round(x) if x else x for x in runs["udp_tx"]],
+        "rtt_us": [round(x) if x else x for x in runs.get("rtt", [])],
+    }
+
+    # Exits, from the perf-monitored runs (one per mode).
+    per = {}
+    for m in MODES:
+        try:
+            with open(os.path.join(d, "exits.%s.json" % m)) as f:
+                ex = json.load(f)
+            with open(os.path.join(d, "exits.%s.packets" % m)) as f:
+                pkts = int(f.read())
+        except (OSError, ValueError):
+            continue
+        r = iperf(os.path.join(d, "exits.%s.iperf.json" % m))
+        ex["mb"] = round(r[0] / 1e6, 3) if r else None
+        ex["packets"] = pkts
+        per[m] = ex
+    tcp = [per[m] for m in ("tcp_tx", "tcp_rx") if m in per and per[m]["mb"]]
+    if tcp:
+        mb = sum(e["mb"] for e in tcp)
+        pk = sum(e["packets"] for e in tcp)
+        ex = sum(e["exits"] for e in tcp)
+        us = sum(e["user_exits"] for e in tcp)
+        res["exits_per_mb"] = ratio(ex, mb)
+        res["user_exits_per_mb"] = ratio(us, mb)
+        res["kernel_exits_per_mb"] = ratio(ex - us, mb)
+        res["exits_per_packet"] = ratio(ex, pk)
+        res["user_exits_per_packet"] = ratio(us, pk)
+    if "udp_tx" in per:
+        u = per["udp_tx"]
+        res["udp_exits_per_packet"] = ratio(u["exits"], u["packets"])
+        res["udp_user_exits_per_packet"] = ratio(u["user_exits"], u["packets"])
+    res["exits"] = per
+    return res
+
+
+def main():
+    raw = sys.argv[1]
+    names = list(CONFIGS)
+    for e in sorted(os.listdir(raw)):
+        base = re.sub(r"\.(skipped|failed)$", "", e)
+        if os.path.isdir(os.path.join(raw, e)) and base not in names:
+            names.append(base)
+    out = {
+        "configs": {n: config(raw, n) for n in names},
+        "env": {**kv_file(os.path.join(raw, "env.txt")), **kv_file(os.path.join(raw, "host.txt"))},
+        "units": {
+            "tcp_tx_mbps": "Mbit/s guest->L1 (iperf3 TCP, receiver side)",
+            "tcp_rx_mbps": "Mbit/s L1->guest",
+            "udp_tx_pps": "64-byte UDP datagrams/s guest->L1 received by L1",
+            "rtt_us": "ping L1->guest, median microseconds",
+            "exits_per_mb": "VM exits per MB (10^6 bytes) moved, TCP both ways",
+            "exits_per_packet": "VM exits per packet on the tap (both directions)",
+        },
+    }
+    json.dump(out, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

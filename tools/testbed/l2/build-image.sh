@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the L2 guest image: the testbed's Debian kernel (the same vmlinuz as
+# L1) and an initramfs with busybox, the stock e1000 and virtio-net drivers,
+# iperf3 and ethtool.  Runs on the host, before the testbed boots (L1 sees
+# the host's root read-only, so it cannot build anything under build/).
+#
+# build-image.sh [--kernel VER] [--force]
+# Prints the image directory: build/l2/VER/ with vmlinuz, initramfs.cpio.gz.
+
+set -euo pipefail
+
+L2_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$L2_DIR/../../.." && pwd)
+TB_CACHE=${TESTBED_CACHE:-$REPO/build/testbed}
+
+kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
+force=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=${2:?}; shift 2 ;;
+	--force) force=1; shift ;;
+	*) echo "usage: $0 [--kernel VER] [--force]" >&2; exit 2 ;;
+	esac
+done
+
+# Bump when the image changes shape.
+IMAGE_VERSION=1
+# Guest NIC drivers: the e1000 for QEMU's e1000 and kvm-e1000, virtio for
+# virtio-net and vhost-net.  modprobe orders each after its dependencies.
+GUEST_MODULES="e1000 virtio_pci virtio_net"
+GUEST_BINARIES="iperf3 ethtool"
+
+OUT=$REPO/build/l2/$kernel
+MODROOT=$TB_CACHE/kernels/$kernel/root
+
+die() { echo "l2-image: $*" >&2; exit 1; }
+
+for tool in busybox cpio gzip modprobe ldd $GUEST_BINARIES; do
+	command -v "$tool" >/dev/null || die "$tool missing: run tools/install-deps.sh"
+done
+
+# The testbed unpacks the kernel package on its first run; do that once
+# here if it has not happened yet.
+if [ ! -f "$MODROOT/lib/modules/$kernel/modules.dep" ]; then
+	echo "l2-image: preparing the testbed cache for $kernel" >&2
+	"$REPO/tools/testbed/testbed.sh" --kernel "$kernel" --timeout 120 -- true >&2 ||
+		die "the testbed could not prepare kernel $kernel"
+fi
+VMLINUZ=$MODROOT/boot/vmlinuz-$kernel
+[ -f "$VMLINUZ" ] || die "no $VMLINUZ"
+
+stamp() {
+	{
+		echo "v$IMAGE_VERSION $kernel $GUEST_MODULES"
+		cat "$L2_DIR/build-image.sh" "$L2_DIR/init.sh" "$L2_DIR/netdrv.sh"
+		sha256sum "$VMLINUZ" "$(command -v busybox)"
+		for b in $GUEST_BINARIES; do sha256sum "$(command -v "$b")"; done
+	} | sha256sum | cut -d' ' -f1
+}
+
+mkdir -p "$OUT"
+exec 9>"$OUT/.lock"
+flock 9
+want=$(stamp)
+if [ "$force" = 0 ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$want" ] &&
+   [ -f "$OUT/initramfs.cpio.gz" ] && [ -f "$OUT/vmlinuz" ]; then
+	echo "$OUT"
+	exit 0
+fi
+
+stage=$OUT/root.d
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,dev,proc,sys,tmp,run,modules,l2}
+
+cp "$(command -v busybox)" "$stage/bin/busybox"
+ldd "$stage/bin/busybox" >/dev/null 2>&1 && die "busybox is dynamically linked: install busybox-static"
+
+# A binary and every shared library it needs, at the same paths as on the
+# host, so its ELF interpreter and library search work unchanged.
+add_binary() {
+	local bin lib
+	bin=$(command -v "$1")
+	cp -L "$bin" "$stage/usr/bin/$1"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+for b in $GUEST_BINARIES; do
+	add_binary "$b"
+done
+
+# Modules, decompressed (busybox insmod wants plain .ko), in load order.
+: >"$stage/modules/order"
+seen=" "
+for mod in $GUEST_MODULES; do
+	while read -r verb path _; do
+		[ "$verb" = insmod ] || continue	# builtin
+		case $seen in *" $path "*) continue ;; esac
+		seen="$seen$path "
+		name=$(basename "$path")
+		case $name in
+		*.ko.xz) xz -dc "$path" >"$stage/modules/${name%.xz}"; name=${name%.xz} ;;
+		*.ko.zst) zstd -qdc "$path" >"$stage/modules/${name%.zst}"; name=${name%.zst} ;;
+		*.ko) cp "$path" "$stage/modules/$name" ;;
+		*) die "unexpected module file $path" ;;
+		esac
+		echo "${name%.ko}" >>"$stage/modules/order"
+	done < <(modprobe -d "$MODROOT" -S "$kernel" --show-depends "$mod")
+done
+for mod in $GUEST_MODULES; do
+	grep -qx "$mod" "$stage/modules/order" || die "module $mod not found for $kernel"
+done
+
+cp "$L2_DIR/init.sh" "$stage/init"
+cp "$L2_DIR/netdrv.sh" "$stage/bin/l2-netdrv"
+chmod 755 "$stage/init" "$stage/bin/l2-netdrv"
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 >"$OUT/initramfs.tmp"
+mv "$OUT/initramfs.tmp" "$OUT/initramfs.cpio.gz"
+cp "$VMLINUZ" "$OUT/vmlinuz"
+rm -rf "$stage"
+echo "$want" >"$OUT/stamp"
+echo "$OUT"

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host (L1) side helpers for L2 guests started by run-guest.sh.
+
+  l2ctl.py exec [--timeout S] SOCKET -- COMMAND   run a shell command in the
+        guest over its control serial port; prints its output, exits with
+        its status (124: no answer in time)
+  l2ctl.py send PORT FILE [--bind IP] [--timeout S]   serve FILE to the
+        first TCP client, then close
+  l2ctl.py recv PORT [--bind IP] [--timeout S]   receive one TCP stream
+  Both transfers print "BYTES SHA256" of what went over the wire.
+  l2ctl.py iperf JSON   print "SENT_BYTES RECEIVED_BYTES SECONDS RECEIVED_BPS"
+        from an iperf3 -J report (TCP or UDP)
+"""
+
+import argparse
+import base64
+import fcntl
+import hashlib
+import json
+import os
+import re
+import secrets
+import socket
+import sys
+import time
+
+
+def ctl_exec(args):
+    cmd = " ".join(args.command)
+    req_id = secrets.token_hex(6)
+    line = "%s %d %s\n" % (req_id, args.timeout,
+                           base64.b64encode(cmd.encode()).decode())
+    # QEMU serves one client at a time: take turns.
+    with open(args.socket + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        deadline = time.monotonic() + args.timeout + 10
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(10)
+            sock.connect(args.socket)
+            # A newline first ends whatever a dead earlier client left.
+            sock.sendall(b"\n" + line.encode())
+            marker = re.compile(rb"\n@@DONE@@ %s (\d+)\n" % req_id.encode())
+            buf = b""
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    sys.stdout.buffer.write(buf)
+                    print("l2ctl: no answer from the guest in %ds" % args.timeout,
+                          file=sys.stderr)
+                    return 124
+                sock.settimeout(left)
+                try:
+                    data = sock.recv(65536)
+                except socket.timeout:
+                    continue
+                if not data:
+                    sys.stdout.buffer.write(buf)
+                    print("l2ctl: control channel closed", file=sys.stderr)
+                    return 124
+                buf += data
+                m = marker.search(buf)
+                if m:
+                    sys.stdout.buffer.write(buf[:m.start()])
+                    sys.stdout.flush()
+                    return int(m.group(1))
+        except OSError as e:
+            print("l2ctl: %s: %s" % (args.socket, e), file=sys.stderr)
+            return 124
+        finally:
+            sock.close()
+
+
+def listen(args):
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((args.bind, args.port))
+    srv.listen(1)
+    srv.settimeout(args.timeout)
+    # Tell a caller that started us in the background that it may connect.
+    if args.ready:
+        with open(args.ready, "w") as f:
+            f.write("%d\n" % os.getpid())
+    conn, _ = srv.accept()
+    srv.close()
+    conn.settimeout(args.timeout)
+    return conn
+
+
+def send(args):
+    conn = listen(args)
+    h = hashlib.sha256()
+    n = 0
+    with open(args.file, "rb") as f:
+        while True:
+            b = f.read(65536)
+            if not b:
+                break
+            conn.sendall(b)
+            h.update(b)
+            n += len(b)
+    conn.shutdown(socket.SHUT_WR)
+    # Wait for the peer to close, so every byte was read, not just queued.
+    while conn.recv(4096):
+        pass
+    conn.close()
+    print(n, h.hexdigest())
+    return 0
+
+
+def recv(args):
+    conn = listen(args)
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        b = conn.recv(65536)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    conn.close()
+    print(n, h.hexdigest())
+    return 0
+
+
+def iperf(args):
+    with open(args.json) as f:
+        rep = json.load(f)
+    if rep.get("error"):
+        print("l2ctl: iperf3: %s" % rep["error"], file=sys.stderr)
+        return 1
+    end = rep["end"]
+    sent = end.get("sum_sent") or end.get("sum")
+    recv = end.get("sum_received") or end.get("sum")
+    if not sent or not recv:
+        print("l2ctl: iperf3 report has no summary", file=sys.stderr)
+        return 1
+    secs = recv.get("seconds") or sent.get("seconds")
+    print(int(sent["bytes"]), int(recv["bytes"]), "%.3f" % secs,
+          int(recv["bytes"] * 8 / secs) if secs else 0)
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="op", required=True)
+    e = sub.add_parser("exec")
+    e.add_argument("socket")
+    e.add_argument("--timeout", type=int, default=60)
+    e.add_argument("command", nargs=argparse.REMAINDER)
+    for name in ("send", "recv"):
+        t = sub.add_parser(name)
+        t.add_argument("port", type=int)
+        if name == "send":
+            t.add_argument("file")
+        t.add_argument("--bind", default="0.0.0.0")
+        t.add_argument("--timeout", type=float, default=60)
+        t.add_argument("--ready", help="file written once listening")
+    i = sub.add_parser("iperf")
+    i.add_argument("json")
+    args = p.parse_args()
+    if args.op == "iperf":
+        return iperf(args)
+    if args.op == "exec":
+        if args.command and args.command[0] == "--":
+            args.command = args.command[1:]
+        if not args.command:
+            p.error("exec wants a command")
+        return ctl_exec(args)
+    try:
+        return send(args) if args.op == "send" else recv(args)
+    except OSError as e:
+        print("l2ctl: %s: %s" % (args.op, e), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

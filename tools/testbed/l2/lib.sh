@@ -1,0 +1,266 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# L2 guests inside the testbed's L1: shell functions shared by
+# run-guest.sh, selftests/e2e and tools/bench.  Source it from bash.
+#
+# A guest is a directory under $L2_RUN_ROOT (L1's tmpfs) holding its
+# console.log, control socket, QEMU pid file and an env file:
+#   L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC
+# Guest N uses tap l2tapN, 169.254.(10+N).1/24 on the L1 side and
+# 169.254.(10+N).2/24 in the guest: link-local only, one /24 per tap so
+# several guests can run at once.
+
+L2_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+L2_REPO=$(cd "$L2_LIB_DIR/../../.." && pwd)
+L2_KERNEL=${TESTBED_KERNEL:-$(uname -r)}
+L2_IMAGE=${L2_IMAGE:-$L2_REPO/build/l2/$L2_KERNEL}
+L2_RUN_ROOT=${L2_RUN_ROOT:-/tmp/l2}
+L2_BOOT_TIMEOUT=${L2_BOOT_TIMEOUT:-300}
+L2_KVM_E1000_TOOL=${L2_KVM_E1000_TOOL:-$L2_REPO/build/tools/kvm-e1000}
+# The L1 CPU the kvm-e1000 sidecore thread runs on.
+L2_SIDECORE_CPU=${L2_SIDECORE_CPU:-1}
+L2_NICS="qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore"
+L2_PYTHON=python3
+[ -x /usr/bin/python3 ] && L2_PYTHON=/usr/bin/python3
+
+l2_log() { echo "l2: $*" >&2; }
+
+# l2_nic_check NIC: status 0 when NIC can run here; otherwise prints why
+# on stdout and returns 1 (2 for a name that is not a NIC config).
+l2_nic_check() {
+	case $1 in
+	qemu-e1000|virtio-net) ;;
+	vhost-net)
+		modprobe vhost_net 2>/dev/null
+		[ -c /dev/vhost-net ] || { echo "no /dev/vhost-net (modprobe vhost_net failed)"; return 1; }
+		;;
+	kvm-e1000|kvm-e1000-sidecore)
+		[ -x "$L2_KVM_E1000_TOOL" ] ||
+			{ echo "build/tools/kvm-e1000 is not built yet (VFIO mdev route)"; return 1; }
+		[ -d /sys/module/kvm_e1000 ] ||
+			{ echo "kvm-e1000.ko is not loaded (testbed.sh --module .../kvm-e1000.ko)"; return 1; }
+		;;
+	*) echo "unknown NIC config '$1' (known: $L2_NICS)"; return 2 ;;
+	esac
+	[ -f "$L2_IMAGE/initramfs.cpio.gz" ] ||
+		{ echo "no guest image in $L2_IMAGE: run tools/testbed/l2/build-image.sh on the host"; return 1; }
+	[ -c /dev/kvm ] || { echo "no /dev/kvm: run inside the testbed"; return 1; }
+}
+
+l2_dir() { echo "$L2_RUN_ROOT/g$1"; }
+
+# l2_env DIR: load a guest's env file into L2_* variables.
+l2_env() {
+	# shellcheck source=/dev/null
+	. "$1/env"
+}
+
+l2_qemu_pid() { cat "$1/qemu.pid" 2>/dev/null; }
+
+# A zombie is as dead as a missing process.
+l2_pid_alive() {
+	local state
+	[ -n "$1" ] || return 1
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+l2_alive() {
+	l2_pid_alive "$(l2_qemu_pid "$1")" || l2_pid_alive "$(cat "$1/launcher.pid" 2>/dev/null)"
+}
+
+# l2_tap_setup TAP HOST_IP: a persistent tap with a vnet header, up, with
+# HOST_IP/24; reused when it is already there.
+l2_tap_setup() {
+	local tap=$1 ip=$2
+	if [ ! -e "/sys/class/net/$tap" ]; then
+		ip tuntap add dev "$tap" mode tap vnet_hdr || return 1
+	fi
+	sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1" 2>/dev/null
+	ip addr flush dev "$tap"
+	ip addr add "$ip/24" dev "$tap" || return 1
+	ip link set "$tap" up
+}
+
+# Fails when a process still holds the tap (TUNSETIFF gets EBUSY).
+l2_tap_delete() {
+	[ -e "/sys/class/net/$1" ] || return 0
+	ip tuntap del dev "$1" mode tap 2>/dev/null && [ ! -e "/sys/class/net/$1" ]
+}
+
+# l2_nic_args NIC TAP MAC: sets l2_wrapper (the command QEMU runs under)
+# and l2_nicargs (QEMU's NIC options).  A new NIC config is one more case.
+l2_nic_args() {
+	local nic=$1 tap=$2 mac=$3
+	local netdev="tap,id=n0,ifname=$tap,script=no,downscript=no"
+	l2_wrapper=()
+	l2_nicargs=()
+	case $nic in
+	qemu-e1000)
+		l2_nicargs=(-netdev "$netdev" -device "e1000,netdev=n0,mac=$mac") ;;
+	virtio-net)
+		l2_nicargs=(-netdev "$netdev,vhost=off" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
+	vhost-net)
+		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
+	kvm-e1000)
+		# The tool creates the mdev, adds its vfio-pci device to QEMU's
+		# command line and removes it when QEMU exits.
+		l2_wrapper=("$L2_KVM_E1000_TOOL" run --tap "$tap" --mac "$mac" --) ;;
+	kvm-e1000-sidecore)
+		l2_wrapper=("$L2_KVM_E1000_TOOL" run --tap "$tap" --mac "$mac"
+			    --sidecore "$L2_SIDECORE_CPU" --) ;;
+	*) return 1 ;;
+	esac
+}
+
+# l2_launch NIC INDEX [SCRIPT]: start guest INDEX in the background; sets
+# L2_DIR.  With SCRIPT the guest runs it and powers off (see init.sh).
+l2_launch() {
+	local nic=$1 idx=$2 script=${3:-} dir why initrd
+	dir=$(l2_dir "$idx")
+	if [ -d "$dir" ] && l2_alive "$dir"; then
+		l2_log "guest $idx is still running ($dir)"
+		return 1
+	fi
+	why=$(l2_nic_check "$nic") || { l2_log "$nic: $why"; return 1; }
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	L2_DIR=$dir
+	L2_NIC=$nic
+	L2_INDEX=$idx
+	L2_TAP=l2tap$idx
+	L2_HOST_IP=169.254.$((10 + idx)).1
+	L2_GUEST_IP=169.254.$((10 + idx)).2
+	L2_MAC=$(printf '52:54:00:e1:00:%02x' "$idx")
+	declare -p L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC | sed 's/^declare -[-a-z]* //' >"$dir/env"
+
+	l2_tap_setup "$L2_TAP" "$L2_HOST_IP" || { l2_log "cannot set up $L2_TAP"; return 1; }
+	l2_nic_args "$nic" "$L2_TAP" "$L2_MAC"
+
+	initrd=$L2_IMAGE/initramfs.cpio.gz
+	if [ -n "$script" ]; then
+		# The kernel unpacks concatenated archives in order: the second
+		# one adds /l2/test.sh to the image.
+		mkdir -p "$dir/overlay/l2"
+		cp "$script" "$dir/overlay/l2/test.sh"
+		(cd "$dir/overlay" && find . | cpio -o -H newc --quiet) | gzip -1 >"$dir/overlay.cpio.gz"
+		cat "$initrd" "$dir/overlay.cpio.gz" >"$dir/initrd"
+		initrd=$dir/initrd
+	fi
+
+	: >"$dir/console.log"
+	(
+		cd "$dir" || exit 1
+		exec "${l2_wrapper[@]}" qemu-system-x86_64 \
+			-enable-kvm -cpu host -m 512 -smp 1 -nographic \
+			-nodefaults -no-user-config \
+			-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd" \
+			-append "console=ttyS0 loglevel=5 panic=-1 l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP" \
+			-chardev "file,id=con,path=$dir/console.log" -serial chardev:con \
+			-chardev "socket,id=ctl,path=$dir/ctl.sock,server=on,wait=off" -serial chardev:ctl \
+			-monitor "unix:$dir/mon.sock,server=on,wait=off" \
+			-pidfile "$dir/qemu.pid" \
+			"${l2_nicargs[@]}"
+	) </dev/null >"$dir/qemu.log" 2>&1 &
+	echo $! >"$dir/launcher.pid"
+	# Killing QEMU is part of some tests: no job report for it.
+	disown $!
+}
+
+# l2_ready_count DIR: how many times the guest finished booting.
+l2_ready_count() {
+	grep -c '@@L2-READY@@' "$1/console.log" 2>/dev/null
+}
+
+# l2_wait_ready DIR [BOOTS] [TIMEOUT]: wait until the guest has booted
+# BOOTS times (default 1) and answers on its control channel.
+l2_wait_ready() {
+	local dir=$1 boots=${2:-1} timeout=${3:-$L2_BOOT_TIMEOUT} start=$SECONDS
+	while [ "$(l2_ready_count "$dir")" -lt "$boots" ]; do
+		if grep -q '@@L2-FAILED@@' "$dir/console.log"; then
+			l2_log "guest setup failed: $(grep -a '@@L2-FAILED@@' "$dir/console.log" | tr -d '\r' | tail -n1)"
+			return 1
+		fi
+		if ! l2_alive "$dir"; then
+			l2_log "QEMU exited before the guest was ready:"
+			tail -n 5 "$dir/qemu.log" >&2
+			return 1
+		fi
+		if [ $((SECONDS - start)) -ge "$timeout" ]; then
+			l2_log "guest not ready after ${timeout}s; console tail:"
+			tr -d '\r' <"$dir/console.log" | tail -n 5 >&2
+			return 1
+		fi
+		sleep 1
+	done
+	l2_exec "$dir" -t 30 true >/dev/null
+}
+
+# l2_start NIC INDEX: launch and wait until ready; sets L2_DIR.
+l2_start() {
+	l2_launch "$1" "$2" || return 1
+	l2_wait_ready "$L2_DIR" 1
+}
+
+# l2_exec DIR [-t SECONDS] COMMAND...: run a shell command in the guest.
+l2_exec() {
+	local dir=$1 t=60
+	shift
+	if [ "${1:-}" = -t ]; then
+		t=$2
+		shift 2
+	fi
+	"$L2_PYTHON" "$L2_LIB_DIR/l2ctl.py" exec --timeout "$t" "$dir/ctl.sock" -- "$*"
+}
+
+# l2_wait_exit DIR TIMEOUT: wait for QEMU (and a wrapper) to exit.
+l2_wait_exit() {
+	local dir=$1 timeout=$2 start=$SECONDS
+	while l2_alive "$dir"; do
+		[ $((SECONDS - start)) -lt "$timeout" ] || return 1
+		sleep 0.5
+	done
+}
+
+# l2_stop DIR: power the guest off from inside (QEMU must then exit by
+# itself), force it after 60 s; then remove the tap.  Fails if anything
+# needed forcing.
+l2_stop() {
+	local dir=$1 rc=0
+	[ -f "$dir/env" ] || return 0
+	l2_env "$dir"
+	if l2_alive "$dir"; then
+		l2_exec "$dir" -t 10 '(sleep 1; sync; poweroff -f) >/dev/null 2>&1 &' >/dev/null
+		if ! l2_wait_exit "$dir" 60; then
+			l2_log "guest $dir did not power off: killing QEMU"
+			l2_kill "$dir"
+			rc=1
+		fi
+	fi
+	l2_tap_delete "$L2_TAP" || { l2_log "cannot delete $L2_TAP"; rc=1; }
+	return $rc
+}
+
+# l2_kill DIR: SIGKILL QEMU (and the wrapper if it outlives QEMU 10 s).
+l2_kill() {
+	local dir=$1 pid
+	pid=$(l2_qemu_pid "$dir")
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	l2_wait_exit "$dir" 10 && return 0
+	pid=$(cat "$dir/launcher.pid" 2>/dev/null)
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	l2_wait_exit "$dir" 5
+}
+
+# l2_cleanup: stop every guest under $L2_RUN_ROOT (for traps).
+l2_cleanup() {
+	local dir
+	for dir in "$L2_RUN_ROOT"/g*; do
+		[ -f "$dir/env" ] || continue
+		l2_alive "$dir" && l2_kill "$dir"
+		l2_env "$dir"
+		l2_tap_delete "$L2_TAP"
+	done
+	return 0
+}
