@@ -28,13 +28,35 @@ finish() {
 	exit 0
 }
 
+# L1 gets a /tmp of its own, but the checkout (and with it the run share,
+# the module cache, the .ko files) may live under the host's /tmp, as in a
+# CI clone: keep the host's /tmp reachable, cover it, and bind back every
+# top-level entry of it that this run uses.
+private_tmp() {
+	local path top tops=()
+
+	mkdir -p /dev/shm/.host-tmp
+	mount --rbind /tmp /dev/shm/.host-tmp
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	for path in "$TB_RUN_DIR" "$TB_OUT_DIR" "$TB_MODULE_ROOT" "$TB_CHDIR" \
+		    "$TB_GUEST_SCRIPT"; do
+		case $path in
+		/tmp/?*) top=${path#/tmp/}; tops+=("${top%%/*}") ;;
+		esac
+	done
+	for top in $(printf '%s\n' "${tops[@]}" | sort -u); do
+		mkdir -p "/tmp/$top"
+		mount --rbind "/dev/shm/.host-tmp/$top" "/tmp/$top"
+	done
+}
+
 setup_mounts() {
 	mkdir -p /dev/pts /dev/shm 2>/dev/null
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 	mount -t debugfs debugfs /sys/kernel/debug
 	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	private_tmp
 	mount -t tmpfs -o mode=755 tmpfs /run
 	# The host has no modules for this kernel: show L1 the ones from the
 	# cached image package, so a plain modprobe works for any command.
