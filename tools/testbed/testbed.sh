@@ -84,9 +84,10 @@ safe_path() {
 }
 safe_path "$REPO"
 safe_path "$CACHE"
-# L1 mounts fresh tmpfs on these, which would hide the run's shares.
+# L1 mounts fresh tmpfs on these, which would hide the run's shares (a
+# cache under /tmp is bound back in by guest-run.sh).
 case $CACHE/ in
-/tmp/*|/run/*|/dev/*|/proc/*|/sys/*) die "TESTBED_CACHE cannot be under /tmp, /run, /dev, /proc or /sys" ;;
+/run/*|/dev/*|/proc/*|/sys/*) die "TESTBED_CACHE cannot be under /run, /dev, /proc or /sys" ;;
 esac
 [[ $kernel =~ ^[A-Za-z0-9_.+-]+$ ]] || die "bad kernel version $kernel"
 
