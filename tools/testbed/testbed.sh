@@ -39,7 +39,8 @@ hung_task_secs=${TESTBED_HUNG_TASK_SECS:-30}
 # KVM patches kernel text with int3 (text_poke_bp, static keys flipped as
 # VMs come and go) and a CPU keeps executing a stale translated block, so
 # it loops on the int3 with interrupts off while the other waits for it
-# (seen 4 times in 6 runs of 25 VM lifecycles; single: 0 in 100).
+# (multi: 4 of 5 looped runs of an 11-VM test binary froze, after 1 to 19
+# iterations; single: 0 of 2 runs, 50 iterations).
 tcg_thread=${TESTBED_TCG_THREAD:-single}
 chdir=
 modules=()
