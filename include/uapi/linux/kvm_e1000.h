@@ -67,7 +67,8 @@
  * @resamplefd: the resample eventfd of that KVM_IRQFD registration.  KVM
  *		signals it when the guest acknowledges the level interrupt; the
  *		module then raises the line again if ICR & IMS is still set.
- *		Must be KVM_E1000_NO_FD exactly when @irqfd is.
+ *		Must be KVM_E1000_NO_FD exactly when @irqfd is, and not the
+ *		same eventfd as @irqfd.
  * @bar0_gpa:	guest-physical base of BAR0, 128 KiB aligned, or
  *		KVM_E1000_BAR0_UNMAPPED.
  * @sidecore:	CPU whose sidecore thread polls this device's rings, or
