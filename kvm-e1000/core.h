@@ -288,6 +288,13 @@ struct e1000_rx_pass {
 #define E1000_RX_NO_BUFFERS	2	/* not enough descriptors: frame kept */
 #define E1000_RX_ERROR		3	/* bad descriptor or DMA fault: dropped */
 
+/* Under the lock: might a TX pass find work?  (tx_begin() decides.) */
+static inline bool e1000_tx_pending(const struct e1000_core *core)
+{
+	return (core->regs[E1000_TCTL >> 2] & E1000_TCTL_EN) &&
+	       core->regs[E1000_TDH >> 2] != core->regs[E1000_TDT >> 2];
+}
+
 /* Under the lock.  false: nothing to do (ring disabled, empty or invalid). */
 bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p);
 /* Without the lock: process up to @budget descriptors. */

@@ -179,13 +179,30 @@ static bool rx_deliver(struct kvm_e1000 *e, bool rx_on)
 	return true;
 }
 
+/* A frame in hand, or frames queued on the tap? */
+static bool rx_pending(struct kvm_e1000 *e)
+{
+	return e->sock && (e->rx_len || kvm_e1000_tap_pending(e));
+}
+
+static bool tx_pending(struct kvm_e1000 *e)
+{
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&e->lock, flags);
+	pending = e1000_tx_pending(&e->core);
+	spin_unlock_irqrestore(&e->lock, flags);
+	return pending;
+}
+
 static bool serve_rx(struct kvm_e1000 *e)
 {
 	bool rx_on, progress = false;
 	int n, ret;
 
 	/* Nothing in hand and nothing queued: skip the filter snapshot. */
-	if (!e->sock || (!e->rx_len && !kvm_e1000_tap_pending(e)))
+	if (!rx_pending(e))
 		return false;
 	rx_on = rx_begin(e);
 
@@ -223,6 +240,9 @@ bool kvm_e1000_serve(struct kvm_e1000 *e)
 	bool progress;
 	int idx;
 
+	/* Idle (a polling sidecore asks often): don't adopt the mm for it. */
+	if (!tx_pending(e) && !rx_pending(e))
+		return false;
 	if (!mmget_not_zero(mm))
 		return false;
 	kthread_use_mm(mm);
