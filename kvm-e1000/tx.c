@@ -474,6 +474,13 @@ static bool tx_step(struct e1000_core *core, struct e1000_tx_pass *p)
 		return true;
 	}
 	txd_decode(&d);
+	/*
+	 * A frame waiting for the backend is sent whatever the guest has
+	 * since written over its EOP descriptor: a context rewritten there
+	 * must not change the MSS or offsets of the frame already checked.
+	 */
+	if (tx->ready)
+		d.type = TXD_DATA;
 	switch (d.type) {
 	case TXD_CONTEXT:
 		tx_context(tx, &d);
@@ -483,7 +490,6 @@ static bool tx_step(struct e1000_core *core, struct e1000_tx_pass *p)
 		break;
 	default:
 		tx_gather(core, p, &d);
-		/* A frame waiting for the backend is sent whatever this says. */
 		if (!(d.cmd & E1000_TXD_CMD_EOP_B) && !tx->ready)
 			break;
 		if (!tx_send(core, p, &d))

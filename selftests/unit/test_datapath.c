@@ -582,6 +582,22 @@ static void test_tx_busy(void)
 	EXPECT(tx_pass(64));
 	check_segments(false, 10000, 1000, 3, 0x18);
 	EXPECT_EQ(rd(E1000_TSCTC), 1);
+
+	/*
+	 * The guest turns the waiting EOP into a context with MSS 0 (found
+	 * by the fuzzer: a division by zero).  The checked frame goes out
+	 * with the context it was checked against.
+	 */
+	tso_frame(false, 10000, 1000, 0x18);
+	F.busy_after = 13 + 4;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 17);
+	put_ctx(4, 14, 24, 33, 34, 50, 0, E1000_TXD_CMD_TSE, 54, 0);
+	F.busy_after = -1;
+	EXPECT(tx_pass(64));
+	check_segments(false, 10000, 1000, 13, 0x18);
+	EXPECT_EQ(rd(E1000_TSCTC), 1);
+	EXPECT_EQ(rd(E1000_TDH), 5);
 }
 
 static void test_tx_hostile(void)
