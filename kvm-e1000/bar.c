@@ -75,6 +75,13 @@ static int bar0_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	} else {
 		e->cnt.mmio_bad_access++;
 	}
+	/*
+	 * With TDT in RAM nothing rings when frames are queued.  A trapped
+	 * write (the interrupt handler's IMC and IMS, every NAPI round) is
+	 * when the driver has most likely queued some: look now.
+	 */
+	if (kvm_e1000_db_mapped(e))
+		kvm_e1000_worker_kick(e);
 	spin_unlock_irqrestore(&e->lock, flags);
 	return 0;
 }

@@ -13,6 +13,8 @@
 #include <linux/kernel.h>
 #include <linux/bits.h>
 #include <asm/byteorder.h>
+#include <linux/atomic.h>
+#include <linux/compiler.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,5 +41,21 @@ typedef int32_t s32;
 #define le32_to_cpu(x)		le32toh(x)
 #define le64_to_cpu(x)		le64toh(x)
 #endif /* __KERNEL__ */
+
+/* Words shared with a guest that writes them without our lock. */
+#ifdef __KERNEL__
+#define e1000_db_load(p)		READ_ONCE(*(p))
+#define e1000_db_store(p, v)		WRITE_ONCE(*(p), (v))
+#define e1000_db_cmpxchg(p, old, new)	cmpxchg((p), (old), (new))
+#else
+#define e1000_db_load(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
+#define e1000_db_store(p, v)		__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+static inline u32 e1000_db_cmpxchg(u32 *p, u32 old, u32 new)
+{
+	__atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return old;
+}
+#endif
 
 #endif /* KVM_E1000_COMPAT_H */

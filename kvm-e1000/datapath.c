@@ -191,6 +191,8 @@ static bool tx_pending(struct kvm_e1000 *e)
 	bool pending;
 
 	spin_lock_irqsave(&e->lock, flags);
+	/* What the guest wrote to the doorbell pages rang no doorbell. */
+	e1000_db_pull(&e->core);
 	pending = e1000_tx_pending(&e->core);
 	spin_unlock_irqrestore(&e->lock, flags);
 	return pending;
@@ -276,9 +278,44 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 	return 0;
 }
 
-/* The worker is detached: nothing runs a pass any more. */
+#define DB_ORDER	get_order(E1000_DB_SIZE)
+
+/*
+ * The doorbell pages: zeroed, split so that the VMM can map each on its
+ * own (mdev.c), and contiguous for the core's mirror of the registers.
+ */
+int kvm_e1000_db_init(struct kvm_e1000 *e)
+{
+	struct page *pages;
+	unsigned long flags;
+	unsigned int i;
+
+	BUILD_BUG_ON(E1000_DB_SIZE % PAGE_SIZE);
+	pages = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, DB_ORDER);
+	if (!pages)
+		return -ENOMEM;
+	split_page(pages, DB_ORDER);
+	for (i = 0; i < ARRAY_SIZE(e->db_pages); i++)
+		e->db_pages[i] = pages + i;
+	spin_lock_irqsave(&e->lock, flags);
+	e1000_db_attach(&e->core, page_address(pages));
+	spin_unlock_irqrestore(&e->lock, flags);
+	return 0;
+}
+
+/*
+ * The worker is detached and BAR0 is off the bus: nothing runs a pass or
+ * calls into the core any more.  A VMM's mapping of the doorbell pages
+ * holds its own references on them.
+ */
 void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 {
+	unsigned int i;
+
+	e1000_db_attach(&e->core, NULL);
+	for (i = 0; i < ARRAY_SIZE(e->db_pages); i++)
+		if (e->db_pages[i])
+			__free_page(e->db_pages[i]);
 	hrtimer_cancel(&e->rx_stall_timer);
 	kvfree(e->rxp);
 	kvfree(e->rx_buf);

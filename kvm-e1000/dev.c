@@ -99,6 +99,7 @@ void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st)
 	st->dma_errors = e->stats.dma_errors;
 	st->desc_errors = e->stats.desc_errors;
 	st->resets = e->core.cnt.resets;
+	st->doorbell_writes = e->core.cnt.db_writes;
 	spin_unlock_irqrestore(&e->lock, flags);
 }
 
@@ -203,6 +204,8 @@ struct kvm_e1000 *kvm_e1000_build(struct kvm_e1000_params *p)
 	kvm_e1000_irq_set_resample(e, p->resample);
 	kvm_e1000_tap_attach(e, p->tap);
 	ret = kvm_e1000_datapath_init(e);
+	if (!ret && p->doorbell_pages)
+		ret = kvm_e1000_db_init(e);
 	if (!ret)
 		ret = kvm_e1000_worker_attach(e, p->sidecore);
 	if (!ret)

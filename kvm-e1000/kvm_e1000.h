@@ -109,6 +109,8 @@ struct kvm_e1000 {
 	struct hrtimer rx_stall_timer;
 	struct kvm_e1000_dp_counters acc;
 	struct kvm_e1000_dp_counters stats;	/* under lock */
+	/* Doorbell pages the core mirrors BAR0's ring registers to, or NULL. */
+	struct page *db_pages[E1000_DB_SIZE / PAGE_SIZE];
 
 	/* Serialises every call into the core: vCPUs, timers, ioctls. */
 	spinlock_t lock;
@@ -132,6 +134,7 @@ struct kvm_e1000_params {
 	u64 bar0;			/* or KVM_E1000_BAR0_UNMAPPED */
 	s32 sidecore;			/* or KVM_E1000_NO_SIDECORE */
 	u8 mac[ETH_ALEN];		/* all zero: a random one */
+	bool doorbell_pages;		/* mirror the ring registers to RAM */
 };
 
 /* dev.c */
@@ -172,8 +175,15 @@ void kvm_e1000_worker_kick_unlocked(struct kvm_e1000 *e);
 
 /* datapath.c */
 int kvm_e1000_datapath_init(struct kvm_e1000 *e);
+int kvm_e1000_db_init(struct kvm_e1000 *e);
 void kvm_e1000_datapath_release(struct kvm_e1000 *e);
 bool kvm_e1000_serve(struct kvm_e1000 *e);
+
+/* Whoever serves @e must poll: its ring registers live in guest RAM. */
+static inline bool kvm_e1000_db_mapped(const struct kvm_e1000 *e)
+{
+	return e->db_pages[0];
+}
 
 /* platform.c */
 void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6]);

@@ -51,6 +51,7 @@ struct e1000_mdev {
 	/* The binding (KVM_E1000_MDEV_BIND). */
 	struct file *tap;
 	s32 sidecore;
+	bool doorbell_pages;
 	u8 mac[ETH_ALEN];
 };
 
@@ -231,10 +232,49 @@ static u64 region_size(unsigned int index)
 	}
 }
 
-static long get_region_info(void __user *arg)
+/* BAR0's doorbell pages as the one sparse mmap area of the region. */
+static int add_doorbell_cap(struct vfio_info_cap *caps)
+{
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	size_t size = struct_size(sparse, areas, 1);
+	int ret;
+
+	sparse = kzalloc(size, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	sparse->nr_areas = 1;
+	sparse->areas[0].offset = E1000_DB_BASE;
+	sparse->areas[0].size = E1000_DB_SIZE;
+	ret = vfio_info_add_capability(caps, &sparse->header, size);
+	kfree(sparse);
+	return ret;
+}
+
+/* Capabilities follow the info when they fit, as vfio-pci lays them out. */
+static int put_caps(void __user *arg, struct vfio_region_info *info,
+		    struct vfio_info_cap *caps)
+{
+	info->flags |= VFIO_REGION_INFO_FLAG_CAPS;
+	if (info->argsz < sizeof(*info) + caps->size) {
+		info->argsz = sizeof(*info) + caps->size;
+		info->cap_offset = 0;
+		return 0;
+	}
+	vfio_info_cap_shift(caps, sizeof(*info));
+	info->cap_offset = sizeof(*info);
+	return copy_to_user(arg + sizeof(*info), caps->buf, caps->size) ?
+	       -EFAULT : 0;
+}
+
+static long get_region_info(struct e1000_mdev *m, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct vfio_region_info info;
+	bool mmap;
+	int ret = 0;
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
@@ -244,7 +284,60 @@ static long get_region_info(void __user *arg)
 	info.size = region_size(info.index);
 	info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
 				 VFIO_REGION_INFO_FLAG_WRITE : 0;
+	mutex_lock(&m->lock);
+	mmap = info.index == VFIO_PCI_BAR0_REGION_INDEX && m->e &&
+	       kvm_e1000_db_mapped(m->e);
+	mutex_unlock(&m->lock);
+	if (mmap) {
+		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		ret = add_doorbell_cap(&caps);
+		if (!ret)
+			ret = put_caps(arg, &info, &caps);
+		kfree(caps.buf);
+	}
+	if (ret)
+		return ret;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+#endif
+
+/*
+ * QEMU maps the doorbell area and hands it to KVM as guest memory.  The
+ * mapping takes its own references on the pages: they outlive the device
+ * model if the VMM keeps the mapping past the device's close.
+ */
+static int e1000_vfio_mmap(struct vfio_device *vdev,
+			   struct vm_area_struct *vma)
+{
+	struct e1000_mdev *m = to_mdev(vdev);
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned long i, n = vma_pages(vma);
+	int ret = -EINVAL;
+
+	if (off >> REGION_SHIFT != VFIO_PCI_BAR0_REGION_INDEX ||
+	    !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	off &= REGION_OFF_MASK;
+	if (off < E1000_DB_BASE || off >= E1000_DB_BASE + E1000_DB_SIZE ||
+	    n > (E1000_DB_BASE + E1000_DB_SIZE - off) >> PAGE_SHIFT)
+		return -EINVAL;
+	mutex_lock(&m->lock);
+	if (!m->e || !kvm_e1000_db_mapped(m->e))
+		goto out;
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	for (i = 0, ret = 0; i < n && !ret; i++)
+		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
+				     m->e->db_pages[((off - E1000_DB_BASE) >>
+						     PAGE_SHIFT) + i]);
+out:
+	mutex_unlock(&m->lock);
+	return ret;
 }
 
 static long get_irq_info(void __user *arg)
@@ -388,7 +481,7 @@ static long e1000_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_INFO:
 		return get_device_info(argp);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return get_region_info(argp);
+		return get_region_info(m, argp);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return get_irq_info(argp);
 	case VFIO_DEVICE_SET_IRQS:
@@ -448,6 +541,8 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 			 p.sidecore);
 		p.sidecore = KVM_E1000_NO_SIDECORE;
 	}
+	p.doorbell_pages = m->doorbell_pages &&
+			   p.sidecore != KVM_E1000_NO_SIDECORE;
 	ether_addr_copy(p.mac, m->mac);
 	e = kvm_e1000_build(&p);
 	if (!IS_ERR(e)) {
@@ -512,6 +607,7 @@ static const struct vfio_device_ops e1000_vfio_ops = {
 	.read = e1000_vfio_read,
 	.write = e1000_vfio_write,
 	.ioctl = e1000_vfio_ioctl,
+	.mmap = e1000_vfio_mmap,
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	/* Emulated IOMMU under iommufd too: we never DMA through VFIO. */
 	.bind_iommufd = vfio_iommufd_emulated_bind,
@@ -541,6 +637,10 @@ static int check_bind(const struct kvm_e1000_mdev_bind *a, guid_t *uuid)
 	    memchr_inv(a->reserved, 0, sizeof(a->reserved)) ||
 	    is_multicast_ether_addr(a->mac))
 		return -EINVAL;
+	/* Only a polling sidecore notices what lands in those pages. */
+	if (a->flags & KVM_E1000_MDEV_BIND_DOORBELL_PAGES &&
+	    a->sidecore == KVM_E1000_NO_SIDECORE)
+		return -EINVAL;
 	if (strnlen(a->uuid, sizeof(a->uuid)) != KVM_E1000_UUID_LEN ||
 	    memchr_inv(a->uuid + KVM_E1000_UUID_LEN, 0,
 		       sizeof(a->uuid) - KVM_E1000_UUID_LEN) ||
@@ -555,6 +655,7 @@ static void bind(struct e1000_mdev *m, const struct kvm_e1000_mdev_bind *a,
 {
 	swap(m->tap, *tap);
 	m->sidecore = a->sidecore;
+	m->doorbell_pages = a->flags & KVM_E1000_MDEV_BIND_DOORBELL_PAGES;
 	if (is_zero_ether_addr(a->mac))
 		eth_random_addr(m->mac);
 	else
@@ -688,6 +789,7 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 	STAT(dma_errors);
 	STAT(desc_errors);
 	STAT(resets);
+	STAT(doorbell_writes);
 #undef STAT
 	return n;
 }

@@ -13,6 +13,7 @@
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 
 #include "kvm_e1000.h"
@@ -21,11 +22,16 @@ static unsigned int poll_us = 200;
 module_param(poll_us, uint, 0644);
 MODULE_PARM_DESC(poll_us, "Sidecore busy-poll time after the last progress (us)");
 
+static unsigned int db_idle_us = 250;
+module_param(db_idle_us, uint, 0644);
+MODULE_PARM_DESC(db_idle_us, "An idle sidecore's look at its devices' doorbell pages, every (us)");
+
 struct kvm_e1000_worker {
 	struct task_struct *task;
 	struct mutex lock;		/* devices; held while serving them */
 	struct list_head devices;	/* kvm_e1000.worker_node */
 	atomic_t pending;		/* a doorbell since the last round */
+	bool poll_rings;		/* a device has doorbell pages */
 	int cpu;			/* KVM_E1000_NO_SIDECORE: per device */
 	unsigned int users;		/* devices attached (under workers_lock) */
 };
@@ -48,19 +54,44 @@ void kvm_e1000_worker_kick(struct kvm_e1000 *e)
 static bool serve_round(struct kvm_e1000_worker *w)
 {
 	struct kvm_e1000 *e;
-	bool progress = false;
+	bool progress = false, poll_rings = false;
 
 	mutex_lock(&w->lock);
-	list_for_each_entry(e, &w->devices, worker_node)
+	list_for_each_entry(e, &w->devices, worker_node) {
 		progress |= kvm_e1000_serve(e);
+		poll_rings |= kvm_e1000_db_mapped(e);
+	}
+	w->poll_rings = poll_rings;
 	mutex_unlock(&w->lock);
 	return progress;
 }
 
+/*
+ * The scheduler's clock: a clocksource read (an HPET, in some VMs) per
+ * poll would cost more than the poll.
+ */
 static bool keep_polling(struct kvm_e1000_worker *w, u64 last_progress)
 {
 	return w->cpu != KVM_E1000_NO_SIDECORE &&
-	       ktime_get_ns() - last_progress < (u64)READ_ONCE(poll_us) * 1000;
+	       local_clock() - last_progress < (u64)READ_ONCE(poll_us) * 1000;
+}
+
+/*
+ * Sleep until kicked.  A device with doorbell pages rings no doorbell for
+ * TDT and RDT: while the sidecore serves one, it also wakes every
+ * db_idle_us to look at the pages.
+ */
+static void idle(struct kvm_e1000_worker *w)
+{
+	ktime_t t;
+
+	if (!w->poll_rings) {
+		schedule();
+		return;
+	}
+	t = ns_to_ktime((u64)READ_ONCE(db_idle_us) * NSEC_PER_USEC);
+	schedule_hrtimeout_range(&t, 10 * NSEC_PER_USEC, HRTIMER_MODE_REL);
+	atomic_set(&w->pending, 1);
 }
 
 static int worker_fn(void *data)
@@ -74,12 +105,12 @@ static int worker_fn(void *data)
 			break;
 		if (!atomic_xchg(&w->pending, 0) &&
 		    !keep_polling(w, last_progress)) {
-			schedule();
+			idle(w);
 			continue;
 		}
 		__set_current_state(TASK_RUNNING);
 		if (serve_round(w)) {
-			last_progress = ktime_get_ns();
+			last_progress = local_clock();
 			atomic_set(&w->pending, 1);
 		}
 		cond_resched();

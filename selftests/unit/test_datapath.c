@@ -7,6 +7,7 @@
  */
 #include "test.h"
 #include "offload.h"
+#include "core_internal.h"
 
 /* Guest memory map, offsets from FAKE_MEM_BASE. */
 #define TXR		0x00000		/* TX ring */
@@ -1282,6 +1283,108 @@ static void test_offload_helpers(void)
 		  ref_fold(ref_pseudo(f + 14, true, 6, 0)));
 }
 
+/* ---- doorbell pages ---- */
+
+static u32 db_page[E1000_DB_SIZE / 4];
+
+static u32 *dbw(u32 off)
+{
+	return &db_page[(off - E1000_DB_BASE) / 4];
+}
+
+static void test_doorbell_list(void)
+{
+	unsigned int i = 0;
+	u32 off;
+
+	/* Exactly the table's registers in the pages, none with read effects. */
+	for (off = E1000_DB_BASE; off < E1000_DB_BASE + E1000_DB_SIZE; off += 4) {
+		const struct e1000_reg_desc *d = e1000_core_reg_lookup(off);
+
+		if (!d)
+			continue;
+		EXPECT_EQ(e1000_db_reg(i), off);
+		EXPECT(!d->read);
+		EXPECT(!(d->flags & (E1000_REGF_RC | E1000_REGF_W1C |
+				     E1000_REGF_WO)));
+		i++;
+	}
+	EXPECT_EQ(i, E1000_DB_NREGS);
+}
+
+static void test_doorbell_tx(void)
+{
+	struct frame_spec s = { .pay = 40 };
+	u32 len = build(MEM(TXB), &s), i;
+
+	memset(db_page, 0xAB, sizeof(db_page));
+	e1000_db_attach(&F.core, db_page);
+	/* Attached: the page mirrors the registers, the rest reads 0. */
+	EXPECT_EQ(*dbw(E1000_RXDCTL), rd(E1000_RXDCTL));
+	EXPECT_EQ(*dbw(E1000_TSPMT), rd(E1000_TSPMT));
+	EXPECT_EQ(*dbw(E1000_TDT + 0x100), 0);
+
+	/* The driver's TX setup, half trapped, half through the page. */
+	wr(E1000_CTRL, E1000_CTRL_SLU);
+	*dbw(E1000_TDBAL) = GPA(TXR);
+	*dbw(E1000_TDLEN) = 8 * 16 + 0x7F;	/* low bits: masked */
+	wr(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
+	for (i = 0; i < 3; i++)
+		put_legacy(TXR, i, TXB, len, E1000_TXD_CMD_EOP_B |
+			   E1000_TXD_CMD_RS_B, 0, 0, 0);
+	*dbw(E1000_TDT) = 3;
+	/* Not seen until pulled: a write to RAM exits nowhere. */
+	EXPECT_EQ(rd(E1000_TDT), 0);
+	e1000_db_pull(&F.core);
+	EXPECT_EQ(rd(E1000_TDT), 3);
+	EXPECT_EQ(rd(E1000_TDLEN), 8 * 16);
+	EXPECT_EQ(*dbw(E1000_TDLEN), 8 * 16);	/* the mask, published */
+	EXPECT_EQ(F.core.cnt.db_writes, 3);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 3);
+	EXPECT(!memcmp(frame(2), MEM(TXB), len));
+	EXPECT_EQ(*dbw(E1000_TDH), 3);		/* the head, published */
+
+	/* A guest store racing our push wins and is pulled next. */
+	*dbw(E1000_TDT) = 3;
+	put_legacy(TXR, 3, TXB, len, E1000_TXD_CMD_EOP_B, 0, 0, 0);
+	wr(E1000_TDT, 4);		/* the core moves TDT ... */
+	EXPECT_EQ(*dbw(E1000_TDT), 4);
+	*dbw(E1000_TDT) = 3;		/* ... the guest stores after it */
+	F.core.db_seen[26] = 5;		/* as if our view were stale */
+	e1000_db_push(&F.core);
+	EXPECT_EQ(*dbw(E1000_TDT), 3);	/* not overwritten */
+	e1000_db_pull(&F.core);
+	EXPECT_EQ(rd(E1000_TDT), 3);
+
+	/* A reset publishes the reset values at once. */
+	wr(E1000_CTRL, E1000_CTRL_RST);
+	EXPECT_EQ(*dbw(E1000_TDBAL), 0);
+	EXPECT_EQ(*dbw(E1000_TDH), 0);
+	EXPECT_EQ(*dbw(E1000_TDT), 0);
+	EXPECT_EQ(*dbw(E1000_RXDCTL), rd(E1000_RXDCTL));
+	e1000_db_attach(&F.core, NULL);
+	EXPECT(F.core.db == NULL);
+}
+
+/* RX buffers given through the page; the head comes back through it. */
+static void test_doorbell_rx(void)
+{
+	u8 f[60];
+
+	e1000_db_attach(&F.core, db_page);
+	rx_setup(8, 0, 0, 0);
+	memset(f, 0x5A, sizeof(f));
+	memcpy(f, fake_mac, 6);
+	EXPECT_EQ(rx_one(f, sizeof(f), NULL), E1000_RX_NO_BUFFERS);
+	*dbw(E1000_RDT) = 4;
+	e1000_db_pull(&F.core);
+	EXPECT_EQ(rx_one(f, sizeof(f), NULL), E1000_RX_DONE);
+	EXPECT_EQ(*dbw(E1000_RDH), 1);
+	EXPECT(!memcmp(MEM(RXB), f, sizeof(f)));
+	e1000_db_attach(&F.core, NULL);
+}
+
 const struct test datapath_tests[] = {
 	{ "TX legacy descriptors, DD only with RS, TXDW/TXQE", test_tx_legacy },
 	{ "TX ring wrap-around and budget", test_tx_wrap_budget },
@@ -1306,6 +1409,9 @@ const struct test datapath_tests[] = {
 	{ "MAC loopback: TX frame into the RX ring", test_loopback_path },
 	{ "ITR holds the line", test_itr },
 	{ "offload helpers against the reference", test_offload_helpers },
+	{ "doorbell pages hold exactly the ring registers", test_doorbell_list },
+	{ "doorbell pages: TX through RAM, masks, races, reset", test_doorbell_tx },
+	{ "doorbell pages: RX tail and head through RAM", test_doorbell_rx },
 };
 
 const unsigned int n_datapath_tests = ARRAY_SIZE(datapath_tests);

@@ -21,7 +21,7 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 
 runs=${BENCH_RUNS:-5}
 seconds=${BENCH_SECONDS:-5}
-configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore}
+configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
 kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
 module=
 render=1

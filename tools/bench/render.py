@@ -10,7 +10,8 @@ import os
 import subprocess
 import sys
 
-ORDER = ["qemu-e1000", "virtio-net", "vhost-net", "kvm-e1000", "kvm-e1000-sidecore"]
+ORDER = ["qemu-e1000", "virtio-net", "vhost-net", "kvm-e1000", "kvm-e1000-sidecore",
+         "kvm-e1000-doorbell"]
 
 DESCR = {
     "qemu-e1000": "QEMU's own e1000 (every register access exits to QEMU)",
@@ -18,6 +19,8 @@ DESCR = {
     "vhost-net": "virtio-net with the vhost-net kernel backend",
     "kvm-e1000": "kvm-e1000: e1000 emulated in L1's kernel, via vfio-pci mdev",
     "kvm-e1000-sidecore": "kvm-e1000 with its sidecore thread on a dedicated CPU",
+    "kvm-e1000-doorbell": "kvm-e1000 with a sidecore and doorbell pages: TDT/RDT in guest "
+                          "RAM, no exit (`--doorbell-pages`)",
 }
 
 

@@ -55,11 +55,12 @@ static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: %s create [--tap NAME] [--mac MAC] [--sidecore CPU]\n"
+		"usage: %s create [--tap NAME] [--mac MAC] [--sidecore CPU [--doorbell-pages]]\n"
 		"       %s destroy UUID\n"
 		"       %s list\n"
 		"       %s status UUID\n"
-		"       %s run [--tap NAME] [--mac MAC] [--sidecore CPU] -- QEMU [ARGS...]\n"
+		"       %s run [--tap NAME] [--mac MAC] [--sidecore CPU [--doorbell-pages]]\n"
+		"              -- QEMU [ARGS...]\n"
 		"\n"
 		"create   make an in-kernel e1000 (a VFIO mediated device), bound to the\n"
 		"         tap NAME (created if needed; default ke1000-N), and print\n"
@@ -67,7 +68,11 @@ static void usage(FILE *f)
 		"destroy  remove a device (once no VM uses it)\n"
 		"list     the devices: UUID, tap, sidecore, MAC, VM attached or not\n"
 		"status   one device's binding and counters\n"
-		"run      create a device, run QEMU with it, destroy it when QEMU exits\n",
+		"run      create a device, run QEMU with it, destroy it when QEMU exits\n"
+		"\n"
+		"--doorbell-pages  map the ring registers into the guest as RAM: no exit\n"
+		"         for TDT/RDT writes, the sidecore polls them (see the ABI header\n"
+		"         for the price: ethtool's register self-test fails)\n",
 		prog, prog, prog, prog, prog);
 }
 
@@ -288,6 +293,7 @@ static int tap_up(const char *name)
 struct create_opts {
 	char tap[IFNAMSIZ];
 	int sidecore;
+	unsigned int flags;	/* KVM_E1000_MDEV_BIND_* */
 	unsigned char mac[6];
 };
 
@@ -358,6 +364,7 @@ static int bind_mdev(int ctl, const char *uuid, int tap,
 	memcpy(b.uuid, uuid, KVM_E1000_UUID_LEN);
 	b.tap_fd = tap;
 	b.sidecore = o->sidecore;
+	b.flags = o->flags;
 	memcpy(b.mac, o->mac, sizeof(b.mac));
 	if (!ioctl(ctl, KVM_E1000_MDEV_BIND, &b))
 		return 0;
@@ -412,6 +419,7 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 		{ "tap", required_argument, NULL, 't' },
 		{ "mac", required_argument, NULL, 'm' },
 		{ "sidecore", required_argument, NULL, 's' },
+		{ "doorbell-pages", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -421,7 +429,7 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 	snprintf(o->tap, IFNAMSIZ, "%s", DEFAULT_TAP);
 	o->sidecore = KVM_E1000_NO_SIDECORE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+t:m:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+t:m:s:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (strlen(optarg) >= IFNAMSIZ || !*optarg) {
@@ -439,6 +447,9 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 			if (o->sidecore < 0)
 				return -1;
 			break;
+		case 'd':
+			o->flags |= KVM_E1000_MDEV_BIND_DOORBELL_PAGES;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -446,6 +457,11 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (o->flags & KVM_E1000_MDEV_BIND_DOORBELL_PAGES &&
+	    o->sidecore == KVM_E1000_NO_SIDECORE) {
+		err("--doorbell-pages needs --sidecore: only a polling sidecore sees them");
+		return -1;
 	}
 	return optind;
 }

@@ -111,6 +111,9 @@ struct kvm_e1000_create {
  * @dma_errors:		descriptor or buffer addresses outside guest RAM
  * @desc_errors:	malformed descriptors or ring registers
  * @resets:		device resets (CTRL.RST, KVM_E1000_RESET)
+ * @doorbell_writes:	ring registers the guest wrote through the doorbell
+ *			pages (KVM_E1000_MDEV_BIND_DOORBELL_PAGES), so with
+ *			no exit; included in @mmio_writes
  */
 struct kvm_e1000_stats {
 	__u64 mmio_reads;
@@ -127,7 +130,8 @@ struct kvm_e1000_stats {
 	__u64 dma_errors;
 	__u64 desc_errors;
 	__u64 resets;
-	__u64 reserved[18];
+	__u64 doorbell_writes;
+	__u64 reserved[17];
 };
 
 /*
@@ -147,8 +151,22 @@ struct kvm_e1000_stats {
  * /sys/bus/mdev/devices/UUID/kvm-e1000/: tap, sidecore, mac, vm, stats.
  */
 
-/* No flags are defined yet; every bit of kvm_e1000_mdev_bind.flags is reserved. */
-#define KVM_E1000_MDEV_BIND_FLAGS_ALL	0U
+/*
+ * KVM_E1000_MDEV_BIND_DOORBELL_PAGES: offer BAR0's two ring-register pages
+ * (offsets 0x2000-0x3fff: RDBAL..RSRPD, TXDMAC..TSPMT, the FIFO and flow-
+ * control threshold registers) to the VMM as a VFIO sparse mmap area.
+ * QEMU maps them into the guest as RAM, so the driver's TDT and RDT
+ * doorbells, a VM exit each when trapped, cost nothing; the sidecore polls
+ * the pages instead, without sleeping, for as long as the device is open.
+ * Needs a sidecore (EINVAL without one).
+ * The price: a guest reading back one of those registers right after
+ * writing it bits outside the register's mask sees the raw value until the
+ * sidecore next looks (microseconds), where a trapped read shows the
+ * masked value at once.  Drivers never do that; register self-tests do
+ * (Linux's `ethtool -t` register test fails on RDLEN/TDLEN/RDBAL/TDBAL).
+ */
+#define KVM_E1000_MDEV_BIND_DOORBELL_PAGES	(1U << 0)
+#define KVM_E1000_MDEV_BIND_FLAGS_ALL	KVM_E1000_MDEV_BIND_DOORBELL_PAGES
 
 /* Length of a UUID in its canonical text form, without the NUL. */
 #define KVM_E1000_UUID_LEN		36
@@ -160,7 +178,7 @@ struct kvm_e1000_stats {
  * @tap_fd:	a tap file descriptor, as for KVM_E1000_CREATE, or
  *		KVM_E1000_NO_FD for a device without a backend.
  * @sidecore:	as for KVM_E1000_CREATE.
- * @flags:	must be 0.
+ * @flags:	KVM_E1000_MDEV_BIND_* bits.
  * @mac:	as for KVM_E1000_CREATE; all zeroes picks a random locally
  *		administered address once, kept across opens.
  * @reserved:	must be zero.

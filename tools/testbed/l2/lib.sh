@@ -20,7 +20,7 @@ L2_BOOT_TIMEOUT=${L2_BOOT_TIMEOUT:-300}
 L2_KVM_E1000_TOOL=${L2_KVM_E1000_TOOL:-$L2_REPO/build/tools/kvm-e1000}
 # The L1 CPU the kvm-e1000 sidecore thread runs on.
 L2_SIDECORE_CPU=${L2_SIDECORE_CPU:-1}
-L2_NICS="qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore"
+L2_NICS="qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell"
 L2_PYTHON=python3
 [ -x /usr/bin/python3 ] && L2_PYTHON=/usr/bin/python3
 
@@ -35,7 +35,7 @@ l2_nic_check() {
 		modprobe vhost_net 2>/dev/null
 		[ -c /dev/vhost-net ] || { echo "no /dev/vhost-net (modprobe vhost_net failed)"; return 1; }
 		;;
-	kvm-e1000|kvm-e1000-sidecore)
+	kvm-e1000|kvm-e1000-sidecore|kvm-e1000-doorbell)
 		[ -x "$L2_KVM_E1000_TOOL" ] ||
 			{ echo "build/tools/kvm-e1000 is not built yet (VFIO mdev route)"; return 1; }
 		[ -d /sys/module/kvm_e1000 ] ||
@@ -110,6 +110,10 @@ l2_nic_args() {
 	kvm-e1000-sidecore)
 		l2_wrapper=("$L2_KVM_E1000_TOOL" run --tap "$tap" --mac "$mac"
 			    --sidecore "$L2_SIDECORE_CPU" --) ;;
+	kvm-e1000-doorbell)
+		# TDT/RDT in guest RAM, polled by the sidecore: no doorbell exits.
+		l2_wrapper=("$L2_KVM_E1000_TOOL" run --tap "$tap" --mac "$mac"
+			    --sidecore "$L2_SIDECORE_CPU" --doorbell-pages --) ;;
 	*) return 1 ;;
 	esac
 }
