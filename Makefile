@@ -6,6 +6,7 @@
 #                     kernel's build dir, else the testbed's 6.1 headers)
 #   make modules      build for both Debian kernels (6.1 and 6.12), W=1
 #   make unit         userspace unit tests of the device core (ASan, UBSan)
+#   make core-includes  the device core includes no kernel header
 #   make fuzz         the libFuzzer target, for FUZZ_SECONDS
 #   make selftests    build the KVM selftests that run in the testbed
 #   make tool         the kvm-e1000 command-line tool, build/tools/kvm-e1000
@@ -33,19 +34,24 @@ FUZZ_SECONDS ?= 60
 
 export TOP BUILD K61_VER K612_VER
 
-.PHONY: all module modules module-6.1 module-6.12 unit fuzz selftests tool \
+.PHONY: all module modules module-6.1 module-6.12 core-includes unit fuzz \
+	selftests tool \
 	testbed-selftest testbed-check demo e2e e2e-check bench check deps \
 	checkpatch clean
 
 all: module
 
-module:
+module: core-includes
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+# The core builds into userspace too: a kernel header there breaks the build.
+core-includes:
+	tools/check-core-includes.sh
 
 # Out-of-tree builds for several kernels: Kbuild writes objects beside the
 # sources, so each kernel gets its own copy of the tree under build/.
 define kmod_rule
-module-$(1):
+module-$(1): core-includes
 	@rm -rf $(BUILD)/kmod/$(1) && mkdir -p $(BUILD)/kmod/$(1)
 	@cp -r $(TOP)/Kbuild $(TOP)/kvm-e1000 $(TOP)/include $(BUILD)/kmod/$(1)/
 	$(MAKE) -C $(2) M=$(BUILD)/kmod/$(1) W=1 modules 2>&1 | tee $(BUILD)/kmod/$(1).log
@@ -56,7 +62,7 @@ $(eval $(call kmod_rule,6.12,$(K612_DIR)))
 
 modules: module-6.1 module-6.12
 
-unit:
+unit: core-includes
 	$(MAKE) --no-print-directory -C selftests/unit run
 	tools/testbed/selftest/test-scan-klog.sh
 

@@ -7,7 +7,7 @@
  * update register state through the core (which may kick the data path);
  * no frame is ever processed here.
  */
-#include "kvm_e1000.h"
+#include "glue.h"
 
 static LIST_HEAD(devices);		/* every device, for overlap checks */
 static DEFINE_MUTEX(devices_lock);	/* protects devices, windows' placement */
@@ -39,7 +39,7 @@ static int bar0_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	if (off >= KVM_E1000_BAR0_SIZE || len > KVM_E1000_BAR0_SIZE - off)
 		return -EOPNOTSUPP;
 
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	if (len == 8 && IS_ALIGNED(off, 8)) {
 		v[0] = cpu_to_le32(e1000_core_read(&e->core, off));
 		v[1] = cpu_to_le32(e1000_core_read(&e->core, off + 4));
@@ -51,7 +51,7 @@ static int bar0_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 		e->cnt.mmio_bad_access++;
 		memset(val, 0, len);
 	}
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	return 0;
 }
 
@@ -66,7 +66,7 @@ static int bar0_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	if (off >= KVM_E1000_BAR0_SIZE || len > KVM_E1000_BAR0_SIZE - off)
 		return -EOPNOTSUPP;
 
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	if ((len == 4 || len == 8) && IS_ALIGNED(off, len)) {
 		memcpy(v, val, len);
 		e1000_core_write(&e->core, off, le32_to_cpu(v[0]));
@@ -82,7 +82,7 @@ static int bar0_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	 */
 	if (kvm_e1000_db_mapped(e))
 		kvm_e1000_worker_kick(e);
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	return 0;
 }
 
@@ -106,12 +106,12 @@ static int bar2_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 
 	if (off >= E1000_IO_SIZE || len > E1000_IO_SIZE - off)
 		return -EOPNOTSUPP;
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	if (len == 4 && IS_ALIGNED(off, 4))
 		v = cpu_to_le32(e1000_core_io_read(&e->core, off));
 	else
 		e->cnt.mmio_bad_access++;
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	memcpy(val, &v, min_t(int, len, sizeof(v)));
 	return 0;
 }
@@ -126,14 +126,14 @@ static int bar2_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 
 	if (off >= E1000_IO_SIZE || len > E1000_IO_SIZE - off)
 		return -EOPNOTSUPP;
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	if (len == 4 && IS_ALIGNED(off, 4)) {
 		memcpy(&v, val, 4);
 		e1000_core_io_write(&e->core, off, le32_to_cpu(v));
 	} else {
 		e->cnt.mmio_bad_access++;
 	}
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	return 0;
 }
 

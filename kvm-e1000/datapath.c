@@ -14,7 +14,7 @@
 #include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 /* Work per device per round: bounds latency for the others (fairness). */
 #define TX_BUDGET	256	/* descriptors */
@@ -61,9 +61,9 @@ static bool rx_begin(struct kvm_e1000 *e)
 	unsigned long flags;
 	bool ok;
 
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	ok = e1000_rx_begin(&e->core, e->rxp);
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	return ok;
 }
 
@@ -71,11 +71,11 @@ static void rx_end(struct kvm_e1000 *e, bool rx_on)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	if (rx_on)
 		e1000_rx_end(&e->core, e->rxp);
 	fold_counters(e);
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 }
 
 /* The self-test's loopback: the frame TX produced goes to RX, no backend. */
@@ -105,9 +105,9 @@ static bool serve_tx(struct kvm_e1000 *e)
 	bool ok, looped;
 	u32 start;
 
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	ok = e1000_tx_begin(&e->core, p);
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	if (!ok)
 		return false;
 
@@ -120,10 +120,10 @@ static bool serve_tx(struct kvm_e1000 *e)
 	if (looped)
 		loop_frame(e, p->loop_frame, p->loop_len);
 
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	e1000_tx_end(&e->core, p);
 	fold_counters(e);
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	return p->ring.head != start || looped;
 }
 
@@ -190,11 +190,10 @@ static bool tx_pending(struct kvm_e1000 *e)
 	unsigned long flags;
 	bool pending;
 
-	spin_lock_irqsave(&e->lock, flags);
-	/* What the guest wrote to the doorbell pages rang no doorbell. */
-	e1000_db_pull(&e->core);
+	flags = kvm_e1000_lock(e);
+	/* kvm_e1000_lock() pulls the doorbell pages: they ring no doorbell. */
 	pending = e1000_tx_pending(&e->core);
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 	return pending;
 }
 
@@ -282,7 +281,7 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 
 /*
  * The doorbell pages: zeroed, split so that the VMM can map each on its
- * own (mdev.c), and contiguous for the core's mirror of the registers.
+ * own (mdev.c), and contiguous for the mirror of the registers.
  */
 int kvm_e1000_db_init(struct kvm_e1000 *e)
 {
@@ -298,7 +297,7 @@ int kvm_e1000_db_init(struct kvm_e1000 *e)
 	for (i = 0; i < ARRAY_SIZE(e->db_pages); i++)
 		e->db_pages[i] = pages + i;
 	spin_lock_irqsave(&e->lock, flags);
-	e1000_db_attach(&e->core, page_address(pages));
+	e1000_db_attach(&e->db, &e->core, page_address(pages));
 	spin_unlock_irqrestore(&e->lock, flags);
 	return 0;
 }
@@ -312,7 +311,7 @@ void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 {
 	unsigned int i;
 
-	e1000_db_attach(&e->core, NULL);
+	e1000_db_attach(&e->db, &e->core, NULL);
 	for (i = 0; i < ARRAY_SIZE(e->db_pages); i++)
 		if (e->db_pages[i])
 			__free_page(e->db_pages[i]);

@@ -12,7 +12,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 static bool all_zero(const u8 *p, size_t len)
 {
@@ -99,7 +99,7 @@ void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st)
 	st->dma_errors = e->stats.dma_errors;
 	st->desc_errors = e->stats.desc_errors;
 	st->resets = e->core.cnt.resets;
-	st->doorbell_writes = e->core.cnt.db_writes;
+	st->doorbell_writes = e->db.writes;
 	spin_unlock_irqrestore(&e->lock, flags);
 }
 
@@ -148,9 +148,9 @@ void kvm_e1000_reset(struct kvm_e1000 *e)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&e->lock, flags);
+	flags = kvm_e1000_lock(e);
 	e1000_core_reset(&e->core);
-	spin_unlock_irqrestore(&e->lock, flags);
+	kvm_e1000_unlock(e, flags);
 }
 
 /* Drop the references of @p that no device took over. */

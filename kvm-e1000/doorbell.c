@@ -12,20 +12,22 @@
  * the guest's accesses then cost no exit at all, and the thread serving
  * the rings, which polls anyway, notices what the guest wrote.
  *
- * The pages are a mirror of the register file, shared with a writer that
- * takes no lock: the guest.  @db_seen holds, per register, the value the
+ * This is transport, not device: the core keeps a plain register model
+ * and never learns that some of its registers also live in RAM.  The
+ * pages are a mirror of the register file, shared with a writer that
+ * takes no lock: the guest.  @seen holds, per register, the value the
  * page held when we last looked or wrote.  Pulling applies every register
  * whose page value moved as a guest write, through the register table, so
  * masks, side effects and validation are exactly those of a trapped write.
  * Pushing publishes what the device changed (heads, masked values, reset
- * values) with a compare-and-exchange against @db_seen: a guest store that
+ * values) with a compare-and-exchange against @seen: a guest store that
  * lands in between wins and is pulled next time, as it would have been
  * applied after ours on the bus.
  *
  * Offsets in the pages that hold no register read back what the guest
  * wrote there (hardware reads them as 0): they reach nothing.
  */
-#include "core_internal.h"
+#include "doorbell.h"
 
 /* Every register of the table inside the doorbell pages, in table order. */
 static const u32 db_regs[E1000_DB_NREGS] = {
@@ -43,54 +45,55 @@ u32 e1000_db_reg(unsigned int i)
 	return i < E1000_DB_NREGS ? db_regs[i] : 0;
 }
 
-static u32 *db_word(const struct e1000_core *core, u32 off)
+static u32 *db_word(const struct e1000_db *db, u32 off)
 {
-	return &core->db[(off - E1000_DB_BASE) >> 2];
+	return &db->page[(off - E1000_DB_BASE) >> 2];
 }
 
-void e1000_db_attach(struct e1000_core *core, u32 *page)
+void e1000_db_attach(struct e1000_db *db, const struct e1000_core *core,
+		     u32 *page)
 {
 	unsigned int i;
 
-	core->db = page;
+	db->page = page;
 	if (!page)
 		return;
 	memset(page, 0, E1000_DB_SIZE);
 	for (i = 0; i < E1000_DB_NREGS; i++) {
-		core->db_seen[i] = core->regs[db_regs[i] >> 2];
-		e1000_db_store(db_word(core, db_regs[i]), core->db_seen[i]);
+		db->seen[i] = e1000_core_peek(core, db_regs[i]);
+		e1000_db_store(db_word(db, db_regs[i]), db->seen[i]);
 	}
 }
 
-void e1000_db_pull(struct e1000_core *core)
+void e1000_db_pull(struct e1000_db *db, struct e1000_core *core)
 {
 	unsigned int i;
 	u32 val;
 
-	if (!core->db)
+	if (!db->page)
 		return;
 	for (i = 0; i < E1000_DB_NREGS; i++) {
-		val = e1000_db_load(db_word(core, db_regs[i]));
-		if (val == core->db_seen[i])
+		val = e1000_db_load(db_word(db, db_regs[i]));
+		if (val == db->seen[i])
 			continue;
-		core->db_seen[i] = val;
-		core->cnt.db_writes++;
+		db->seen[i] = val;
+		db->writes++;
 		e1000_core_write(core, db_regs[i], val);
 	}
 }
 
-void e1000_db_push(struct e1000_core *core)
+void e1000_db_push(struct e1000_db *db, const struct e1000_core *core)
 {
 	unsigned int i;
 	u32 want, seen;
 
-	if (!core->db)
+	if (!db->page)
 		return;
 	for (i = 0; i < E1000_DB_NREGS; i++) {
-		want = core->regs[db_regs[i] >> 2];
-		seen = core->db_seen[i];
+		want = e1000_core_peek(core, db_regs[i]);
+		seen = db->seen[i];
 		if (want != seen &&
-		    e1000_db_cmpxchg(db_word(core, db_regs[i]), seen, want) == seen)
-			core->db_seen[i] = want;
+		    e1000_db_cmpxchg(db_word(db, db_regs[i]), seen, want) == seen)
+			db->seen[i] = want;
 	}
 }

@@ -15,7 +15,7 @@
 #include <asm/ibt.h>
 #endif
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 typedef int (*io_bus_register_t)(struct kvm *kvm, enum kvm_bus bus_idx,
 				 gpa_t addr, int len,

@@ -15,7 +15,7 @@
 #include <linux/poll.h>
 #include <linux/version.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 /* vfs_poll() hands us only the poll_table: carry the device beside it. */
 struct kvm_e1000_poll {

@@ -7,7 +7,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 static long ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {

@@ -28,7 +28,7 @@
 #include <linux/version.h>
 #include <linux/vfio.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 /* Region offsets in the device fd, as vfio-pci lays them out. */
 #define REGION_SHIFT		40

@@ -6,7 +6,7 @@
 #include <linux/ktime.h>
 #include <linux/uaccess.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 /*
  * Guest memory goes through KVM's memslots only: an address that is not

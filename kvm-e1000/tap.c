@@ -17,7 +17,7 @@
 #include <linux/uio.h>
 #include <linux/virtio_net.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 static __virtio16 to_hdr16(u16 v)
 {

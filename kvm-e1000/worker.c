@@ -16,7 +16,7 @@
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 
-#include "kvm_e1000.h"
+#include "glue.h"
 
 static unsigned int poll_us = 200;
 module_param(poll_us, uint, 0644);

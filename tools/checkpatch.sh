@@ -16,7 +16,7 @@ if [ ! -x "$out/scripts/checkpatch.pl" ]; then
 fi
 
 cd "$top"
-files=(kvm-e1000/*.c kvm-e1000/*.h include/uapi/linux/kvm_e1000.h)
+files=(kvm-e1000/*.c kvm-e1000/*.h kvm-e1000/core/*.c kvm-e1000/core/*.h include/uapi/linux/kvm_e1000.h)
 # Intended: compat.h's userspace typedefs, the uapi header's __u types, and
 # version checks (an out-of-tree module builds for several kernels).
 "$out/scripts/checkpatch.pl" --no-tree --quiet --strict --show-types \

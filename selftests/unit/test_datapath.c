@@ -8,6 +8,7 @@
 #include "test.h"
 #include "offload.h"
 #include "core_internal.h"
+#include "doorbell.h"
 
 /* Guest memory map, offsets from FAKE_MEM_BASE. */
 #define TXR		0x00000		/* TX ring */
@@ -1286,10 +1287,37 @@ static void test_offload_helpers(void)
 /* ---- doorbell pages ---- */
 
 static u32 db_page[E1000_DB_SIZE / 4];
+static struct e1000_db db;
 
 static u32 *dbw(u32 off)
 {
 	return &db_page[(off - E1000_DB_BASE) / 4];
+}
+
+/*
+ * What the glue's kvm_e1000_lock()/kvm_e1000_unlock() do around every
+ * section that touches the core: pull the page first, push it last.
+ */
+static void glue_wr(u32 off, u32 val)
+{
+	e1000_db_pull(&db, &F.core);
+	wr(off, val);
+	e1000_db_push(&db, &F.core);
+}
+
+static void glue_sync(void)
+{
+	e1000_db_pull(&db, &F.core);
+	e1000_db_push(&db, &F.core);
+}
+
+static unsigned int db_index(u32 off)
+{
+	unsigned int i;
+
+	for (i = 0; e1000_db_reg(i) != off; i++)
+		;
+	return i;
 }
 
 static void test_doorbell_list(void)
@@ -1318,55 +1346,63 @@ static void test_doorbell_tx(void)
 	u32 len = build(MEM(TXB), &s), i;
 
 	memset(db_page, 0xAB, sizeof(db_page));
-	e1000_db_attach(&F.core, db_page);
+	memset(&db, 0, sizeof(db));
+	e1000_db_attach(&db, &F.core, db_page);
 	/* Attached: the page mirrors the registers, the rest reads 0. */
 	EXPECT_EQ(*dbw(E1000_RXDCTL), rd(E1000_RXDCTL));
 	EXPECT_EQ(*dbw(E1000_TSPMT), rd(E1000_TSPMT));
 	EXPECT_EQ(*dbw(E1000_TDT + 0x100), 0);
 
 	/* The driver's TX setup, half trapped, half through the page. */
-	wr(E1000_CTRL, E1000_CTRL_SLU);
+	glue_wr(E1000_CTRL, E1000_CTRL_SLU);
 	*dbw(E1000_TDBAL) = GPA(TXR);
 	*dbw(E1000_TDLEN) = 8 * 16 + 0x7F;	/* low bits: masked */
-	wr(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
+	glue_wr(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
 	for (i = 0; i < 3; i++)
 		put_legacy(TXR, i, TXB, len, E1000_TXD_CMD_EOP_B |
 			   E1000_TXD_CMD_RS_B, 0, 0, 0);
+	/* Pulled before the TCTL write: applied in bus order. */
+	EXPECT_EQ(rd(E1000_TDLEN), 8 * 16);
 	*dbw(E1000_TDT) = 3;
 	/* Not seen until pulled: a write to RAM exits nowhere. */
 	EXPECT_EQ(rd(E1000_TDT), 0);
-	e1000_db_pull(&F.core);
+	glue_sync();
 	EXPECT_EQ(rd(E1000_TDT), 3);
-	EXPECT_EQ(rd(E1000_TDLEN), 8 * 16);
 	EXPECT_EQ(*dbw(E1000_TDLEN), 8 * 16);	/* the mask, published */
-	EXPECT_EQ(F.core.cnt.db_writes, 3);
+	EXPECT_EQ(db.writes, 3);
 	EXPECT(tx_pass(64));
+	glue_sync();
 	EXPECT_EQ(F.nframes, 3);
 	EXPECT(!memcmp(frame(2), MEM(TXB), len));
 	EXPECT_EQ(*dbw(E1000_TDH), 3);		/* the head, published */
 
 	/* A guest store racing our push wins and is pulled next. */
-	*dbw(E1000_TDT) = 3;
 	put_legacy(TXR, 3, TXB, len, E1000_TXD_CMD_EOP_B, 0, 0, 0);
-	wr(E1000_TDT, 4);		/* the core moves TDT ... */
+	glue_wr(E1000_TDT, 4);		/* the core moves TDT ... */
 	EXPECT_EQ(*dbw(E1000_TDT), 4);
 	*dbw(E1000_TDT) = 3;		/* ... the guest stores after it */
-	for (i = 0; e1000_db_reg(i) != E1000_TDT; i++)
-		;
-	F.core.db_seen[i] = 5;		/* as if our view were stale */
-	e1000_db_push(&F.core);
+	db.seen[db_index(E1000_TDT)] = 5;	/* as if our view were stale */
+	e1000_db_push(&db, &F.core);
 	EXPECT_EQ(*dbw(E1000_TDT), 3);	/* not overwritten */
-	e1000_db_pull(&F.core);
+	e1000_db_pull(&db, &F.core);
 	EXPECT_EQ(rd(E1000_TDT), 3);
 
-	/* A reset publishes the reset values at once. */
-	wr(E1000_CTRL, E1000_CTRL_RST);
+	/*
+	 * A store made before a trapped reset is applied before it, so the
+	 * reset wins: nothing the guest wrote earlier survives into the
+	 * device that comes out of the reset.
+	 */
+	*dbw(E1000_TDT) = 2;
+	glue_wr(E1000_CTRL, E1000_CTRL_RST);
+	EXPECT_EQ(rd(E1000_TDT), 0);
 	EXPECT_EQ(*dbw(E1000_TDBAL), 0);
 	EXPECT_EQ(*dbw(E1000_TDH), 0);
 	EXPECT_EQ(*dbw(E1000_TDT), 0);
 	EXPECT_EQ(*dbw(E1000_RXDCTL), rd(E1000_RXDCTL));
-	e1000_db_attach(&F.core, NULL);
-	EXPECT(F.core.db == NULL);
+	glue_sync();
+	EXPECT_EQ(rd(E1000_TDT), 0);
+	e1000_db_attach(&db, &F.core, NULL);
+	EXPECT(!e1000_db_attached(&db));
 }
 
 /* RX buffers given through the page; the head comes back through it. */
@@ -1374,17 +1410,20 @@ static void test_doorbell_rx(void)
 {
 	u8 f[60];
 
-	e1000_db_attach(&F.core, db_page);
+	memset(&db, 0, sizeof(db));
+	e1000_db_attach(&db, &F.core, db_page);
 	rx_setup(8, 0, 0, 0);
+	glue_sync();
 	memset(f, 0x5A, sizeof(f));
 	memcpy(f, fake_mac, 6);
 	EXPECT_EQ(rx_one(f, sizeof(f), NULL), E1000_RX_NO_BUFFERS);
 	*dbw(E1000_RDT) = 4;
-	e1000_db_pull(&F.core);
+	glue_sync();
 	EXPECT_EQ(rx_one(f, sizeof(f), NULL), E1000_RX_DONE);
+	glue_sync();
 	EXPECT_EQ(*dbw(E1000_RDH), 1);
 	EXPECT(!memcmp(MEM(RXB), f, sizeof(f)));
-	e1000_db_attach(&F.core, NULL);
+	e1000_db_attach(&db, &F.core, NULL);
 }
 
 const struct test datapath_tests[] = {

@@ -21,6 +21,7 @@
 #include <uapi/linux/kvm_e1000.h>
 
 #include "core.h"
+#include "doorbell.h"
 
 #define KVM_E1000_NAME	"kvm-e1000"
 
@@ -109,12 +110,17 @@ struct kvm_e1000 {
 	struct hrtimer rx_stall_timer;
 	struct kvm_e1000_dp_counters acc;
 	struct kvm_e1000_dp_counters stats;	/* under lock */
-	/* Doorbell pages the core mirrors BAR0's ring registers to, or NULL. */
+	/* Doorbell pages BAR0's ring registers are mirrored to, or NULL. */
 	struct page *db_pages[E1000_DB_SIZE / PAGE_SIZE];
 
-	/* Serialises every call into the core: vCPUs, timers, ioctls. */
+	/*
+	 * Serialises every call into the core: vCPUs, timers, ioctls.  Take
+	 * it with kvm_e1000_lock() around anything that reads or writes the
+	 * core's registers, so the doorbell mirror stays in step.
+	 */
 	spinlock_t lock;
 	struct e1000_core core;
+	struct e1000_db db;		/* under lock */
 	bool dead;			/* being torn down: arm no timer */
 	struct kvm_e1000_timer timers[E1000_NTIMERS];
 
@@ -183,6 +189,28 @@ bool kvm_e1000_serve(struct kvm_e1000 *e);
 static inline bool kvm_e1000_db_mapped(const struct kvm_e1000 *e)
 {
 	return e->db_pages[0];
+}
+
+/*
+ * A section that calls into the core's registers: what the guest stored in
+ * the doorbell pages is applied first (in bus order, before the access
+ * that follows it), and what the device changed is published last.
+ */
+static inline unsigned long kvm_e1000_lock(struct kvm_e1000 *e)
+	__acquires(&e->lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	e1000_db_pull(&e->db, &e->core);
+	return flags;
+}
+
+static inline void kvm_e1000_unlock(struct kvm_e1000 *e, unsigned long flags)
+	__releases(&e->lock)
+{
+	e1000_db_push(&e->db, &e->core);
+	spin_unlock_irqrestore(&e->lock, flags);
 }
 
 /* platform.c */

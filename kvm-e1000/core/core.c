@@ -138,7 +138,6 @@ void e1000_core_mac_reset(struct e1000_core *core)
 		      ee[EEPROM_MAC_ADDR_0 + 2] | E1000_RAH_AV);
 	e1000_core_update_link(core);
 	e1000_core_update_irq(core);
-	e1000_db_push(core);
 }
 
 static void e1000_core_do_reset(struct e1000_core *core)
@@ -198,7 +197,6 @@ void e1000_core_write(struct e1000_core *core, u32 off, u32 val)
 		core->regs[idx] &= ~(val & d->wmask);
 	else
 		e1000_reg_store(core, d, idx, val);
-	e1000_db_push(core);
 }
 
 /* IOADDR holds a dword-aligned BAR0 offset. */

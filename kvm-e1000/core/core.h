@@ -102,7 +102,6 @@ struct e1000_core_counters {
 	u64 resets;
 	u64 ring_errors;	/* invalid rings, bad descriptors, DMA faults */
 	u64 tx_dropped;		/* frames the TX engine could not send */
-	u64 db_writes;		/* guest writes found in the doorbell pages */
 };
 
 /* Microwire EEPROM bit-bang state (EECD.SK/CS/DI/DO). */
@@ -149,14 +148,6 @@ struct e1000_tx_state {
 	u32 out_off, out_len;	/* a ready non-TSO frame in tx_buf */
 };
 
-/*
- * BAR0's ring-register pages, which a VMM may map into the guest as RAM
- * (doorbell.c): E1000_DB_NREGS registers live there.
- */
-#define E1000_DB_BASE		0x2000
-#define E1000_DB_SIZE		0x2000
-#define E1000_DB_NREGS		31
-
 #define E1000_EEPROM_WORDS	64
 #define E1000_PHY_REGS		32
 
@@ -185,10 +176,6 @@ struct e1000_core {
 	u8 *tx_buf;			/* E1000_TX_BUF_SIZE, from the platform */
 	struct e1000_tx_state tx;	/* owned by the pass in progress */
 
-	/* Doorbell pages (doorbell.c): NULL while BAR0 is all trapped. */
-	u32 *db;
-	u32 db_seen[E1000_DB_NREGS];
-
 	struct e1000_core_counters cnt;
 };
 
@@ -207,17 +194,14 @@ u32 e1000_core_read(struct e1000_core *core, u32 off);
 void e1000_core_write(struct e1000_core *core, u32 off, u32 val);
 
 /*
- * Doorbell pages: @page (E1000_DB_SIZE bytes, 4-byte aligned) becomes the
- * guest-visible copy of BAR0 [E1000_DB_BASE, +E1000_DB_SIZE); NULL goes
- * back to trapped access.  Pull applies what the guest wrote there since
- * the last look; the core pushes its own changes itself.  All three under
- * the caller's device lock, like every other call into the core.
+ * The value register @off holds, without the side effects of a read (no
+ * clear-on-read, no EEPROM or PHY cycle; @off < E1000_REG_SPACE, aligned):
+ * for a transport that mirrors registers, never for the guest.
  */
-void e1000_db_attach(struct e1000_core *core, u32 *page);
-void e1000_db_pull(struct e1000_core *core);
-void e1000_db_push(struct e1000_core *core);
-/* BAR offset of doorbell register @i (< E1000_DB_NREGS), for the tests. */
-u32 e1000_db_reg(unsigned int i);
+static inline u32 e1000_core_peek(const struct e1000_core *core, u32 off)
+{
+	return core->regs[off >> 2];
+}
 
 /*
  * The I/O BAR (BAR2): IOADDR (port offset 0) selects a BAR0 register,

@@ -383,7 +383,6 @@ void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p)
 	if (r->gen != core->ring_gen)
 		return;
 	e1000_reg_set(core, E1000_RDH, r->head);
-	e1000_db_push(core);
 	e1000_core_stat_add(core, E1000_GPRC, r->frames);
 	e1000_core_stat_add(core, E1000_TPR, r->frames + p->missed);
 	e1000_core_stat_add64(core, E1000_GORCL, r->bytes);

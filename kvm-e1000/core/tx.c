@@ -549,7 +549,6 @@ void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
 	if (r->gen != core->ring_gen)
 		return;
 	e1000_reg_set(core, E1000_TDH, r->head);
-	e1000_db_push(core);
 	e1000_core_stat_add(core, E1000_GPTC, r->frames);
 	e1000_core_stat_add(core, E1000_TPT, r->frames);
 	e1000_core_stat_add64(core, E1000_GOTCL, r->bytes);
