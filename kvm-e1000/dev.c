@@ -79,30 +79,6 @@ static int e1000_dev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st)
-{
-	unsigned long flags;
-
-	memset(st, 0, sizeof(*st));
-	spin_lock_irqsave(&e->lock, flags);
-	st->mmio_reads = e->core.cnt.mmio_reads;
-	st->mmio_writes = e->core.cnt.mmio_writes;
-	st->mmio_unknown = e->core.cnt.mmio_unknown;
-	st->mmio_bad_access = e->cnt.mmio_bad_access;
-	st->tx_frames = e->stats.tx_frames;
-	st->tx_bytes = e->stats.tx_bytes;
-	st->rx_frames = e->stats.rx_frames;
-	st->rx_bytes = e->stats.rx_bytes;
-	st->tx_dropped = e->stats.tx_dropped;
-	st->rx_dropped = e->stats.rx_dropped;
-	st->irqs = e->cnt.irqs;
-	st->dma_errors = e->stats.dma_errors;
-	st->desc_errors = e->stats.desc_errors;
-	st->resets = e->core.cnt.resets;
-	st->doorbell_writes = e->db.writes;
-	spin_unlock_irqrestore(&e->lock, flags);
-}
-
 static long e1000_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kvm_e1000 *e = file->private_data;

@@ -148,8 +148,11 @@ int kvm_e1000_create(const struct kvm_e1000_create *args);
 struct kvm_e1000 *kvm_e1000_build(struct kvm_e1000_params *p);
 void kvm_e1000_destroy(struct kvm_e1000 *e);
 void kvm_e1000_reset(struct kvm_e1000 *e);
-void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st);
 int kvm_e1000_check_sidecore(s32 cpu);
+
+/* stats.c: the counters, from the one table in stats.h. */
+void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st);
+int kvm_e1000_stats_emit(char *buf, const struct kvm_e1000_stats *st);
 
 /* bar.c */
 void kvm_e1000_bar_attach(struct kvm_e1000 *e);

@@ -6,9 +6,9 @@
  * when the guest acknowledges the interrupt (EOI) and signals the resample
  * eventfd; if ICR & IMS is still non-zero we assert it again.  That gives
  * level semantics without an unexported kvm_set_irq(), exactly as VFIO does
- * for INTx of assigned devices.  Through VFIO (mdev.c) the same two eventfds
- * are the INTx trigger and unmask eventfds of VFIO_DEVICE_SET_IRQS, and the
- * line can also be masked, as vfio-pci's can: a masked line is not
+ * for INTx of assigned devices.  Through VFIO (vfio_irq.c) the same two
+ * eventfds are the INTx trigger and unmask eventfds of VFIO_DEVICE_SET_IRQS,
+ * and the line can also be masked, as vfio-pci's can: a masked line is not
  * signalled, and unmasking it signals it if it is up.
  */
 #include <linux/file.h>

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the VFIO mediated-device route shares between its files: mdev.c
+ * (the parent, the bindings, sysfs), vfio_dev.c (the VFIO device) and
+ * vfio_irq.c (INTx).
+ */
+#ifndef KVM_E1000_MDEV_H
+#define KVM_E1000_MDEV_H
+
+#include <linux/etherdevice.h>
+#include <linux/mutex.h>
+#include <linux/vfio.h>
+
+#include "glue.h"
+
+/* One mediated device: its binding and, while a VMM has it open, the model. */
+struct e1000_mdev {
+	struct vfio_device vdev;
+	struct list_head node;		/* in mdev.c's mdevs, under mdevs_lock */
+
+	/* Serialises opens, closes, bindings and every region access. */
+	struct mutex lock;
+	struct e1000_pci pci;
+	struct kvm_e1000 *e;		/* the model, while a VMM has it open */
+	u64 mem_at, io_at;		/* where the windows were asked to be */
+	bool intx;			/* INTx enabled through SET_IRQS */
+	struct kvm_e1000_stats last;	/* counters of the last session */
+
+	/* The binding (KVM_E1000_MDEV_BIND). */
+	struct file *tap;
+	s32 sidecore;
+	bool doorbell_pages;
+	u8 mac[ETH_ALEN];
+};
+
+/* vfio_dev.c */
+extern const struct vfio_device_ops e1000_mdev_vfio_ops;
+int e1000_mdev_put_wq_init(void);
+void e1000_mdev_put_wq_exit(void);
+
+/* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS. */
+long e1000_mdev_get_irq_info(void __user *arg);
+long e1000_mdev_set_irqs(struct e1000_mdev *m, void __user *arg);
+
+#endif /* KVM_E1000_MDEV_H */
