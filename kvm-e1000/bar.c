@@ -9,9 +9,6 @@
  */
 #include "glue.h"
 
-static LIST_HEAD(devices);		/* every device, for overlap checks */
-static DEFINE_MUTEX(devices_lock);	/* protects devices, windows' placement */
-
 static struct kvm_e1000 *to_e1000(struct kvm_io_device *dev)
 {
 	return container_of(dev, struct kvm_e1000, bar0.dev);
@@ -157,7 +154,8 @@ int kvm_e1000_bar_access(struct kvm_e1000 *e, bool io, u64 off, void *val,
 
 	if (off >= size || len > size - off)
 		return -EINVAL;
-	mutex_lock(&devices_lock);
+	/* The base moves only under the VM's lock; other VMs never wait. */
+	mutex_lock(&e->vm->lock);
 	addr = w->base + off;
 	if (io && write)
 		bar2_write(NULL, &w->dev, addr, len, val);
@@ -167,7 +165,7 @@ int kvm_e1000_bar_access(struct kvm_e1000 *e, bool io, u64 off, void *val,
 		bar0_write(NULL, &w->dev, addr, len, val);
 	else
 		bar0_read(NULL, &w->dev, addr, len, val);
-	mutex_unlock(&devices_lock);
+	mutex_unlock(&e->vm->lock);
 	return 0;
 }
 
@@ -200,8 +198,8 @@ static int check_bar(struct kvm_e1000 *e, u64 gpa)
 	if (!IS_ALIGNED(gpa, KVM_E1000_BAR0_SIZE) ||
 	    gpa > U64_MAX - KVM_E1000_BAR0_SIZE)
 		return -EINVAL;
-	list_for_each_entry(other, &devices, node) {
-		if (other != e && other->kvm == e->kvm && other->bar0.on_bus &&
+	list_for_each_entry(other, &e->vm->devices, vm_node) {
+		if (other != e && other->bar0.on_bus &&
 		    overlaps(other->bar0.base, gpa, KVM_E1000_BAR0_SIZE))
 			return -EEXIST;
 	}
@@ -218,15 +216,15 @@ static int check_io(struct kvm_e1000 *e, u64 port)
 		return 0;
 	if (!IS_ALIGNED(port, E1000_IO_SIZE) || port > 0x10000 - E1000_IO_SIZE)
 		return -EINVAL;
-	list_for_each_entry(other, &devices, node) {
-		if (other != e && other->kvm == e->kvm && other->bar2.on_bus &&
+	list_for_each_entry(other, &e->vm->devices, vm_node) {
+		if (other != e && other->bar2.on_bus &&
 		    overlaps(other->bar2.base, port, E1000_IO_SIZE))
 			return -EEXIST;
 	}
 	return 0;
 }
 
-/* Move window @w to @base on @bus (or take it off); under devices_lock. */
+/* Move window @w to @base on @bus (or take it off); under e->vm->lock. */
 static int place(struct kvm_e1000 *e, struct kvm_e1000_window *w,
 		 enum kvm_bus bus, u64 base, int len)
 {
@@ -253,11 +251,11 @@ int kvm_e1000_bar_place(struct kvm_e1000 *e, u64 gpa)
 {
 	int ret;
 
-	mutex_lock(&devices_lock);
+	mutex_lock(&e->vm->lock);
 	ret = check_bar(e, gpa);
 	if (!ret)
 		ret = place(e, &e->bar0, KVM_MMIO_BUS, gpa, KVM_E1000_BAR0_SIZE);
-	mutex_unlock(&devices_lock);
+	mutex_unlock(&e->vm->lock);
 	return ret;
 }
 
@@ -266,11 +264,11 @@ int kvm_e1000_bar2_place(struct kvm_e1000 *e, u64 port)
 {
 	int ret;
 
-	mutex_lock(&devices_lock);
+	mutex_lock(&e->vm->lock);
 	ret = check_io(e, port);
 	if (!ret)
 		ret = place(e, &e->bar2, KVM_PIO_BUS, port, E1000_IO_SIZE);
-	mutex_unlock(&devices_lock);
+	mutex_unlock(&e->vm->lock);
 	return ret;
 }
 
@@ -280,17 +278,18 @@ void kvm_e1000_bar_attach(struct kvm_e1000 *e)
 	kvm_iodevice_init(&e->bar2.dev, &bar2_ops);
 	e->bar0.base = KVM_E1000_BAR0_UNMAPPED;
 	e->bar2.base = KVM_E1000_BAR0_UNMAPPED;
-	mutex_lock(&devices_lock);
-	list_add(&e->node, &devices);
-	mutex_unlock(&devices_lock);
 }
 
-/* On return no vCPU is, or will again be, in this device's handlers. */
+/*
+ * On return no vCPU is, or will again be, in this device's handlers.  A
+ * device that never joined its VM (creation failed early) has no window.
+ */
 void kvm_e1000_bar_detach(struct kvm_e1000 *e)
 {
-	mutex_lock(&devices_lock);
+	if (!e->vm)
+		return;
+	mutex_lock(&e->vm->lock);
 	place(e, &e->bar0, KVM_MMIO_BUS, KVM_E1000_BAR0_UNMAPPED, 0);
 	place(e, &e->bar2, KVM_PIO_BUS, KVM_E1000_BAR0_UNMAPPED, 0);
-	list_del(&e->node);
-	mutex_unlock(&devices_lock);
+	mutex_unlock(&e->vm->lock);
 }

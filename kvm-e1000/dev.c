@@ -19,12 +19,32 @@ static bool all_zero(const u8 *p, size_t len)
 	return !memchr_inv(p, 0, len);
 }
 
-int kvm_e1000_check_sidecore(s32 cpu)
+/* A sidecore CPU that exists and is online (or none). */
+static int sidecore_valid(s32 cpu)
 {
 	if (cpu == KVM_E1000_NO_SIDECORE)
 		return 0;
 	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_online(cpu))
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A sidecore takes a whole CPU: the caller who names one (CREATE,
+ * SET_SIDECORE, MDEV_BIND) may name only a CPU it may run on itself (its
+ * affinity and cpuset), so a VMM confined to some CPUs cannot claim
+ * another tenant's.  @caller false: the device is being built from a
+ * binding checked then (a VFIO open, by a VMM that may well be pinned
+ * away from the reserved CPU), so only that it is still online.
+ */
+int kvm_e1000_check_sidecore(s32 cpu, bool caller)
+{
+	int ret = sidecore_valid(cpu);
+
+	if (ret || !caller || cpu == KVM_E1000_NO_SIDECORE)
+		return ret;
+	if (!cpumask_test_cpu(cpu, current->cpus_ptr))
+		return -EPERM;
 	return 0;
 }
 
@@ -36,7 +56,7 @@ static int check_args(const struct kvm_e1000_create *args)
 		return -EINVAL;
 	if (is_multicast_ether_addr(args->mac))
 		return -EINVAL;
-	return kvm_e1000_check_sidecore(args->sidecore);
+	return kvm_e1000_check_sidecore(args->sidecore, true);
 }
 
 static struct kvm *get_vm(int fd)
@@ -51,6 +71,11 @@ static struct kvm *get_vm(int fd)
 		return ERR_PTR(-EINVAL);
 	}
 	kvm = file->private_data;
+	/* A VM fd leaked to another process attaches nothing to that VM. */
+	if (kvm->mm != current->mm) {
+		fput(file);
+		return ERR_PTR(-EPERM);
+	}
 	kvm_get_kvm(kvm);
 	fput(file);
 	return kvm;
@@ -64,6 +89,7 @@ static struct kvm *get_vm(int fd)
 void kvm_e1000_destroy(struct kvm_e1000 *e)
 {
 	kvm_e1000_bar_detach(e);
+	kvm_e1000_vm_leave(e);
 	kvm_e1000_worker_detach(e);
 	kvm_e1000_tap_detach(e);
 	kvm_e1000_platform_stop(e);
@@ -86,6 +112,7 @@ static long e1000_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	struct kvm_e1000_stats st;
 	u64 gpa;
 	s32 cpu;
+	u32 on;
 	int ret;
 
 	switch (cmd) {
@@ -99,10 +126,17 @@ static long e1000_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	case KVM_E1000_RESET:
 		kvm_e1000_reset(e);
 		return 0;
+	case KVM_E1000_SET_BUS_MASTER:
+		if (copy_from_user(&on, argp, sizeof(on)))
+			return -EFAULT;
+		if (on > 1)
+			return -EINVAL;
+		kvm_e1000_set_bus_master(e, on);
+		return 0;
 	case KVM_E1000_SET_SIDECORE:
 		if (copy_from_user(&cpu, argp, sizeof(cpu)))
 			return -EFAULT;
-		ret = kvm_e1000_check_sidecore(cpu);
+		ret = kvm_e1000_check_sidecore(cpu, true);
 		if (!ret)
 			ret = kvm_e1000_worker_move(e, cpu);
 		return ret;
@@ -126,6 +160,15 @@ void kvm_e1000_reset(struct kvm_e1000 *e)
 
 	flags = kvm_e1000_lock(e);
 	e1000_core_reset(&e->core);
+	kvm_e1000_unlock(e, flags);
+}
+
+/* The guest's Bus Master Enable and power state, from PCI config space. */
+void kvm_e1000_set_bus_master(struct kvm_e1000 *e, bool on)
+{
+	unsigned long flags = kvm_e1000_lock(e);
+
+	e1000_core_set_bus_master(&e->core, on);
 	kvm_e1000_unlock(e, flags);
 }
 
@@ -179,9 +222,12 @@ struct kvm_e1000 *kvm_e1000_build(struct kvm_e1000_params *p)
 	kvm_e1000_irq_set_trigger(e, p->trigger);
 	kvm_e1000_irq_set_resample(e, p->resample);
 	kvm_e1000_tap_attach(e, p->tap);
+	/* First: kvm_e1000_datapath_release() undoes a failed one too. */
 	ret = kvm_e1000_datapath_init(e);
 	if (!ret && p->doorbell_pages)
 		ret = kvm_e1000_db_init(e);
+	if (!ret)
+		ret = kvm_e1000_vm_join(e);
 	if (!ret)
 		ret = kvm_e1000_worker_attach(e, p->sidecore);
 	if (!ret)
@@ -222,7 +268,7 @@ static int get_params(const struct kvm_e1000_create *args,
 		if (p->trigger == p->resample)
 			goto fail;
 	}
-	f = kvm_e1000_tap_fget(args->tap_fd);
+	f = kvm_e1000_tap_fget(args->tap_fd, NULL);
 	if (IS_ERR(f))
 		goto fail;
 	p->tap = f;

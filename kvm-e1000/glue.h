@@ -76,9 +76,20 @@ struct kvm_e1000_window {
 	bool on_bus;
 };
 
+/* What one VM's devices share (vm.c). */
+struct kvm_e1000_vm {
+	struct list_head node;		/* in vm.c's list, under its lock */
+	struct kvm *kvm;		/* pinned by each of its devices */
+	unsigned int ndevices;		/* under vm.c's lock */
+	/* Places this VM's windows on its buses; guards @devices. */
+	struct mutex lock;
+	struct list_head devices;	/* kvm_e1000.vm_node */
+};
+
 struct kvm_e1000 {
 	struct kvm *kvm;
-	struct list_head node;		/* in bar.c's device list */
+	struct kvm_e1000_vm *vm;	/* NULL until it joined its VM */
+	struct list_head vm_node;	/* in vm->devices, for overlap checks */
 
 	/*
 	 * BAR0 on KVM's MMIO bus, BAR2 (the I/O window) on its PIO bus;
@@ -148,7 +159,12 @@ int kvm_e1000_create(const struct kvm_e1000_create *args);
 struct kvm_e1000 *kvm_e1000_build(struct kvm_e1000_params *p);
 void kvm_e1000_destroy(struct kvm_e1000 *e);
 void kvm_e1000_reset(struct kvm_e1000 *e);
-int kvm_e1000_check_sidecore(s32 cpu);
+void kvm_e1000_set_bus_master(struct kvm_e1000 *e, bool on);
+int kvm_e1000_check_sidecore(s32 cpu, bool caller);
+
+/* vm.c */
+int kvm_e1000_vm_join(struct kvm_e1000 *e);
+void kvm_e1000_vm_leave(struct kvm_e1000 *e);
 
 /* stats.c: the counters, from the one table in stats.h. */
 void kvm_e1000_get_stats(struct kvm_e1000 *e, struct kvm_e1000_stats *st);
@@ -163,9 +179,8 @@ int kvm_e1000_bar_access(struct kvm_e1000 *e, bool io, u64 off, void *val,
 void kvm_e1000_bar_detach(struct kvm_e1000 *e);
 
 /* tap.c */
-struct file *kvm_e1000_tap_fget(int fd);
+struct file *kvm_e1000_tap_fget(int fd, char *name);
 void kvm_e1000_tap_attach(struct kvm_e1000 *e, struct file *file);
-int kvm_e1000_tap_name(struct file *file, char *buf, size_t size);
 void kvm_e1000_tap_detach(struct kvm_e1000 *e);
 int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
 		       const struct e1000_tx_meta *meta);

@@ -11,35 +11,26 @@
  */
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/static_call.h>
 #ifdef CONFIG_X86_KERNEL_IBT
 #include <asm/ibt.h>
 #endif
 
 #include "glue.h"
 
-typedef int (*io_bus_register_t)(struct kvm *kvm, enum kvm_bus bus_idx,
-				 gpa_t addr, int len,
-				 struct kvm_io_device *dev);
-typedef int (*io_bus_unregister_t)(struct kvm *kvm, enum kvm_bus bus_idx,
-				   struct kvm_io_device *dev);
-
-static io_bus_register_t io_bus_register;
-static io_bus_unregister_t io_bus_unregister;
-
 /*
- * With IBT, objtool seals the ENDBR of functions that are only ever called
- * directly (it becomes a NOP), and an indirect call to them faults.  Refuse
- * such a target rather than oops on the first device creation.  is_endbr()
- * counts the sealing NOP as an ENDBR, so compare with the real opcode.
+ * Called through static calls, typed from KVM's own declarations (a
+ * prototype change breaks our build, not a guest).  A static call site is
+ * patched into a direct call to the target: with IBT, objtool seals the
+ * ENDBR of functions nothing calls indirectly, as it does these two, and an
+ * indirect call through a plain pointer would fault, where a direct call
+ * works.  Until resolved, the calls go nowhere (the module does not load).
  */
-static bool callable(unsigned long addr)
-{
-#ifdef CONFIG_X86_KERNEL_IBT
-	if (cpu_feature_enabled(X86_FEATURE_IBT))
-		return *(u32 *)addr == gen_endbr();
-#endif
-	return true;
-}
+typedef typeof(kvm_io_bus_register_dev) io_bus_register_fn;
+typedef typeof(kvm_io_bus_unregister_dev) io_bus_unregister_fn;
+
+DEFINE_STATIC_CALL_NULL(e1000_io_bus_register, kvm_io_bus_register_dev);
+DEFINE_STATIC_CALL_NULL(e1000_io_bus_unregister, kvm_io_bus_unregister_dev);
 
 /* The entry point of @name, or 0. */
 static unsigned long lookup(const char *name)
@@ -52,7 +43,10 @@ static unsigned long lookup(const char *name)
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 #ifdef CONFIG_X86_KERNEL_IBT
-	/* Kprobes sit after a function's ENDBR (or its sealing NOP). */
+	/*
+	 * Kprobes sit after a function's ENDBR (or the NOP that sealed it);
+	 * a direct call may enter at either, the start is the true entry.
+	 */
 	if (is_endbr(*(u32 *)(addr - ENDBR_INSN_SIZE)))
 		addr -= ENDBR_INSN_SIZE;
 #endif
@@ -63,25 +57,23 @@ static unsigned long resolve(const char *name)
 {
 	unsigned long addr = lookup(name);
 
-	if (!addr) {
+	if (!addr)
 		pr_err(KVM_E1000_NAME ": cannot load: %s not found (is kvm loaded? kprobes enabled?)\n",
 		       name);
-		return 0;
-	}
-	if (!callable(addr)) {
-		pr_err(KVM_E1000_NAME ": cannot load: %s is sealed by IBT; boot with ibt=off\n",
-		       name);
-		return 0;
-	}
 	return addr;
 }
 
 int kvm_e1000_iobus_init(void)
 {
-	io_bus_register = (io_bus_register_t)resolve("kvm_io_bus_register_dev");
-	io_bus_unregister = (io_bus_unregister_t)resolve("kvm_io_bus_unregister_dev");
-	if (!io_bus_register || !io_bus_unregister)
+	unsigned long reg = resolve("kvm_io_bus_register_dev");
+	unsigned long unreg = resolve("kvm_io_bus_unregister_dev");
+
+	if (!reg || !unreg)
 		return -ENOENT;
+	static_call_update(e1000_io_bus_register,
+			   (io_bus_register_fn *)reg);
+	static_call_update(e1000_io_bus_unregister,
+			   (io_bus_unregister_fn *)unreg);
 	return 0;
 }
 
@@ -91,7 +83,7 @@ int kvm_e1000_iobus_register(struct kvm *kvm, enum kvm_bus bus, gpa_t addr,
 	int ret;
 
 	mutex_lock(&kvm->slots_lock);
-	ret = io_bus_register(kvm, bus, addr, len, dev);
+	ret = static_call(e1000_io_bus_register)(kvm, bus, addr, len, dev);
 	mutex_unlock(&kvm->slots_lock);
 	return ret;
 }
@@ -105,6 +97,6 @@ void kvm_e1000_iobus_unregister(struct kvm *kvm, enum kvm_bus bus,
 				struct kvm_io_device *dev)
 {
 	mutex_lock(&kvm->slots_lock);
-	io_bus_unregister(kvm, bus, dev);
+	static_call(e1000_io_bus_unregister)(kvm, bus, dev);
 	mutex_unlock(&kvm->slots_lock);
 }

@@ -53,14 +53,15 @@ static int check_bind(const struct kvm_e1000_mdev_bind *a, guid_t *uuid)
 		       sizeof(a->uuid) - KVM_E1000_UUID_LEN) ||
 	    guid_parse(a->uuid, uuid))
 		return -EINVAL;
-	return kvm_e1000_check_sidecore(a->sidecore);
+	return kvm_e1000_check_sidecore(a->sidecore, true);
 }
 
 /* Under m->lock, with no VMM on the device: take @tap over. */
 static void bind(struct e1000_mdev *m, const struct kvm_e1000_mdev_bind *a,
-		 struct file **tap)
+		 struct file **tap, const char *tap_name)
 {
 	swap(m->tap, *tap);
+	strscpy(m->tap_name, tap_name, sizeof(m->tap_name));
 	m->sidecore = a->sidecore;
 	m->doorbell_pages = a->flags & KVM_E1000_MDEV_BIND_DOORBELL_PAGES;
 	if (is_zero_ether_addr(a->mac))
@@ -72,6 +73,7 @@ static void bind(struct e1000_mdev *m, const struct kvm_e1000_mdev_bind *a,
 int kvm_e1000_mdev_bind(const struct kvm_e1000_mdev_bind *a)
 {
 	struct e1000_mdev *m;
+	char tap_name[IFNAMSIZ] = "";
 	struct file *tap;
 	guid_t uuid;
 	int ret;
@@ -79,7 +81,7 @@ int kvm_e1000_mdev_bind(const struct kvm_e1000_mdev_bind *a)
 	ret = check_bind(a, &uuid);
 	if (ret)
 		return ret;
-	tap = kvm_e1000_tap_fget(a->tap_fd);
+	tap = kvm_e1000_tap_fget(a->tap_fd, tap_name);
 	if (IS_ERR(tap))
 		return PTR_ERR(tap);
 	mutex_lock(&mdevs_lock);
@@ -91,7 +93,7 @@ int kvm_e1000_mdev_bind(const struct kvm_e1000_mdev_bind *a)
 		if (m->e)
 			ret = -EBUSY;
 		else
-			bind(m, a, &tap);
+			bind(m, a, &tap, tap_name);
 		mutex_unlock(&m->lock);
 	}
 	mutex_unlock(&mdevs_lock);
@@ -107,23 +109,17 @@ static struct e1000_mdev *dev_to_mdev(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
+/* The tap's interface name when it was bound (a rename is not followed). */
 static ssize_t tap_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
 	struct e1000_mdev *m = dev_to_mdev(dev);
-	char name[64] = "";
-	struct file *tap;
+	ssize_t n;
 
 	mutex_lock(&m->lock);
-	tap = m->tap ? get_file(m->tap) : NULL;
+	n = sysfs_emit(buf, "%s\n", m->tap_name);
 	mutex_unlock(&m->lock);
-	/* tun takes the RTNL to name itself: not under our lock. */
-	if (tap) {
-		if (kvm_e1000_tap_name(tap, name, sizeof(name)))
-			name[0] = 0;
-		fput(tap);
-	}
-	return sysfs_emit(buf, "%s\n", name);
+	return n;
 }
 static DEVICE_ATTR_RO(tap);
 

@@ -28,6 +28,7 @@ struct e1000_mdev {
 
 	/* The binding (KVM_E1000_MDEV_BIND). */
 	struct file *tap;
+	char tap_name[IFNAMSIZ];	/* the tap's interface, at bind time */
 	s32 sidecore;
 	bool doorbell_pages;
 	u8 mac[ETH_ALEN];

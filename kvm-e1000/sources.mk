@@ -12,5 +12,5 @@ E1000_CORE_SRCS := $(addprefix core/,core.c regs.c eeprom.c phy.c ring.c tx.c \
 E1000_SHIM_SRCS := doorbell.c
 
 # Kernel glue: module only.
-E1000_GLUE_SRCS := main.c dev.c bar.c platform.c iobus.c irq.c tap.c worker.c \
+E1000_GLUE_SRCS := main.c dev.c vm.c bar.c platform.c iobus.c irq.c tap.c worker.c \
 	datapath.c stats.c mdev.c vfio_dev.c vfio_irq.c

@@ -10,10 +10,11 @@
  * still arrives is dropped.
  */
 #include <linux/file.h>
+#include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/net.h>
 #include <linux/poll.h>
-#include <linux/seq_file.h>
+#include <linux/mman.h>
 #include <linux/uio.h>
 #include <linux/virtio_net.h>
 
@@ -132,21 +133,83 @@ static void tap_queue(struct file *file, wait_queue_head_t *wqh,
 }
 
 /*
- * A reference on the tap behind @fd: NULL for KVM_E1000_NO_FD, -EBADF, or
- * -EINVAL for anything but a tun/tap file.
+ * tun answers what it is only to its ioctls, which copy to user memory:
+ * borrow a page of the caller's (we run in its ioctl) for TUNGETIFF and
+ * TUNGETVNETHDRSZ.  What comes back is validated like any user input: a
+ * caller that scribbles on the page from another thread fools only
+ * itself, and is refused or served garbage frames on its own device.
  */
-struct file *kvm_e1000_tap_fget(int fd)
+static int tap_query(struct file *file, struct ifreq *ifr, int *hdr_sz)
+{
+	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg) =
+		file->f_op->unlocked_ioctl;
+	unsigned long page;
+	int ret;
+
+	if (!ioctl || !current->mm)
+		return -EINVAL;
+	page = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(page))
+		return (int)page;
+	ret = ioctl(file, TUNGETIFF, page);
+	if (!ret && copy_from_user(ifr, (void __user *)page, sizeof(*ifr)))
+		ret = -EFAULT;
+	if (!ret)
+		ret = ioctl(file, TUNGETVNETHDRSZ, page);
+	if (!ret && copy_from_user(hdr_sz, (void __user *)page, sizeof(*hdr_sz)))
+		ret = -EFAULT;
+	vm_munmap(page, PAGE_SIZE);
+	return ret;
+}
+
+/*
+ * Frames go to and come from the tap with a virtio-net header of exactly
+ * the size we write: anything else would shift every frame by some bytes
+ * on the wire.  IFF_NO_PI is wanted too but cannot be checked: TUNGETIFF
+ * reports IFF_NOFILTER in the same bit.
+ */
+#define TAP_FLAGS	(IFF_TAP | IFF_VNET_HDR)
+
+static int tap_check(struct file *file, char *name)
+{
+	struct ifreq ifr;
+	int hdr_sz, ret;
+
+	ret = tap_query(file, &ifr, &hdr_sz);
+	if (ret == -ENOMEM || ret == -EFAULT)
+		return ret;
+	/* Not attached to an interface (EBADFD), or not tun's at all. */
+	if (ret)
+		return -EINVAL;
+	if ((ifr.ifr_flags & (TAP_FLAGS | IFF_TUN)) != TAP_FLAGS ||
+	    hdr_sz != sizeof(struct virtio_net_hdr))
+		return -EINVAL;
+	if (name)
+		strscpy(name, ifr.ifr_name, IFNAMSIZ);
+	return 0;
+}
+
+/*
+ * A reference on the tap behind @fd: NULL for KVM_E1000_NO_FD, -EBADF, or
+ * -EINVAL for anything but a tap attached to an interface with TAP_FLAGS
+ * and a struct virtio_net_hdr.  Its interface name goes to @name
+ * (IFNAMSIZ bytes), unless NULL.  Called from the caller's ioctl only.
+ */
+struct file *kvm_e1000_tap_fget(int fd, char *name)
 {
 	struct file *file;
+	int ret;
 
 	if (fd == KVM_E1000_NO_FD)
 		return NULL;
 	file = fget(fd);
 	if (!file)
 		return ERR_PTR(-EBADF);
-	if (IS_ERR(tun_get_socket(file))) {
+	ret = IS_ERR(tun_get_socket(file)) ? -EINVAL : tap_check(file, name);
+	if (ret) {
 		fput(file);
-		return ERR_PTR(-EINVAL);
+		return ERR_PTR(ret);
 	}
 	return file;
 }
@@ -162,31 +225,6 @@ void kvm_e1000_tap_attach(struct kvm_e1000 *e, struct file *file)
 	init_waitqueue_func_entry(&e->tap_wait, tap_wakeup);
 	init_poll_funcptr(&e->tap_pt, tap_queue);
 	vfs_poll(file, &e->tap_pt);
-}
-
-/*
- * The tap's interface name, as tun reports it in /proc/PID/fdinfo ("iff:"):
- * tun keeps it private otherwise.  Empty once the interface is gone.
- */
-int kvm_e1000_tap_name(struct file *file, char *buf, size_t size)
-{
-	struct seq_file m = { .buf = buf, .size = size };
-	char *name, *end;
-
-	if (!file->f_op->show_fdinfo)
-		return -EINVAL;
-	file->f_op->show_fdinfo(&m, file);
-	if (seq_has_overflowed(&m) || m.count >= size)
-		return -ENAMETOOLONG;
-	buf[m.count] = 0;
-	name = strstr(buf, "iff:\t");
-	if (!name)
-		return -EINVAL;
-	name += 5;
-	end = strchrnul(name, '\n');
-	memmove(buf, name, end - name);
-	buf[end - name] = 0;
-	return 0;
 }
 
 /* Stop tap wakeups and drop the reference; the worker must be detached. */

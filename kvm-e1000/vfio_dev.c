@@ -96,6 +96,8 @@ static int config_access(struct e1000_mdev *m, u64 off, u8 *buf, int len,
 	    E1000_PCI_EV_RESET)
 		kvm_e1000_reset(m->e);
 	sync_windows(m);
+	/* Bus Master Enable cleared, or D3hot: no DMA until it comes back. */
+	kvm_e1000_set_bus_master(m->e, e1000_pci_bus_master(&m->pci));
 	return 0;
 }
 
@@ -376,7 +378,7 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 	mutex_lock(&m->lock);
 	p.tap = m->tap ? get_file(m->tap) : NULL;
 	p.sidecore = m->sidecore;
-	if (kvm_e1000_check_sidecore(p.sidecore)) {
+	if (kvm_e1000_check_sidecore(p.sidecore, false)) {
 		dev_warn(vdev->dev, "sidecore CPU %d is offline: using a worker\n",
 			 p.sidecore);
 		p.sidecore = KVM_E1000_NO_SIDECORE;
@@ -387,6 +389,8 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 	e = kvm_e1000_build(&p);
 	if (!IS_ERR(e)) {
 		e1000_pci_init(&m->pci);
+		/* Power-on COMMAND has no Bus Master Enable. */
+		kvm_e1000_set_bus_master(e, e1000_pci_bus_master(&m->pci));
 		m->mem_at = E1000_PCI_BAR_OFF;
 		m->io_at = E1000_PCI_BAR_OFF;
 		m->intx = false;

@@ -153,6 +153,8 @@ void e1000_core_init(struct e1000_core *core, const struct e1000_platform *plat,
 	core->plat = plat;
 	core->opaque = opaque;
 	memcpy(core->mac_addr, mac, sizeof(core->mac_addr));
+	/* Until told otherwise (a VMM that owns PCI config space may). */
+	core->bus_master = true;
 	e1000_core_eeprom_init(core, mac);
 	e1000_core_do_reset(core);
 }
@@ -162,6 +164,15 @@ void e1000_core_reset(struct e1000_core *core)
 	core->cnt.resets++;
 	core->ioaddr = 0;
 	e1000_core_do_reset(core);
+}
+
+void e1000_core_set_bus_master(struct e1000_core *core, bool on)
+{
+	if (core->bus_master == on)
+		return;
+	core->bus_master = on;
+	if (on)
+		core->plat->kick(core->opaque, E1000_KICK_TX | E1000_KICK_RX);
 }
 
 u32 e1000_core_read(struct e1000_core *core, u32 off)

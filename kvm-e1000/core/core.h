@@ -172,6 +172,12 @@ struct e1000_core {
 
 	/* Data path. */
 	u32 ring_gen;			/* bumped by resets and ring rewrites */
+	/*
+	 * The function may master the bus: PCI COMMAND.BME set and power
+	 * state D0.  Off, the engines do no DMA at all (frames that arrive
+	 * are dropped and counted).  PCI state, so CTRL.RST keeps it.
+	 */
+	bool bus_master;
 	bool backend_gso;		/* backend takes TSO as GSO metadata */
 	u8 *tx_buf;			/* E1000_TX_BUF_SIZE, from the platform */
 	struct e1000_tx_state tx;	/* owned by the pass in progress */
@@ -231,6 +237,12 @@ static inline bool e1000_core_irq_line(const struct e1000_core *core)
 {
 	return core->irq_level;
 }
+
+/*
+ * Bus mastering allowed (COMMAND.BME and D0) or not.  Turning it on kicks
+ * both rings: they resume where the guest left them.
+ */
+void e1000_core_set_bus_master(struct e1000_core *core, bool on);
 
 /* Set cause bits in ICR (as the hardware does) and update the line. */
 void e1000_core_raise(struct e1000_core *core, u32 causes);
@@ -302,6 +314,7 @@ struct e1000_rx_pass {
 static inline bool e1000_tx_pending(const struct e1000_core *core)
 {
 	return (core->regs[E1000_TCTL >> 2] & E1000_TCTL_EN) &&
+	       core->bus_master &&
 	       core->regs[E1000_TDH >> 2] != core->regs[E1000_TDT >> 2];
 }
 
@@ -351,5 +364,7 @@ unsigned int e1000_pci_write(struct e1000_pci *pci, u32 off, u32 len, u32 val);
  */
 u64 e1000_pci_mem_base(const struct e1000_pci *pci);
 u64 e1000_pci_io_base(const struct e1000_pci *pci);
+/* COMMAND.BME set and the function in D0: it may do DMA. */
+bool e1000_pci_bus_master(const struct e1000_pci *pci);
 
 #endif /* KVM_E1000_CORE_H */

@@ -210,3 +210,8 @@ u64 e1000_pci_io_base(const struct e1000_pci *pci)
 	return bar_base(pci, PCI_BASE_ADDRESS_2, E1000_PCI_BAR2_MASK,
 			PCI_COMMAND_IO);
 }
+
+bool e1000_pci_bus_master(const struct e1000_pci *pci)
+{
+	return decodes(pci, PCI_COMMAND_MASTER);
+}

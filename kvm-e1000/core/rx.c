@@ -350,7 +350,8 @@ bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->rctl = e1000_reg(core, E1000_RCTL);
-	if (!(p->rctl & E1000_RCTL_EN))
+	/* No bus master, no buffer to write into: the frame is lost. */
+	if (!(p->rctl & E1000_RCTL_EN) || !core->bus_master)
 		return false;
 	if (!e1000_ring_snapshot(core, &p->ring, E1000_RDBAL, E1000_RDBAH,
 				 E1000_RDLEN, E1000_RDH, E1000_RDT))

@@ -505,7 +505,8 @@ bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->tctl = e1000_reg(core, E1000_TCTL);
-	if (!(p->tctl & E1000_TCTL_EN))
+	/* Without bus mastering no descriptor is fetched: TDT waits. */
+	if (!(p->tctl & E1000_TCTL_EN) || !core->bus_master)
 		return false;
 	if (!e1000_ring_snapshot(core, &p->ring, E1000_TDBAL, E1000_TDBAH,
 				 E1000_TDLEN, E1000_TDH, E1000_TDT))

@@ -8,8 +8,10 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
@@ -161,6 +163,57 @@ TEST_F(abi, tap_fd_checked)
 	EXPECT_EQ(EBADF, create_errno(self->ctl_fd, &self->args));
 	close(efd);
 	close(null_fd);
+}
+
+/* A tun fd with @flags (0: never attached), its vnet header size @hdr_sz. */
+static int open_tun(short flags, int hdr_sz)
+{
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	struct ifreq ifr;
+
+	TEST_ASSERT(fd >= 0, "open(/dev/net/tun): %s", strerror(errno));
+	if (!flags)
+		return fd;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = flags;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "e1kc%%d");
+	TEST_ASSERT(!ioctl(fd, TUNSETIFF, &ifr), "TUNSETIFF: %s",
+		    strerror(errno));
+	if (hdr_sz)
+		TEST_ASSERT(!ioctl(fd, TUNSETVNETHDRSZ, &hdr_sz),
+			    "TUNSETVNETHDRSZ: %s", strerror(errno));
+	return fd;
+}
+
+/*
+ * Only a tap whose frames carry exactly the header the device writes:
+ * IFF_TAP | IFF_VNET_HDR, 10 bytes.  Anything else would shift every frame
+ * on the wire.  (IFF_NO_PI cannot be checked: TUNGETIFF reports
+ * IFF_NOFILTER in the same bit.)
+ */
+TEST_F(abi, tap_kind_checked)
+{
+	static const struct { short flags; int hdr_sz; } bad[] = {
+		{ 0, 0 },					/* unattached */
+		{ IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, 0 },	/* L3 */
+		{ IFF_TAP | IFF_NO_PI, 0 },			/* no header */
+		{ IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 12 },	/* mergeable */
+	};
+	size_t i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		fd = open_tun(bad[i].flags, bad[i].hdr_sz);
+		self->args.tap_fd = fd;
+		EXPECT_EQ(EINVAL, create_errno(self->ctl_fd, &self->args)) {
+			TH_LOG("tun #%zu accepted", i);
+		}
+		close(fd);
+	}
+	fd = open_tun(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 10);
+	self->args.tap_fd = fd;
+	EXPECT_EQ(0, create_errno(self->ctl_fd, &self->args));
+	close(fd);
 }
 
 TEST_F(abi, tap_accepted)
@@ -365,6 +418,120 @@ TEST_F(abi, sidecore_checked)
 	cpu = KVM_E1000_NO_SIDECORE;
 	EXPECT_EQ(0, ioctl_errno(fd, KVM_E1000_SET_SIDECORE, &cpu));
 	close(fd);
+}
+
+/* A VM fd that reached another process attaches nothing to that VM. */
+TEST_F(abi, vm_of_another_process)
+{
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* The child inherited the VM fd, not the VM's mm. */
+		_exit(create_errno(self->ctl_fd, &self->args));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(EPERM, WEXITSTATUS(status));
+	/* The VM's own process still can. */
+	fd = e1000_create(self->ctl_fd, &self->args);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+/* A sidecore only on a CPU the caller may run on itself. */
+TEST_F(abi, sidecore_outside_affinity)
+{
+	cpu_set_t all, one;
+	int32_t cpu;
+	int fd;
+
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(all), &all));
+	if (CPU_COUNT(&all) < 2)
+		SKIP(return, "needs two CPUs");
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+
+	self->args.sidecore = 1;
+	EXPECT_EQ(EPERM, create_errno(self->ctl_fd, &self->args));
+	self->args.sidecore = 0;
+	fd = e1000_create(self->ctl_fd, &self->args);
+	EXPECT_LE(0, fd);
+	cpu = 1;
+	EXPECT_EQ(EPERM, ioctl_errno(fd, KVM_E1000_SET_SIDECORE, &cpu));
+
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(all), &all));
+	EXPECT_EQ(0, ioctl_errno(fd, KVM_E1000_SET_SIDECORE, &cpu));
+	close(fd);
+}
+
+#define PARAM_DIR	"/sys/module/kvm_e1000/parameters/"
+
+static unsigned int param_get(const char *name)
+{
+	char path[128];
+	unsigned int v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = fopen(path, "r");
+	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
+	TEST_ASSERT(fscanf(f, "%u", &v) == 1, "read %s", path);
+	fclose(f);
+	return v;
+}
+
+static void param_set(const char *name, unsigned int v)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = fopen(path, "w");
+	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
+	fprintf(f, "%u\n", v);
+	TEST_ASSERT(!fclose(f), "write %s: %s", path, strerror(errno));
+}
+
+/* Device creation is bounded per VM and on the host: ENOSPC beyond. */
+TEST_F(abi, device_limits)
+{
+	unsigned int per_vm = param_get("max_devices_per_vm");
+	unsigned int total = param_get("max_devices");
+	int kvm2, vm2, a, b, c;
+
+	/* Unmapped BARs: two devices of one VM never overlap. */
+	self->args.bar0_gpa = KVM_E1000_BAR0_UNMAPPED;
+	param_set("max_devices_per_vm", 2);
+	a = e1000_create(self->ctl_fd, &self->args);
+	b = e1000_create(self->ctl_fd, &self->args);
+	EXPECT_LE(0, a);
+	EXPECT_LE(0, b);
+	EXPECT_EQ(ENOSPC, create_errno(self->ctl_fd, &self->args));
+	/* A closed device frees its place. */
+	close(b);
+	b = e1000_create(self->ctl_fd, &self->args);
+	EXPECT_LE(0, b);
+
+	/* Another VM has places of its own, until the host is full. */
+	vm2 = open_vm(&kvm2);
+	param_set("max_devices", 3);
+	self->args.vm_fd = vm2;
+	c = e1000_create(self->ctl_fd, &self->args);
+	EXPECT_LE(0, c);
+	EXPECT_EQ(ENOSPC, create_errno(self->ctl_fd, &self->args));
+
+	param_set("max_devices_per_vm", per_vm);
+	param_set("max_devices", total);
+	EXPECT_EQ(0, create_errno(self->ctl_fd, &self->args));
+	close(c);
+	close(b);
+	close(a);
+	close(vm2);
+	close(kvm2);
 }
 
 TEST_F(abi, set_bar0_checked)

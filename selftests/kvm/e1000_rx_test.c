@@ -7,7 +7,9 @@
  * stripping, address filtering, long frames, and a full ring (MPC, RXO,
  * nothing written outside head..tail).
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 
 #include "kselftest_harness.h"
@@ -489,6 +491,73 @@ TEST(rx_ring_full)
 	e1000_run_to_done(&d.t);
 	EXPECT_EQ(len, W_LEN(d.sh->ret[10]));
 	EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(FULL_GIVEN)), f[0], len));
+	e1000_dp_free(&d);
+}
+
+/* ---- Bus mastering off: no DMA at all, frames lost and counted ---- */
+
+#define NOBM_SENT	4
+#define NOBM_CANARY	0xa5
+
+static void guest_no_bus_master(uint64_t bar)
+{
+	struct e1000_gring r;
+
+	e1000_guest_link_up(bar);
+	e1000_wr(bar, E1000_RXCSUM, 0);
+	e1000_guest_rx_setup(&r, bar, E1000_DMA_RX_RING, RING, RXBUF(0), BUFSZ,
+			     RCTL_BASE);
+	GUEST_SYNC(1);		/* the host clears BME and sends */
+	GUEST_SYNC(2);		/* the host has checked guest memory */
+	SH->ret[0] = e1000_rd(bar, E1000_RDH);
+	GUEST_SYNC(3);		/* BME again: the next frame comes */
+	SH->ret[1] = guest_next(&r);
+	GUEST_DONE();
+}
+
+TEST(rx_no_bus_master)
+{
+	uint8_t f[1600], canary[BUFSZ], ring[NOBM_SENT * 16];
+	struct kvm_e1000_stats st;
+	struct e1000_dp d;
+	uint32_t on = 0;
+	size_t len = 0;
+	int i;
+
+	dp_start(&d, guest_no_bus_master, false, 0);
+	e1000_expect_sync(&d.t, 1);
+	ASSERT_EQ(0, ioctl(d.t.dev_fd, KVM_E1000_SET_BUS_MASTER, &on));
+	/* The descriptors as the guest gave them; the buffers painted. */
+	memcpy(ring, e1000_dp_hva(&d, E1000_DMA_RX_RING), sizeof(ring));
+	memset(canary, NOBM_CANARY, sizeof(canary));
+	for (i = 0; i < NOBM_SENT; i++)
+		memset(e1000_dp_hva(&d, RXBUF(i)), NOBM_CANARY, BUFSZ);
+	for (i = 0; i < NOBM_SENT; i++) {
+		len = frame_to(f, d.mac, IPPROTO_UDP, 200, 0x200 + i);
+		e1000_dp_send(&d, NULL, f, len);
+	}
+	E1000_DP_STATS(&d, &st, rx_dropped, NOBM_SENT);
+	EXPECT_EQ(NOBM_SENT, st.rx_dropped);
+	EXPECT_EQ(0, st.rx_frames);
+	EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, E1000_DMA_RX_RING), ring,
+			    sizeof(ring)));
+	for (i = 0; i < NOBM_SENT; i++)
+		EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(i)), canary, BUFSZ))
+			TH_LOG("buffer %d", i);
+	e1000_expect_sync(&d.t, 2);
+	e1000_expect_sync(&d.t, 3);
+	EXPECT_EQ(0, d.sh->ret[0]);	/* RDH did not move */
+	/* Bad values are refused. */
+	on = 2;
+	EXPECT_EQ(-1, ioctl(d.t.dev_fd, KVM_E1000_SET_BUS_MASTER, &on));
+	EXPECT_EQ(EINVAL, errno);
+	on = 1;
+	ASSERT_EQ(0, ioctl(d.t.dev_fd, KVM_E1000_SET_BUS_MASTER, &on));
+	len = frame_to(f, d.mac, IPPROTO_UDP, 300, 0x300);
+	e1000_dp_send(&d, NULL, f, len);
+	e1000_run_to_done(&d.t);
+	EXPECT_EQ(len, W_LEN(d.sh->ret[1]));
+	EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(0)), f, len));
 	e1000_dp_free(&d);
 }
 

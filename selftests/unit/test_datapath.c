@@ -1284,6 +1284,51 @@ static void test_offload_helpers(void)
 		  ref_fold(ref_pseudo(f + 14, true, 6, 0)));
 }
 
+/*
+ * Bus Master Enable clear (or D3hot): no descriptor fetched, no buffer
+ * written, frames that arrive lost; set again, the rings resume as left.
+ */
+static void test_bus_master_off(void)
+{
+	static u8 f[128];
+	struct frame_spec s = { .pay = 60 };
+	u32 len = build(f, &s);
+	u8 before[RXB_STRIDE];
+
+	rx_setup(8, 0, 7, E1000_RCTL_BAM);
+	tx_setup(8, 0);
+	memcpy(MEM(TXB), f, len);
+	put_legacy(TXR, 0, TXB, len, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
+		   0, 0, 0);
+	memcpy(before, MEM(RXB), sizeof(before));
+
+	e1000_core_set_bus_master(&F.core, false);
+	wr(E1000_TDT, 1);
+	EXPECT(!e1000_tx_pending(&F.core));
+	EXPECT(!tx_pass(64));
+	EXPECT_EQ(F.nframes, 0);
+	EXPECT_EQ(tx_status(0), 0);
+	EXPECT_EQ(rx_one(f, len, NULL), -1);
+	EXPECT(!memcmp(MEM(RXB), before, sizeof(before)));
+	EXPECT_EQ(rd(E1000_RDH), 0);
+	/* A reset is the MAC's, not the bus's: still no DMA after it. */
+	wr(E1000_CTRL, E1000_CTRL_RST);
+	EXPECT(!F.core.bus_master);
+
+	rx_setup(8, 0, 7, E1000_RCTL_BAM);
+	tx_setup(8, 0);
+	wr(E1000_TDT, 1);
+	F.kick_tx = F.kick_rx = 0;
+	e1000_core_set_bus_master(&F.core, true);
+	EXPECT_EQ(F.kick_tx, 1);
+	EXPECT_EQ(F.kick_rx, 1);
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT_EQ(tx_status(0), E1000_TXD_STAT_DD);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT(!memcmp(MEM(RXB), f, len));
+}
+
 /* ---- doorbell pages ---- */
 
 static u32 db_page[E1000_DB_SIZE / 4];
@@ -1450,6 +1495,7 @@ const struct test datapath_tests[] = {
 	{ "MAC loopback: TX frame into the RX ring", test_loopback_path },
 	{ "ITR holds the line", test_itr },
 	{ "offload helpers against the reference", test_offload_helpers },
+	{ "no DMA without bus mastering; rings resume after", test_bus_master_off },
 	{ "doorbell pages hold exactly the ring registers", test_doorbell_list },
 	{ "doorbell pages: TX through RAM, masks, races, reset", test_doorbell_tx },
 	{ "doorbell pages: RX tail and head through RAM", test_doorbell_rx },

@@ -18,10 +18,16 @@
  *   EBADF   a file descriptor field is not an open file descriptor
  *   EINVAL  a field holds a value outside its documented range, a reserved
  *           field or flag is set, a file descriptor is of the wrong kind
- *           (not a KVM VM, not a tap, not an eventfd), the BAR address is
- *           not 128 KiB aligned, or the MAC address is multicast
+ *           (not a KVM VM, not a tap as @tap_fd describes, not an eventfd),
+ *           the BAR address is not 128 KiB aligned, or the MAC address is
+ *           multicast
+ *   EPERM   the VM belongs to another process (a VM fd that leaked to it),
+ *           or the sidecore CPU is outside the caller's allowed CPUs (its
+ *           affinity and cpuset)
  *   EEXIST  another kvm-e1000 device of the same VM overlaps the BAR
- *   ENOSPC  KVM's MMIO bus has no room for another device
+ *   ENOSPC  KVM's MMIO bus has no room for another device, or the module's
+ *           limits are reached: max_devices on the host, max_devices_per_vm
+ *           for one VM (module parameters, default 256 and 16)
  *   ENOTTY  unknown ioctl
  *   EFAULT  the argument pointer is bad
  */
@@ -57,9 +63,11 @@
  *		the host carry checksum and TSO work as virtio-net header
  *		metadata.  Enable at most TUN_F_CSUM on the tap (TUNSETOFFLOAD):
  *		an e1000 cannot receive GSO frames, so the module drops any it
- *		is handed.  The kernel cannot tell an IFF_TUN descriptor from a
- *		tap (vhost-net has the same limit); with one, frames reach the
- *		host as IP packets, i.e. garbage.
+ *		is handed.  Checked when given: a tun descriptor that is not
+ *		attached to an interface, is IFF_TUN, lacks IFF_VNET_HDR or has
+ *		another header size (TUNSETVNETHDRSZ) is EINVAL.  IFF_NO_PI
+ *		cannot be checked (tun reports another flag in its bit): a tap
+ *		without it sends every frame with a 4-byte prefix.
  * @irqfd:	an eventfd registered with KVM_IRQFD and
  *		KVM_IRQFD_FLAG_RESAMPLE on the guest's INTx GSI, or
  *		KVM_E1000_NO_FD for a device without interrupts.  The module
@@ -220,9 +228,21 @@ struct kvm_e1000_mdev_bind {
 /* Reset the device as a PCI function-level reset does (like CTRL.RST). */
 #define KVM_E1000_RESET			_IO(KVM_E1000_IO, 0x12)
 /*
- * Move the device to the sidecore on a CPU (an __s32: an online CPU), or to
- * a per-device worker (KVM_E1000_NO_SIDECORE).
+ * Move the device to the sidecore on a CPU (an __s32: an online CPU the
+ * caller may run on, else EINVAL or EPERM as for KVM_E1000_CREATE), or to a
+ * per-device worker (KVM_E1000_NO_SIDECORE).
  */
 #define KVM_E1000_SET_SIDECORE		_IOW(KVM_E1000_IO, 0x13, __s32)
+/*
+ * For a VMM that emulates the PCI configuration space itself: whether the
+ * guest lets the function master the bus (a __u32: 1 when COMMAND's Bus
+ * Master Enable is set and the function is in D0, else 0; other values
+ * EINVAL).  At 0 the device does no DMA at all: it fetches no descriptor,
+ * frames that arrive are dropped and counted in rx_dropped, and the rings
+ * resume where the guest left them at 1.  A new device starts at 1; a
+ * reset does not change it.  The VFIO route follows the guest's own
+ * configuration writes and needs no call.
+ */
+#define KVM_E1000_SET_BUS_MASTER	_IOW(KVM_E1000_IO, 0x14, __u32)
 
 #endif /* _UAPI_LINUX_KVM_E1000_H */
