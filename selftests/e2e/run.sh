@@ -71,9 +71,11 @@ t_iperf() {
 	set -- $r
 	echo "sent $1 B, received $2 B in $3 s"
 	note "$(($4 / 100000 / 10)).$(($4 / 100000 % 10)) Mbit/s"
-	# The receiver got most of what was sent (the rest was in flight
-	# when the clock stopped) and the link moved real data.
-	[ "$2" -gt 0 ] && [ $(($2 * 10)) -ge $(($1 * 9)) ] && [ "$4" -gt 1000000 ]
+	# The receiver got what was sent but for what was in flight when the
+	# clock stopped (at most 90% short, or what socket buffers hold: a
+	# slow run has a few MB in flight), and the link moved real data.
+	[ "$2" -gt 0 ] && [ "$4" -gt 1000000 ] &&
+		{ [ $(($2 * 10)) -ge $(($1 * 9)) ] || [ $(($1 - $2)) -le $((8 << 20)) ]; }
 }
 
 # The e1000 driver's own offline test: registers, EEPROM, interrupts,
