@@ -26,7 +26,7 @@ KVM_E1000_STAT(tx_dropped,	e->stats.tx_dropped)
 KVM_E1000_STAT(rx_dropped,	e->stats.rx_dropped)
 KVM_E1000_STAT(irqs,		e->cnt.irqs)
 KVM_E1000_STAT(dma_errors,	e->stats.dma_errors)
-KVM_E1000_STAT(desc_errors,	e->stats.desc_errors)
+KVM_E1000_STAT(desc_errors,	e->core.cnt.desc_errors)
 KVM_E1000_STAT(resets,		e->core.cnt.resets)
 KVM_E1000_STAT(doorbell_writes,	e->db.writes)
 

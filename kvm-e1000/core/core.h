@@ -100,7 +100,13 @@ struct e1000_core_counters {
 	u64 mmio_unknown;
 	u64 irqs;
 	u64 resets;
-	u64 ring_errors;	/* invalid rings, bad descriptors, DMA faults */
+	/*
+	 * Guest errors the engines find, each counted once: a malformed
+	 * descriptor, or ring registers that make no ring (counted when the
+	 * guest writes them, not on every pass that finds them still so).
+	 * DMA faults are the platform's to count.
+	 */
+	u64 desc_errors;
 	u64 tx_dropped;		/* frames the TX engine could not send */
 };
 
@@ -143,6 +149,13 @@ struct e1000_tx_state {
 	 * descriptor, which stays unconsumed until then.
 	 */
 	bool ready;
+	/*
+	 * The path the ready frame took, kept until it is all sent: to the
+	 * RX engine (loopback) or the backend, segmented here or as GSO.
+	 * A guest that toggles loopback in between changes the next frame.
+	 */
+	bool loop;
+	bool soft_tso;
 	u32 seg;		/* next TSO segment to send */
 	bool partial;		/* non-TSO L4 checksum left to the backend */
 	u32 out_off, out_len;	/* a ready non-TSO frame in tx_buf */
@@ -172,6 +185,10 @@ struct e1000_core {
 
 	/* Data path. */
 	u32 ring_gen;			/* bumped by resets and ring rewrites */
+	/* The last ring registers refused, per ring: counted once (ring.c). */
+	struct e1000_ring_refusal {
+		u32 set, gen, len, head, tail;
+	} refused[2];
 	/*
 	 * The function may master the bus: PCI COMMAND.BME set and power
 	 * state D0.  Off, the engines do no DMA at all (frames that arrive
@@ -271,7 +288,7 @@ struct e1000_ring_pass {
 	u32 causes;		/* ICR causes for end() to raise (or delay) */
 	u32 frames;		/* statistics for end() */
 	u64 bytes;
-	u32 errors;		/* bad descriptors, DMA faults */
+	u32 errors;		/* malformed descriptors */
 	u32 delayed;		/* causes for end() to hold by delay timers */
 	u32 bcast, mcast;	/* frames to broadcast / multicast addresses */
 	u32 bins[E1000_SIZE_BINS];	/* frames by size, PRC64..PRC1522 */

@@ -20,6 +20,7 @@
 #define E1000_ETH_P_IPV6	0x86DD
 
 #define E1000_IPV4_HLEN		20	/* without options */
+#define E1000_IP_MAX_LEN	0xFFFF	/* IPv4 total, IPv6 payload length */
 #define E1000_IPV4_TOT_LEN	2	/* offsets in the IPv4 header */
 #define E1000_IPV4_ID		4
 #define E1000_IPV4_FRAG		6
@@ -36,6 +37,7 @@
 #define E1000_IPPROTO_UDP	17
 #define E1000_TCP_HLEN		20
 #define E1000_TCP_SEQ		4	/* offsets in the TCP header */
+#define E1000_TCP_DOFF		12	/* data offset, in words, high nibble */
 #define E1000_TCP_FLAGS		13
 #define E1000_TCP_CSUM		16
 #define E1000_TCP_FIN		0x01

@@ -7,6 +7,26 @@
 #include "core_internal.h"
 #include "offload.h"
 
+/*
+ * A poller finds bad ring registers on every pass until the guest writes
+ * them again: count the guest's error once, not once per look.
+ */
+static void ring_refused(struct e1000_core *core, u32 len_reg,
+			 const struct e1000_ring_pass *r, u32 bytes)
+{
+	struct e1000_ring_refusal *last =
+		&core->refused[len_reg == E1000_RDLEN];
+	struct e1000_ring_refusal now = {
+		.set = 1, .gen = r->gen,
+		.len = bytes, .head = r->head, .tail = r->tail,
+	};
+
+	if (!memcmp(last, &now, sizeof(now)))
+		return;
+	*last = now;
+	core->cnt.desc_errors++;
+}
+
 bool e1000_ring_snapshot(struct e1000_core *core, struct e1000_ring_pass *r,
 			 u32 bal, u32 bah, u32 len, u32 head, u32 tail)
 {
@@ -24,7 +44,7 @@ bool e1000_ring_snapshot(struct e1000_core *core, struct e1000_ring_pass *r,
 	 */
 	if (!bytes || bytes % E1000_RING_ALIGN || r->head >= r->size ||
 	    r->tail >= r->size) {
-		core->cnt.ring_errors++;
+		ring_refused(core, len, r, bytes);
 		return false;
 	}
 	return true;

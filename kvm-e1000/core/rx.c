@@ -327,10 +327,9 @@ int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 		ok &= rx_fill(core, p, &v, off, n, off + n == v.len);
 	}
 	p->ring.delayed |= E1000_ICR_RXT0;
-	if (!ok) {
-		p->ring.errors++;
+	/* A DMA fault: the platform counted it, the guest sees RXE. */
+	if (!ok)
 		return E1000_RX_ERROR;
-	}
 	e1000_pass_count(&p->ring, frame, max_t(u32, len, E1000_ETH_ZLEN), 1);
 	return E1000_RX_DONE;
 }
@@ -393,7 +392,7 @@ void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p)
 	e1000_core_stat_add(core, E1000_MPC, p->missed);
 	e1000_core_stat_add(core, E1000_ROC, p->oversize);
 	e1000_core_stat_bins(core, E1000_PRC64, r);
-	core->cnt.ring_errors += r->errors;
+	core->cnt.desc_errors += r->errors;
 	if ((r->delayed & E1000_ICR_RXT0) && rx_below_threshold(core, r))
 		r->causes |= E1000_ICR_RXDMT0;
 	e1000_core_raise_now(core, r->causes);

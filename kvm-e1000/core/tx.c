@@ -156,11 +156,14 @@ static u8 *tx_finish(const struct e1000_tx_pass *p,
 	return f;
 }
 
-/* Hand one frame on; in loopback it waits in the pass for the RX engine. */
+/*
+ * Hand one frame on; in loopback it waits in the pass for the RX engine.
+ * The frame's own path decides, not the pass's: see e1000_tx_state.loop.
+ */
 static int tx_emit(struct e1000_core *core, struct e1000_tx_pass *p,
 		   const u8 *f, u32 len, const struct e1000_tx_meta *meta)
 {
-	if (p->loopback) {
+	if (core->tx.loop) {
 		p->loop_frame = f;
 		p->loop_len = len;
 		return E1000_FRAME_TAKEN;
@@ -179,6 +182,40 @@ static bool tso_valid(const struct e1000_tx_state *tx)
 	return tx->tcp && tx->mss >= TX_MIN_MSS && h <= tx->len &&
 	       h >= E1000_ETH_HLEN && tx->ipcss + iph <= h && tcp_end <= h &&
 	       tx->tucso + 2U <= h && tx->ipcso + 2U <= h;
+}
+
+/*
+ * GSO metadata must describe the headers it travels with: the host stack
+ * trusts it (protocol, header lengths, offsets) and segments by it.  The
+ * hardware would segment whatever it is told; the backend is not told
+ * anything that does not match.  IPv6 extension headers are not passed.
+ */
+static bool gso_ip_valid(const struct e1000_tx_state *tx, const u8 *f)
+{
+	const u8 *ip = f + tx->ipcss;
+	u32 ihl = (ip[0] & 0xF) * 4;
+
+	if (tx->ipcss < E1000_ETH_HLEN)
+		return false;
+	if (tx->ip4)
+		return e1000_get_be16(ip - 2) == E1000_ETH_P_IP &&
+		       ip[0] >> 4 == 4 && ihl >= E1000_IPV4_HLEN &&
+		       tx->ipcss + ihl == tx->tucss &&
+		       ip[E1000_IPV4_PROTO] == E1000_IPPROTO_TCP &&
+		       tx->len - tx->ipcss <= E1000_IP_MAX_LEN;
+	return e1000_get_be16(ip - 2) == E1000_ETH_P_IPV6 &&
+	       ip[0] >> 4 == 6 && ip[E1000_IPV6_NEXT] == E1000_IPPROTO_TCP &&
+	       tx->ipcss + E1000_IPV6_HLEN == tx->tucss &&
+	       tx->len - tx->tucss <= E1000_IP_MAX_LEN;
+}
+
+static bool gso_valid(const struct e1000_tx_state *tx, const u8 *f)
+{
+	u32 doff = (f[tx->tucss + E1000_TCP_DOFF] >> 4) * 4;
+
+	return gso_ip_valid(tx, f) && doff >= E1000_TCP_HLEN &&
+	       tx->tucss + doff == tx->hdr_len &&
+	       tx->tucso == tx->tucss + E1000_TCP_CSUM;
 }
 
 static u32 tso_segs(const struct e1000_tx_state *tx)
@@ -303,7 +340,10 @@ static bool tx_send_tso(struct e1000_core *core, struct e1000_tx_pass *p)
 	bool done;
 
 	if (!tx->ready) {
-		if (!tso_valid(tx)) {
+		tx->loop = p->loopback;
+		tx->soft_tso = !core->backend_gso || tx->loop;
+		if (!tso_valid(tx) ||
+		    (!tx->soft_tso && !gso_valid(tx, core->tx_buf + TX_HEADROOM))) {
 			p->tso_fail++;
 			p->dropped++;
 			return true;
@@ -313,10 +353,10 @@ static bool tx_send_tso(struct e1000_core *core, struct e1000_tx_pass *p)
 		tx->ready = true;
 		tx->seg = 0;
 	}
-	if (core->backend_gso && !p->loopback)
-		done = tso_gso(core, p);
-	else
+	if (tx->soft_tso)
 		done = tso_soft(core, p);
+	else
+		done = tso_gso(core, p);
 	if (done)
 		p->tso++;
 	return done;
@@ -341,7 +381,7 @@ static void tx_csum(struct e1000_core *core, const struct e1000_tx_pass *p,
 	if (!(tx->popts & E1000_TXD_POPTS_TXSM))
 		return;
 	/* The backend can finish a sum that runs to the frame's end. */
-	if (core->backend_gso && !p->loopback && !tx->tucse && tx->tucss < len &&
+	if (core->backend_gso && !tx->loop && !tx->tucse && tx->tucss < len &&
 	    tx->tucso >= tx->tucss && tx->tucso + 2U <= len)
 		tx->partial = true;
 	else
@@ -357,6 +397,7 @@ static bool tx_send_plain(struct e1000_core *core, struct e1000_tx_pass *p,
 	u8 *f;
 
 	if (!tx->ready) {
+		tx->loop = p->loopback;
 		f = core->tx_buf + TX_HEADROOM;
 		len = tx->len;
 		tx_csum(core, p, eop, f, len);
@@ -380,13 +421,19 @@ static bool tx_send_plain(struct e1000_core *core, struct e1000_tx_pass *p,
 
 /* ---- The descriptor walk ---- */
 
-static void tx_discard(struct e1000_tx_pass *p, struct e1000_tx_state *tx)
+static void tx_forget(struct e1000_tx_state *tx)
 {
-	if (tx->in_frame)
-		p->dropped++;
 	tx->in_frame = false;
 	tx->ready = false;
 	tx->len = 0;
+}
+
+/* A reset or a new ring: the frame in progress is lost. */
+static void tx_discard(struct e1000_tx_pass *p, struct e1000_tx_state *tx)
+{
+	if (tx->in_frame && !tx->bad)
+		p->dropped++;
+	tx_forget(tx);
 }
 
 /* DD into the status byte, as the hardware does: nothing else changes. */
@@ -397,9 +444,8 @@ static void tx_writeback(struct e1000_core *core, struct e1000_tx_pass *p,
 
 	if (!(d->cmd & (E1000_TXD_CMD_RS_B | E1000_TXD_CMD_RPS_B)))
 		return;
-	if (core->plat->dma_write(core->opaque, gpa + E1000_TXD_STATUS_OFF,
-				  &dd, 1) != E1000_DMA_OK)
-		p->ring.errors++;
+	/* A fault is the platform's to count (dma_errors). */
+	core->plat->dma_write(core->opaque, gpa + E1000_TXD_STATUS_OFF, &dd, 1);
 	if (d->cmd & E1000_TXD_CMD_IDE_B)
 		p->ring.delayed |= E1000_ICR_TXDW;
 	else
@@ -423,16 +469,25 @@ static void tx_gather(struct e1000_core *core, struct e1000_tx_pass *p,
 		tx->frame_tse = d->type == TXD_DATA &&
 				(d->cmd & E1000_TXD_CMD_IC_B);	/* DCMD.TSE */
 	}
+	/*
+	 * Each guest error lands in one counter: a zero-length buffer in a
+	 * chain is a malformed descriptor; a chain longer than any frame is a
+	 * dropped frame, counted now (its EOP may never come); a buffer
+	 * outside RAM is a DMA fault, the platform's to count.  The frame is
+	 * then dropped at EOP without being counted again.
+	 */
+	if (!d->len && !(d->cmd & E1000_TXD_CMD_EOP_B))
+		p->ring.errors++;
 	if (tx->bad || !d->len)
 		return;
 	if (d->len > TX_MAX_FRAME - tx->len) {
+		p->dropped++;
 		tx->bad = true;
 		return;
 	}
 	if (core->plat->dma_read(core->opaque, d->addr,
 				 core->tx_buf + TX_HEADROOM + tx->len,
 				 d->len) != E1000_DMA_OK) {
-		p->ring.errors++;
 		tx->bad = true;
 		return;
 	}
@@ -449,8 +504,11 @@ static bool tx_send(struct e1000_core *core, struct e1000_tx_pass *p,
 		/* VLE and the tag are valid in the last descriptor. */
 		tx->vle = eop->cmd & E1000_TXD_CMD_VLE_B;
 		tx->vlan = eop->special;
+		/* Counted when it went bad (tx_gather()). */
+		if (tx->bad)
+			return true;
 		/* Not even an Ethernet header: nothing a backend could take. */
-		if (tx->bad || tx->len < E1000_ETH_HLEN) {
+		if (tx->len < E1000_ETH_HLEN) {
 			p->dropped++;
 			return true;
 		}
@@ -469,8 +527,11 @@ static bool tx_step(struct e1000_core *core, struct e1000_tx_pass *p)
 
 	if (core->plat->dma_read(core->opaque, gpa, &d.raw, sizeof(d.raw)) !=
 	    E1000_DMA_OK) {
-		p->ring.errors++;
-		tx_discard(p, tx);
+		/* The platform counts the fault; the frame around it is lost. */
+		if (tx->ready)
+			tx_forget(tx);
+		else if (tx->in_frame)
+			tx->bad = true;
 		return true;
 	}
 	txd_decode(&d);
@@ -559,7 +620,7 @@ void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
 	e1000_core_stat_add(core, E1000_TSCTC, p->tso);
 	e1000_core_stat_add(core, E1000_TSCTFC, p->tso_fail);
 	e1000_core_stat_bins(core, E1000_PTC64, r);
-	core->cnt.ring_errors += r->errors;
+	core->cnt.desc_errors += r->errors;
 	core->cnt.tx_dropped += p->dropped;
 	if (r->head == e1000_reg(core, E1000_TDT))
 		r->causes |= E1000_ICR_TXQE;

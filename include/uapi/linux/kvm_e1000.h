@@ -113,11 +113,23 @@ struct kvm_e1000_create {
  * @tx_bytes:		bytes of those frames
  * @rx_frames:		frames written into guest buffers
  * @rx_bytes:		bytes of those frames
- * @tx_dropped:		frames the guest sent that were not delivered
- * @rx_dropped:		frames from the backend that found no guest buffer
+ * @tx_dropped:		frames the guest sent that were not delivered: the
+ *			backend refused them, or the guest's frame was
+ *			invalid (shorter than an Ethernet header, longer than
+ *			any frame, a TSO context that does not match its
+ *			headers)
+ * @rx_dropped:		frames from the backend that found no guest buffer,
+ *			or arrived while the receiver or bus mastering was off
  * @irqs:		times the interrupt line was raised
- * @dma_errors:		descriptor or buffer addresses outside guest RAM
- * @desc_errors:	malformed descriptors or ring registers
+ * @dma_errors:		guest addresses (descriptor, buffer, write-back)
+ *			outside guest RAM; the frame concerned is lost and
+ *			counted nowhere else
+ * @desc_errors:	malformed descriptors (reserved type, a zero-length
+ *			buffer inside a chain) and ring registers that make no
+ *			ring (counted once per setting the guest writes)
+ *
+ * Every guest error lands in exactly one of @tx_dropped, @rx_dropped,
+ * @dma_errors and @desc_errors.
  * @resets:		device resets (CTRL.RST, KVM_E1000_RESET)
  * @doorbell_writes:	ring registers the guest wrote through the doorbell
  *			pages (KVM_E1000_MDEV_BIND_DOORBELL_PAGES), so with
