@@ -20,14 +20,23 @@
  *   - data path: a TX pass writes nothing but the status byte of
  *     descriptors it owns (head..tail-1 at begin); an RX pass writes only
  *     descriptors it owns and the buffers they point to; TDH/RDH stay
- *     inside their rings; sanitizers catch any access outside tx_buf.
+ *     inside their rings; sanitizers catch any access outside tx_buf;
+ *   - doorbell pages (the glue's shim): every operation runs between a
+ *     pull and a push, as under kvm_e1000_lock(); after it, each ring
+ *     register in the page equals the register, whatever the guest
+ *     scribbled there before;
+ *   - PCI configuration space: the IDs never change, BARs decode only at
+ *     addresses aligned to their size, bus mastering follows COMMAND and
+ *     the power state, and a D3hot -> D0 transition resets the core.
  *
  * gen_corpus.py writes the seed corpus.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/pci_regs.h>
 
 #include "core_internal.h"
+#include "doorbell.h"
 #include "fake_platform.h"
 
 enum {
@@ -45,6 +54,10 @@ enum {
 	OP_TX,		/* budget8: one TX pass */
 	OP_RX,		/* flags8 start16 off16 len16 bytes[len]: one RX frame */
 	OP_BACKEND,	/* b8: bit 0 backend_gso, bits 7:1 busy_after (0: off) */
+	OP_DB_MAP,	/* b8: bit 0: doorbell pages mapped or not */
+	OP_DB_STORE,	/* off16 val32: a guest store into the doorbell pages */
+	OP_CFG_READ,	/* off8 len8: PCI configuration read */
+	OP_CFG_WRITE,	/* off8 len8 val32: PCI configuration write */
 	OP_COUNT
 };
 
@@ -98,6 +111,9 @@ static bool take32(struct input *in, u32 *v)
 	} while (0)
 
 static struct fake F;
+static struct e1000_pci pci;
+static struct e1000_db db;
+static u32 db_page[E1000_DB_SIZE / 4];
 
 static u32 reg(u32 off)
 {
@@ -382,6 +398,70 @@ static bool do_rx(struct input *in)
 	return true;
 }
 
+/* What the glue's kvm_e1000_lock() and kvm_e1000_unlock() do around. */
+static void db_pull(void)
+{
+	u64 writes = db.writes;
+
+	e1000_db_pull(&db, &F.core);
+	CHECK(db.writes >= writes);
+}
+
+static void db_push(void)
+{
+	unsigned int i;
+	u32 off;
+
+	e1000_db_push(&db, &F.core);
+	if (!e1000_db_attached(&db))
+		return;
+	/* Nobody stored in between: every register is published. */
+	for (i = 0; i < E1000_DB_NREGS; i++) {
+		off = e1000_db_reg(i);
+		CHECK(off >= E1000_DB_BASE && off < E1000_DB_BASE + E1000_DB_SIZE);
+		CHECK(db_page[(off - E1000_DB_BASE) / 4] == reg(off));
+	}
+}
+
+static void do_db_map(u8 b)
+{
+	e1000_db_attach(&db, &F.core, (b & 1) ? db_page : NULL);
+	CHECK(e1000_db_attached(&db) == (b & 1));
+}
+
+/* The guest's store lands whether or not the pages are mapped. */
+static void do_db_store(u16 w, u32 val)
+{
+	e1000_db_store(&db_page[w % ARRAY_SIZE(db_page)], val);
+}
+
+static void check_pci(void)
+{
+	u64 mem = e1000_pci_mem_base(&pci), io = e1000_pci_io_base(&pci);
+
+	CHECK(e1000_pci_read(&pci, PCI_VENDOR_ID, 2) == E1000_VENDOR_ID_INTEL);
+	CHECK(e1000_pci_read(&pci, PCI_DEVICE_ID, 2) == E1000_DEV_ID_82540EM);
+	CHECK(mem == E1000_PCI_BAR_OFF || !(mem % E1000_MMIO_SIZE));
+	CHECK(io == E1000_PCI_BAR_OFF || !(io % E1000_IO_SIZE));
+	CHECK(!e1000_pci_bus_master(&pci) ||
+	      (e1000_pci_read(&pci, PCI_COMMAND, 2) & PCI_COMMAND_MASTER));
+}
+
+/* A configuration write, and what the glue (vfio_dev.c) does after it. */
+static void do_cfg_write(u8 off, u8 len, u32 val)
+{
+	u64 resets = F.core.cnt.resets;
+	unsigned int ev = e1000_pci_write(&pci, off, len % 5, val);
+
+	if (ev & E1000_PCI_EV_RESET) {
+		e1000_core_reset(&F.core);
+		CHECK(F.core.cnt.resets == resets + 1);
+	}
+	e1000_core_set_bus_master(&F.core, e1000_pci_bus_master(&pci));
+	CHECK(F.core.bus_master == e1000_pci_bus_master(&pci));
+	check_pci();
+}
+
 static bool step(struct input *in)
 {
 	u8 op, b8, len;
@@ -390,6 +470,7 @@ static bool step(struct input *in)
 
 	if (!take8(in, &op))
 		return false;
+	db_pull();
 	switch (op % OP_COUNT) {
 	case OP_WRITE:
 		if (!take16(in, &w16) || !take32(in, &v32))
@@ -455,14 +536,37 @@ static bool step(struct input *in)
 		do_tx(b8);
 		break;
 	case OP_RX:
-		return do_rx(in);
+		if (!do_rx(in))
+			return false;
+		break;
 	case OP_BACKEND:
 		if (!take8(in, &b8))
 			return false;
 		F.core.backend_gso = b8 & 1;
 		F.busy_after = (b8 >> 1) ? (int)F.nframes + (b8 >> 1) - 1 : -1;
 		break;
+	case OP_DB_MAP:
+		if (!take8(in, &b8))
+			return false;
+		do_db_map(b8);
+		break;
+	case OP_DB_STORE:
+		if (!take16(in, &w16) || !take32(in, &v32))
+			return false;
+		do_db_store(w16, v32);
+		return true;	/* the guest stores without our lock */
+	case OP_CFG_READ:
+		if (!take8(in, &b8) || !take8(in, &len))
+			return false;
+		e1000_pci_read(&pci, b8, len % 5);
+		break;
+	case OP_CFG_WRITE:
+		if (!take8(in, &b8) || !take8(in, &len) || !take32(in, &v32))
+			return false;
+		do_cfg_write(b8, len, v32);
+		break;
 	}
+	db_push();
 	return true;
 }
 
@@ -474,6 +578,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct e1000_core_counters before;
 
 	fake_init(&F);
+	e1000_pci_init(&pci);
+	memset(&db, 0, sizeof(db));
+	memset(db_page, 0, sizeof(db_page));
 	check_invariants(&F.core.cnt);
 	for (;;) {
 		before = F.core.cnt;

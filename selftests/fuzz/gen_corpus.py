@@ -6,7 +6,8 @@ import struct
 import sys
 
 OP_WRITE, OP_READ, OP_MEM, OP_TIMER, OP_RAISE, OP_RESET, OP_DELAY, \
-    OP_EEBIT, OP_STAT, OP_MDIC, OP_IO, OP_TX, OP_RX, OP_BACKEND = range(14)
+    OP_EEBIT, OP_STAT, OP_MDIC, OP_IO, OP_TX, OP_RX, OP_BACKEND, \
+    OP_DB_MAP, OP_DB_STORE, OP_CFG_READ, OP_CFG_WRITE = range(18)
 MEM_BASE = 0x100000
 
 CTRL, STATUS, EECD, EERD, MDIC = 0x0, 0x8, 0x10, 0x14, 0x20
@@ -131,6 +132,27 @@ def tx_rings():
     return s
 
 
+def doorbell_and_pci():
+    # PCI: BAR0, BAR2, COMMAND (IO | MEM | MASTER), then D3hot and back.
+    s = struct.pack('<BBBI', OP_CFG_WRITE, 0x10, 4, 0xfebc0000)
+    s += struct.pack('<BBBI', OP_CFG_WRITE, 0x18, 4, 0xc001)
+    s += struct.pack('<BBBI', OP_CFG_WRITE, 0x04, 2, 0x7)
+    s += struct.pack('<BBB', OP_CFG_READ, 0x04, 4)
+    # Doorbell pages: a TX ring set up through them, TDT stored by the guest.
+    s += struct.pack('<BB', OP_DB_MAP, 1) + mem(0x400, tcp4_frame(20))
+    legacy = struct.pack('<QHBBBBH', MEM_BASE + 0x400, 74, 0, 0x0B, 0, 0, 0)
+    s += mem(0, legacy) + wr(TCTL, 0xA)
+    for off, val in ((TDBAL, MEM_BASE), (TDLEN, 128 + 0x7F), (TDT, 1)):
+        s += struct.pack('<BHI', OP_DB_STORE, (off - 0x2000) // 4, val)
+    s += struct.pack('<BB', OP_TX, 16) + rd(TDH)
+    s += struct.pack('<BHI', OP_DB_STORE, (TDT - 0x2000) // 4, 0x12345)
+    s += struct.pack('<BBBI', OP_CFG_WRITE, 0xe0, 2, 0x3)   # D3hot
+    s += struct.pack('<BB', OP_TX, 16)
+    s += struct.pack('<BBBI', OP_CFG_WRITE, 0xe0, 2, 0x0)   # D0: reset
+    s += struct.pack('<BB', OP_DB_MAP, 0)
+    return s
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), 'corpus')
@@ -139,7 +161,8 @@ def main():
                        ('eecd_read', eecd_read()),
                        ('reg_test', reg_test()),
                        ('rings_and_irqs', rings_and_irqs()),
-                       ('data_path', tx_rings())):
+                       ('data_path', tx_rings()),
+                       ('doorbell_and_pci', doorbell_and_pci())):
         with open(os.path.join(out, name), 'wb') as f:
             f.write(data)
 
