@@ -5,6 +5,8 @@
 #   make              build kvm-e1000.ko against KDIR (default: the running
 #                     kernel's build dir, else the testbed's 6.1 headers)
 #   make modules      build for both Debian kernels (6.1 and 6.12), W=1
+#   make dkms-check   build through Debian's dkms for both kernels
+#   make dkms-install install through dkms, with the udev rule (root)
 #   make unit         userspace unit tests of the device core (ASan, UBSan)
 #   make core-includes  the device core includes no kernel header
 #   make fuzz         the libFuzzer target, for FUZZ_SECONDS
@@ -35,7 +37,7 @@ FUZZ_SECONDS ?= 60
 export TOP BUILD K61_VER K612_VER
 
 .PHONY: all module modules module-6.1 module-6.12 core-includes unit fuzz \
-	selftests tool \
+	dkms-check dkms-install selftests tool \
 	testbed-selftest testbed-check demo e2e e2e-check bench check deps \
 	checkpatch clean
 
@@ -61,6 +63,13 @@ $(eval $(call kmod_rule,6.1,$(K61_DIR)))
 $(eval $(call kmod_rule,6.12,$(K612_DIR)))
 
 modules: module-6.1 module-6.12
+
+# What distribution users run: dkms builds it for every kernel they install.
+dkms-check:
+	tools/dkms.sh check $(K61_VER) $(K612_VER)
+
+dkms-install:
+	tools/dkms.sh install
 
 unit: core-includes
 	$(MAKE) --no-print-directory -C selftests/unit run
@@ -115,8 +124,8 @@ e2e-check: module-6.1 tool
 bench: module-6.1
 	tools/bench/bench.sh --kernel $(K61_VER) --module $(BUILD)/kmod/6.1/kvm-e1000.ko
 
-check: deps unit fuzz modules tool checkpatch testbed-selftest testbed-check \
-	e2e-check
+check: deps unit fuzz modules dkms-check tool checkpatch testbed-selftest \
+	testbed-check e2e-check
 
 deps:
 	tools/install-deps.sh

@@ -16,8 +16,8 @@ K612_VER=${K612_VER:-6.12.117+deb12-amd64}
 PACKAGES=(
 	# toolchain
 	build-essential make gcc clang libclang-rt-14-dev perl python3
-	# out-of-tree module builds for both Debian kernels
-	"linux-headers-$K61_VER" "linux-headers-$K612_VER"
+	# out-of-tree module builds for both Debian kernels, and through dkms
+	"linux-headers-$K61_VER" "linux-headers-$K612_VER" dkms
 	# KVM selftests are built from the 6.1 source tree
 	linux-source-6.1
 	# the nested testbed (tools/testbed/)
