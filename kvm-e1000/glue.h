@@ -22,6 +22,7 @@
 
 #include "core.h"
 #include "doorbell.h"
+#include "intx.h"
 
 #define KVM_E1000_NAME	"kvm-e1000"
 
@@ -29,7 +30,7 @@
 struct kvm_e1000_irq {
 	struct eventfd_ctx *trigger;	/* NULL: no interrupts; under lock */
 	struct eventfd_ctx *resample;
-	bool masked;			/* VFIO INTx mask; under lock */
+	struct e1000_intx intx;		/* what holds the line; under lock */
 	wait_queue_entry_t resample_wait;
 	struct work_struct resample_work;
 };
@@ -249,6 +250,8 @@ void kvm_e1000_irq_set_trigger(struct kvm_e1000 *e, struct file *file);
 void kvm_e1000_irq_set_resample(struct kvm_e1000 *e, struct file *file);
 bool kvm_e1000_irq_is_trigger(struct kvm_e1000 *e, struct file *file);
 void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked);
+void kvm_e1000_irq_disable(struct kvm_e1000 *e, bool disabled);
+bool kvm_e1000_irq_line(struct kvm_e1000 *e);
 void kvm_e1000_irq_fire(struct kvm_e1000 *e);
 void kvm_e1000_irq_release(struct kvm_e1000 *e);
 void kvm_e1000_irq_set(struct kvm_e1000 *e, bool level);

@@ -8,8 +8,9 @@
  * level semantics without an unexported kvm_set_irq(), exactly as VFIO does
  * for INTx of assigned devices.  Through VFIO (vfio_irq.c) the same two
  * eventfds are the INTx trigger and unmask eventfds of VFIO_DEVICE_SET_IRQS,
- * and the line can also be masked, as vfio-pci's can: a masked line is not
- * signalled, and unmasking it signals it if it is up.
+ * and the line can also be held low: by VFIO's INTx mask, as vfio-pci's
+ * can, and by the guest's PCI COMMAND.Interrupt Disable.  intx.h combines
+ * the core's line with those holds; every signal below goes through it.
  */
 #include <linux/file.h>
 #include <linux/poll.h>
@@ -32,24 +33,53 @@ static void trigger(struct kvm_e1000 *e)
 #endif
 }
 
-/* Called by the core, under e->lock, when ICR & IMS changes between 0 and !0. */
-void kvm_e1000_irq_set(struct kvm_e1000 *e, bool level)
+/* Under e->lock: assert the guest's GSI (if anyone listens). */
+static void signal_line(struct kvm_e1000 *e)
 {
-	if (!level || !e->irq.trigger || e->irq.masked)
+	if (!e->irq.trigger)
 		return;
 	e->cnt.irqs++;
 	trigger(e);
 }
 
-/* Signal the line again if it is up: after a resample or an unmask. */
+/* Under e->lock: is the output up now? */
+static bool output_up(struct kvm_e1000 *e)
+{
+	return e1000_intx_out(&e->irq.intx, e1000_core_irq_line(&e->core));
+}
+
+/* Called by the core, under e->lock, when ICR & IMS changes between 0 and !0. */
+void kvm_e1000_irq_set(struct kvm_e1000 *e, bool level)
+{
+	if (e1000_intx_out(&e->irq.intx, level))
+		signal_line(e);
+}
+
+/*
+ * After the guest's EOI: signal the output again if it is still up.  A
+ * held output stays quiet, so a cause the guest leaves pending behind
+ * Interrupt Disable (or a VFIO mask) costs one EOI, not a storm.
+ */
 static void reassert(struct kvm_e1000 *e)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&e->lock, flags);
-	if (e1000_core_irq_line(&e->core))
-		kvm_e1000_irq_set(e, true);
+	if (output_up(e))
+		signal_line(e);
 	spin_unlock_irqrestore(&e->lock, flags);
+}
+
+/* The device's line as the core drives it, for PCI STATUS.Interrupt Status. */
+bool kvm_e1000_irq_line(struct kvm_e1000 *e)
+{
+	unsigned long flags;
+	bool line;
+
+	spin_lock_irqsave(&e->lock, flags);
+	line = e1000_core_irq_line(&e->core);
+	spin_unlock_irqrestore(&e->lock, flags);
+	return line;
 }
 
 /*
@@ -167,16 +197,37 @@ void kvm_e1000_irq_set_resample(struct kvm_e1000 *e, struct file *file)
 		schedule_work(&e->irq.resample_work);
 }
 
-/* VFIO's MASK/UNMASK of INTx; unmasking an asserted line signals it. */
+/*
+ * VFIO's MASK/UNMASK of INTx.  An unmask is also VFIO's resample (QEMU's
+ * userspace INTx path lowers its line at the EOI and unmasks), so an
+ * output still up is signalled again, as vfio-pci does.
+ */
 void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&e->lock, flags);
-	e->irq.masked = masked;
+	e1000_intx_hold(&e->irq.intx, E1000_INTX_HOLD_VFIO, masked,
+			e1000_core_irq_line(&e->core));
+	if (!masked && output_up(e))
+		signal_line(e);
 	spin_unlock_irqrestore(&e->lock, flags);
-	if (!masked)
-		reassert(e);
+}
+
+/*
+ * PCI COMMAND.Interrupt Disable, after every configuration write.  Only a
+ * change that lets a pending cause through signals: rewriting COMMAND
+ * with the bit clear must not raise a spurious interrupt.
+ */
+void kvm_e1000_irq_disable(struct kvm_e1000 *e, bool disabled)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	if (e1000_intx_hold(&e->irq.intx, E1000_INTX_HOLD_DISABLE, disabled,
+			    e1000_core_irq_line(&e->core)))
+		signal_line(e);
+	spin_unlock_irqrestore(&e->lock, flags);
 }
 
 /* VFIO's loopback trigger (DATA_BOOL): signal the trigger once. */

@@ -86,7 +86,9 @@ static int config_access(struct e1000_mdev *m, u64 off, u8 *buf, int len,
 	__le32 v;
 
 	if (!write) {
-		v = cpu_to_le32(e1000_pci_read(&m->pci, off, len));
+		/* STATUS.Interrupt Status reads the line as it is now. */
+		v = cpu_to_le32(e1000_pci_read(&m->pci, off, len,
+					       kvm_e1000_irq_line(m->e)));
 		memcpy(buf, &v, len);
 		return 0;
 	}
@@ -98,6 +100,7 @@ static int config_access(struct e1000_mdev *m, u64 off, u8 *buf, int len,
 	sync_windows(m);
 	/* Bus Master Enable cleared, or D3hot: no DMA until it comes back. */
 	kvm_e1000_set_bus_master(m->e, e1000_pci_bus_master(&m->pci));
+	kvm_e1000_irq_disable(m->e, e1000_pci_intx_disabled(&m->pci));
 	return 0;
 }
 

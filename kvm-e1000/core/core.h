@@ -371,7 +371,11 @@ struct e1000_pci {
 };
 
 void e1000_pci_init(struct e1000_pci *pci);
-u32 e1000_pci_read(const struct e1000_pci *pci, u32 off, u32 len);
+/*
+ * @intx: the device's INTx line now (e1000_core_irq_line()), which
+ * STATUS.Interrupt Status reports whatever COMMAND.Interrupt Disable says.
+ */
+u32 e1000_pci_read(const struct e1000_pci *pci, u32 off, u32 len, bool intx);
 /* Returns E1000_PCI_EV_* bits. */
 unsigned int e1000_pci_write(struct e1000_pci *pci, u32 off, u32 len, u32 val);
 /*
@@ -383,5 +387,10 @@ u64 e1000_pci_mem_base(const struct e1000_pci *pci);
 u64 e1000_pci_io_base(const struct e1000_pci *pci);
 /* COMMAND.BME set and the function in D0: it may do DMA. */
 bool e1000_pci_bus_master(const struct e1000_pci *pci);
+/*
+ * COMMAND.Interrupt Disable: the function must not assert INTx, whatever
+ * its line; callers re-check after every write.
+ */
+bool e1000_pci_intx_disabled(const struct e1000_pci *pci);
 
 #endif /* KVM_E1000_CORE_H */

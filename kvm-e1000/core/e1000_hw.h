@@ -497,32 +497,65 @@
 /* M88E1000_EXT_PHY_SPEC_CTRL */
 #define M88E1000_EPSCR_TX_CLK_25 0x0070
 
-/* ---- EEPROM (64 x 16-bit words) ---- */
-#define EEPROM_MAC_ADDR_0	0x00	/* words 0-2: station address */
-#define EEPROM_COMPAT		0x03	/* Compatibility */
-#define EEPROM_ID_LED_SETTINGS	0x04
-#define EEPROM_VERSION		0x05	/* Image version */
-#define EEPROM_PBA_BYTE_1	0x08	/* Printed board assembly number */
+/*
+ * ---- EEPROM: 64 x 16-bit words (8254x SDM, 5.6 "EEPROM Address Map") ----
+ * HW: loaded by the part at power-up; SW: read by drivers and tools.
+ */
+#define EEPROM_MAC_ADDR_0	0x00	/* HW, words 0-2: station address */
+#define EEPROM_COMPAT		0x03	/* SW: software compatibility */
+#define EEPROM_ID_LED_SETTINGS	0x04	/* SW: OEM LED configuration */
+#define EEPROM_VERSION		0x05	/* SW: EEPROM image version */
+#define EEPROM_OEM_0		0x06	/* SW, words 6-7: OEM, unused */
+#define EEPROM_OEM_1		0x07
+#define EEPROM_PBA_BYTE_1	0x08	/* SW: printed board assembly number */
 #define EEPROM_PBA_BYTE_2	0x09
-#define EEPROM_INIT_CONTROL1_REG 0x0A
-#define EEPROM_SUBSYSTEM_ID	0x0B
-#define EEPROM_SUBSYSTEM_VENDOR	0x0C
-#define EEPROM_DEVICE_ID	0x0D
-#define EEPROM_VENDOR_ID	0x0E
-#define EEPROM_INIT_CONTROL2_REG 0x0F
-#define EEPROM_INIT_CONTROL3_PORT_A 0x24
-#define EEPROM_CHECKSUM_REG	0x3F
+#define EEPROM_INIT_CONTROL1_REG 0x0A	/* HW: initialization control 1 */
+#define EEPROM_SUBSYSTEM_ID	0x0B	/* HW: PCI Subsystem ID */
+#define EEPROM_SUBSYSTEM_VENDOR	0x0C	/* HW: PCI Subsystem Vendor ID */
+#define EEPROM_DEVICE_ID	0x0D	/* HW: PCI Device ID */
+#define EEPROM_VENDOR_ID	0x0E	/* HW: PCI Vendor ID */
+#define EEPROM_INIT_CONTROL2_REG 0x0F	/* HW: initialization control 2 */
+#define EEPROM_PORT_B_FIRST	0x10	/* 10h-1Fh: a second port's words */
+#define EEPROM_PORT_B_LAST	0x1F	/* (82546 only) */
+#define EEPROM_SWDEF_PINS_CTRL	0x20	/* HW: software-defined pins control */
+#define EEPROM_POWER		0x22	/* HW: D0/D3 power, for PMCSR Data */
+#define EEPROM_INIT_CONTROL3_PORT_A 0x24 /* HW: initialization control 3 */
+#define EEPROM_PXE_FIRST	0x30	/* 30h-3Eh: boot agent (PXE) words */
+#define EEPROM_PXE_LAST		0x3E
+#define EEPROM_CHECKSUM_REG	0x3F	/* SW: makes the sum EEPROM_SUM */
 #define EEPROM_SUM		0xBABA	/* words 0..0x3F add up to this */
+#define EEPROM_UNPROGRAMMED	0xFFFF	/* an erased word */
 
-/* Init control word 1: bits 15:14 = 01b marks a valid image. */
+/* Software compatibility word: the kind of board (Intel's tools read it). */
+#define EEPROM_COMPAT_CLIENT	0x0200	/* client (desktop) adapter */
+#define EEPROM_COMPAT_SERVER	0x0400	/* server adapter */
+#define EEPROM_COMPAT_LOM	0x0800	/* LAN on motherboard */
+
+/* OEM LED configuration: all ones (or zero) means "driver defaults". */
+#define EEPROM_ID_LED_DEFAULTS	0xFFFF
+
+/*
+ * Initialization control word 1: the part loads CTRL.FD, LRST, ILOS and
+ * SWDPIO from it, and the PCI IDs from words 0Bh-0Eh when told to.
+ * Bits 15:14 = 01b mark a valid image; without it none of 00h-0Fh is used.
+ */
+#define EEPROM_ICW1_LOAD_SUBSYS_ID 0x0001 /* PCI subsystem IDs: 0Bh, 0Ch */
+#define EEPROM_ICW1_LOAD_DEV_ID	0x0002	/* PCI vendor/device IDs: 0Dh, 0Eh */
+#define EEPROM_ICW1_PM		0x0008	/* full PCI power management */
+#define EEPROM_ICW1_ILOS	0x0010	/* CTRL.ILOS */
+#define EEPROM_ICW1_SWDPIO	0x01E0	/* CTRL.SWDPIO[3:0] */
+#define EEPROM_ICW1_LRST	0x0200	/* CTRL.LRST (TBI link reset) */
+#define EEPROM_ICW1_FD		0x0400	/* CTRL.FD */
+#define EEPROM_ICW1_SIGNATURE_MASK 0xC000
 #define EEPROM_ICW1_SIGNATURE	0x4000
-#define EEPROM_ICW1_LOAD_SUBSYS_ID 0x0001
-#define EEPROM_ICW1_LOAD_DEV_ID	0x0002
-/* Init control word 2: pause advertisement. */
+
+/* Initialization control word 2: pause advertisement, TBI autoneg. */
 #define EEPROM_WORD0F_PAUSE	0x1000
 #define EEPROM_WORD0F_ASM_DIR	0x2000
 #define EEPROM_WORD0F_PAUSE_MASK 0x3000
-/* Init control word 3: APM (wake on LAN) enable. */
+#define EEPROM_WORD0F_ANE	0x0800	/* TBI autonegotiation (not copper) */
+
+/* Initialization control word 3: APM (wake on LAN) enable, to WUC.APME. */
 #define EEPROM_APME		0x0400
 
 /* ---- Descriptors (all little-endian, 16 bytes) ---- */

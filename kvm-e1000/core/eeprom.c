@@ -19,14 +19,79 @@
 /* DO shows the dummy 0 while out_bits holds this value. */
 #define EE_DUMMY_BIT		17
 
-/* Image fields not derived from the MAC (8254x SDM, EEPROM map). */
-#define EE_PBA_1		0x0540		/* made up: "054000-000" */
+/*
+ * The image an 82540EM add-in card (PRO/1000 MT Desktop, subsystem
+ * 8086:001E) carries, word by word after the 8254x SDM's EEPROM address
+ * map (5.6).  Words the part loads at power-up agree with the reset state
+ * the rest of the model has, since on hardware that state comes from here:
+ * CTRL.FD (regs.c), the PHY's pause advertisement (phy.c), WUC.APME, and
+ * the PCI IDs the configuration space reports (pci.c).
+ */
+/* Software compatibility: an add-in card with no LOM/server/client marks. */
+#define EE_COMPAT		0x0000
+/* EEPROM image version: none recorded; drivers may show it, none checks it. */
+#define EE_IMAGE_VERSION	0x0000
+/*
+ * Printed board assembly number, four hex bytes ("054000-000": no real
+ * board's).  Intel's tools show it to identify a board's revision; no
+ * driver relies on it.  Not 0xFAFA in word 8, which later parts use as a
+ * marker for a PBA block elsewhere.
+ */
+#define EE_PBA_1		0x0540
 #define EE_PBA_2		0x0000
-#define EE_ICW1			(EEPROM_ICW1_SIGNATURE | \
-				 EEPROM_ICW1_LOAD_SUBSYS_ID | \
-				 EEPROM_ICW1_LOAD_DEV_ID)
+/*
+ * A valid image; load the PCI IDs of words 0Bh-0Eh; full PCI power
+ * management (the configuration space has the PM capability); full duplex
+ * by default (CTRL.FD at reset).  Copper: no TBI link reset, loss-of-signal
+ * not inverted, every software-defined pin an input.
+ */
+#define EE_ICW1			(EEPROM_ICW1_SIGNATURE | EEPROM_ICW1_FD | \
+				 EEPROM_ICW1_PM | EEPROM_ICW1_LOAD_DEV_ID | \
+				 EEPROM_ICW1_LOAD_SUBSYS_ID)
+/*
+ * Symmetric and asymmetric pause, as the PHY advertises at reset; a driver
+ * that leaves flow control to the EEPROM (Linux: e1000_setup_link()) asks
+ * for full flow control.  No TBI autonegotiation on a copper part.
+ */
 #define EE_ICW2			EEPROM_WORD0F_PAUSE_MASK
-#define EE_UNPROGRAMMED		0xFFFF
+/* No software-defined pin is wired to anything on this board. */
+#define EE_SDP_CTRL		0x0000
+/*
+ * No power figures for the PM Data register: the configuration space does
+ * not implement Data (Data_Select is read-only), so none would be shown.
+ */
+#define EE_POWER		0x0000
+/* No APM wake-up (WUC.APME clear): the model does not wake a system. */
+#define EE_ICW3			0x0000
+
+static const u16 ee_image[E1000_EEPROM_WORDS] = {
+	/* Words 0-2 hold the station address, filled in at init. */
+	[EEPROM_COMPAT] = EE_COMPAT,
+	[EEPROM_ID_LED_SETTINGS] = EEPROM_ID_LED_DEFAULTS,
+	[EEPROM_VERSION] = EE_IMAGE_VERSION,
+	[EEPROM_OEM_0] = 0,
+	[EEPROM_OEM_1] = 0,
+	[EEPROM_PBA_BYTE_1] = EE_PBA_1,
+	[EEPROM_PBA_BYTE_2] = EE_PBA_2,
+	[EEPROM_INIT_CONTROL1_REG] = EE_ICW1,
+	[EEPROM_SUBSYSTEM_ID] = E1000_SUBSYS_ID_82540EM,
+	[EEPROM_SUBSYSTEM_VENDOR] = E1000_VENDOR_ID_INTEL,
+	[EEPROM_DEVICE_ID] = E1000_DEV_ID_82540EM,
+	[EEPROM_VENDOR_ID] = E1000_VENDOR_ID_INTEL,
+	[EEPROM_INIT_CONTROL2_REG] = EE_ICW2,
+	/* 10h-1Fh: the second port of a dual-port part; none here. */
+	[EEPROM_PORT_B_FIRST ... EEPROM_PORT_B_LAST] = 0,
+	/* 20h-24h: hardware words; 21h and 23h configure nothing here, 0. */
+	[EEPROM_SWDEF_PINS_CTRL] = EE_SDP_CTRL,
+	[EEPROM_POWER] = EE_POWER,
+	[EEPROM_INIT_CONTROL3_PORT_A] = EE_ICW3,
+	/* Up to the PXE words: unused here, left erased. */
+	[EEPROM_INIT_CONTROL3_PORT_A + 1 ... EEPROM_PXE_FIRST - 1] =
+		EEPROM_UNPROGRAMMED,
+	/* No boot agent (the function has no expansion ROM): erased. */
+	[EEPROM_PXE_FIRST ... EEPROM_PXE_LAST] = EEPROM_UNPROGRAMMED,
+	/* The checksum word is computed at init. */
+};
 
 void e1000_core_eeprom_init(struct e1000_core *core, const u8 mac[6])
 {
@@ -34,22 +99,11 @@ void e1000_core_eeprom_init(struct e1000_core *core, const u8 mac[6])
 	u16 sum = 0;
 	int i;
 
-	for (i = 0; i < E1000_EEPROM_WORDS; i++)
-		ee[i] = i > EEPROM_INIT_CONTROL3_PORT_A ? EE_UNPROGRAMMED : 0;
+	memcpy(ee, ee_image, sizeof(ee_image));
+	/* Byte 1 of the address in the low byte of word 0, and so on. */
 	for (i = 0; i < 3; i++)
 		ee[EEPROM_MAC_ADDR_0 + i] = mac[2 * i] | mac[2 * i + 1] << 8;
-	/* 0xFFFF: no OEM LED configuration, drivers use their defaults. */
-	ee[EEPROM_ID_LED_SETTINGS] = EE_UNPROGRAMMED;
-	ee[EEPROM_PBA_BYTE_1] = EE_PBA_1;
-	ee[EEPROM_PBA_BYTE_2] = EE_PBA_2;
-	ee[EEPROM_INIT_CONTROL1_REG] = EE_ICW1;
-	ee[EEPROM_SUBSYSTEM_ID] = E1000_SUBSYS_ID_82540EM;
-	ee[EEPROM_SUBSYSTEM_VENDOR] = E1000_VENDOR_ID_INTEL;
-	ee[EEPROM_DEVICE_ID] = E1000_DEV_ID_82540EM;
-	ee[EEPROM_VENDOR_ID] = E1000_VENDOR_ID_INTEL;
-	ee[EEPROM_INIT_CONTROL2_REG] = EE_ICW2;
-	ee[EEPROM_INIT_CONTROL3_PORT_A] = 0;	/* no wake on LAN */
-
+	/* Software checks that all 64 words add up to EEPROM_SUM (5.6.35). */
 	for (i = 0; i < EEPROM_CHECKSUM_REG; i++)
 		sum += ee[i];
 	ee[EEPROM_CHECKSUM_REG] = (u16)(EEPROM_SUM - sum);

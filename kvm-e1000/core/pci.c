@@ -5,22 +5,28 @@
  * I/O window onto them), INTA#, and the PCI Power Management capability.
  *
  * Plain core code, like the register model: the VFIO glue forwards every
- * config access here and asks afterwards where the BARs decode, so the
- * rules of the PCI spec (read-only fields, BAR sizing, RW1C status bits,
- * power states) are unit tested in userspace.
+ * config access here and asks afterwards where the BARs decode and whether
+ * INTx is disabled, so the rules of the PCI spec (read-only fields, BAR
+ * sizing, RW1C status bits, INTx masking, power states) are unit tested in
+ * userspace.
  */
 #include <linux/pci_regs.h>
 
 #include "core.h"
 
 /*
- * The 82540EM is a conventional PCI 2.2 part: no INTx Disable bit, no
- * PCI-X or MSI capability.  Software may set I/O, Memory and Bus Master
- * enable, Memory Write and Invalidate, Parity Error Response and SERR#.
+ * A conventional PCI function with INTx only: no PCI-X or MSI capability.
+ * Software may set I/O, Memory and Bus Master enable, Memory Write and
+ * Invalidate, Parity Error Response, SERR# and, as PCI 2.3 defines it,
+ * Interrupt Disable.  Generic drivers that own a device from userspace
+ * (uio_pci_generic, vfio-pci inside a guest) mask the line with that bit
+ * and refuse a function where it does not stick; a driver that never sets
+ * it (the e1000 driver) sees no difference.
  */
 #define E1000_PCI_CMD_WMASK	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | \
 				 PCI_COMMAND_MASTER | PCI_COMMAND_INVALIDATE | \
-				 PCI_COMMAND_PARITY | PCI_COMMAND_SERR)
+				 PCI_COMMAND_PARITY | PCI_COMMAND_SERR | \
+				 PCI_COMMAND_INTX_DISABLE)
 /* 66 MHz capable, medium DEVSEL# timing, a capability list. */
 #define E1000_PCI_STATUS_RESET	(PCI_STATUS_CAP_LIST | PCI_STATUS_66MHZ | \
 				 PCI_STATUS_DEVSEL_MEDIUM)
@@ -126,15 +132,26 @@ static bool access_ok(u32 off, u32 len)
 	       off < E1000_PCI_CFG_SIZE;
 }
 
-u32 e1000_pci_read(const struct e1000_pci *pci, u32 off, u32 len)
+/*
+ * STATUS.Interrupt Status is not stored: it is the device's INTx line as
+ * the caller reads it now, before COMMAND.Interrupt Disable gates it (PCI
+ * 2.3, 6.2.3), so software that masked the line can still see whether
+ * its function is the one asking.
+ */
+u32 e1000_pci_read(const struct e1000_pci *pci, u32 off, u32 len, bool intx)
 {
 	u32 val = 0;
 	u32 i;
 
 	if (!access_ok(off, len))
 		return ~0U;
-	for (i = 0; i < len; i++)
-		val |= (u32)pci->cfg[off + i] << (8 * i);
+	for (i = 0; i < len; i++) {
+		u8 b = pci->cfg[off + i];
+
+		if (off + i == PCI_STATUS && intx)
+			b |= PCI_STATUS_INTERRUPT;
+		val |= (u32)b << (8 * i);
+	}
 	return val;
 }
 
@@ -214,4 +231,9 @@ u64 e1000_pci_io_base(const struct e1000_pci *pci)
 bool e1000_pci_bus_master(const struct e1000_pci *pci)
 {
 	return decodes(pci, PCI_COMMAND_MASTER);
+}
+
+bool e1000_pci_intx_disabled(const struct e1000_pci *pci)
+{
+	return get16(pci->cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE;
 }

@@ -27,7 +27,9 @@
  *     scribbled there before;
  *   - PCI configuration space: the IDs never change, BARs decode only at
  *     addresses aligned to their size, bus mastering follows COMMAND and
- *     the power state, and a D3hot -> D0 transition resets the core.
+ *     the power state, and a D3hot -> D0 transition resets the core;
+ *     STATUS.Interrupt Status is the core's line, and the INTx output
+ *     (intx.h) is never up while COMMAND.Interrupt Disable is set.
  *
  * gen_corpus.py writes the seed corpus.
  */
@@ -38,6 +40,7 @@
 #include "core_internal.h"
 #include "doorbell.h"
 #include "fake_platform.h"
+#include "intx.h"
 
 enum {
 	OP_WRITE,	/* off16 val32: MMIO write at (off16 * 4) % BAR size */
@@ -112,6 +115,7 @@ static bool take32(struct input *in, u32 *v)
 
 static struct fake F;
 static struct e1000_pci pci;
+static struct e1000_intx intx;
 static struct e1000_db db;
 static u32 db_page[E1000_DB_SIZE / 4];
 
@@ -438,13 +442,20 @@ static void do_db_store(u16 w, u32 val)
 static void check_pci(void)
 {
 	u64 mem = e1000_pci_mem_base(&pci), io = e1000_pci_io_base(&pci);
+	bool line = e1000_core_irq_line(&F.core);
+	u32 cmd = e1000_pci_read(&pci, PCI_COMMAND, 4, line);
 
-	CHECK(e1000_pci_read(&pci, PCI_VENDOR_ID, 2) == E1000_VENDOR_ID_INTEL);
-	CHECK(e1000_pci_read(&pci, PCI_DEVICE_ID, 2) == E1000_DEV_ID_82540EM);
+	CHECK(e1000_pci_read(&pci, PCI_VENDOR_ID, 2, line) ==
+	      E1000_VENDOR_ID_INTEL);
+	CHECK(e1000_pci_read(&pci, PCI_DEVICE_ID, 2, line) ==
+	      E1000_DEV_ID_82540EM);
 	CHECK(mem == E1000_PCI_BAR_OFF || !(mem % E1000_MMIO_SIZE));
 	CHECK(io == E1000_PCI_BAR_OFF || !(io % E1000_IO_SIZE));
-	CHECK(!e1000_pci_bus_master(&pci) ||
-	      (e1000_pci_read(&pci, PCI_COMMAND, 2) & PCI_COMMAND_MASTER));
+	CHECK(!e1000_pci_bus_master(&pci) || (cmd & PCI_COMMAND_MASTER));
+	CHECK(!!(cmd >> 16 & PCI_STATUS_INTERRUPT) == line);
+	CHECK(e1000_pci_intx_disabled(&pci) ==
+	      !!(cmd & PCI_COMMAND_INTX_DISABLE));
+	CHECK(!e1000_pci_intx_disabled(&pci) || !e1000_intx_out(&intx, line));
 }
 
 /* A configuration write, and what the glue (vfio_dev.c) does after it. */
@@ -459,6 +470,9 @@ static void do_cfg_write(u8 off, u8 len, u32 val)
 	}
 	e1000_core_set_bus_master(&F.core, e1000_pci_bus_master(&pci));
 	CHECK(F.core.bus_master == e1000_pci_bus_master(&pci));
+	e1000_intx_hold(&intx, E1000_INTX_HOLD_DISABLE,
+			e1000_pci_intx_disabled(&pci),
+			e1000_core_irq_line(&F.core));
 	check_pci();
 }
 
@@ -558,7 +572,8 @@ static bool step(struct input *in)
 	case OP_CFG_READ:
 		if (!take8(in, &b8) || !take8(in, &len))
 			return false;
-		e1000_pci_read(&pci, b8, len % 5);
+		e1000_pci_read(&pci, b8, len % 5,
+			       e1000_core_irq_line(&F.core));
 		break;
 	case OP_CFG_WRITE:
 		if (!take8(in, &b8) || !take8(in, &len) || !take32(in, &v32))
@@ -579,6 +594,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	fake_init(&F);
 	e1000_pci_init(&pci);
+	memset(&intx, 0, sizeof(intx));
 	memset(&db, 0, sizeof(db));
 	memset(db_page, 0, sizeof(db_page));
 	check_invariants(&F.core.cnt);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <linux/pci_regs.h>
 
 #include "test.h"
 
@@ -408,6 +409,108 @@ static void test_eerd(void)
 	EXPECT_EQ(rd(E1000_EERD), 5 << E1000_EERD_ADDR_SHIFT);
 	/* A 64-word part sees 6 address bits. */
 	EXPECT_EQ(eerd_read(64 + EEPROM_DEVICE_ID), 0x100E);
+}
+
+/*
+ * The image against the 8254x SDM's EEPROM map (5.6), word by word, and
+ * against the state the rest of the model has: on hardware that state is
+ * loaded from these words, so the two must tell one story.
+ */
+static void test_eeprom_map(void)
+{
+	const u16 *ee = F.core.eeprom;
+	struct e1000_pci pci;
+	u16 icw1 = ee[EEPROM_INIT_CONTROL1_REG];
+	u16 icw2 = ee[EEPROM_INIT_CONTROL2_REG];
+	u16 sum = 0;
+	int i;
+
+	/* 00h-02h: the station address, byte 1 in the low byte of word 0. */
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(ee[EEPROM_MAC_ADDR_0 + i], ee_word(i));
+	/* 03h: an add-in card: not LOM, no server or client restriction. */
+	EXPECT_EQ(ee[EEPROM_COMPAT] & (EEPROM_COMPAT_LOM |
+		  EEPROM_COMPAT_SERVER | EEPROM_COMPAT_CLIENT), 0);
+	/* 04h: no OEM LED configuration: drivers use their defaults. */
+	EXPECT_EQ(ee[EEPROM_ID_LED_SETTINGS], EEPROM_ID_LED_DEFAULTS);
+	/* 05h-07h: image version and OEM words, unused. */
+	EXPECT_EQ(ee[EEPROM_VERSION], 0);
+	EXPECT_EQ(ee[EEPROM_OEM_0], 0);
+	EXPECT_EQ(ee[EEPROM_OEM_1], 0);
+	/* 08h-09h: a PBA number, not the later parts' pointer marker. */
+	EXPECT(ee[EEPROM_PBA_BYTE_1] != 0xFAFA);
+	EXPECT(ee[EEPROM_PBA_BYTE_1] != EEPROM_UNPROGRAMMED);
+	/* 0Ah: a valid image (01b), which loads the PCI IDs of 0Bh-0Eh. */
+	EXPECT_EQ(icw1 & EEPROM_ICW1_SIGNATURE_MASK, EEPROM_ICW1_SIGNATURE);
+	EXPECT(icw1 & EEPROM_ICW1_LOAD_SUBSYS_ID);
+	EXPECT(icw1 & EEPROM_ICW1_LOAD_DEV_ID);
+	/* CTRL's reset value is what ICW1 loads. */
+	EXPECT_EQ(!!(icw1 & EEPROM_ICW1_FD), !!(rd(E1000_CTRL) & E1000_CTRL_FD));
+	EXPECT_EQ(!!(icw1 & EEPROM_ICW1_ILOS),
+		  !!(rd(E1000_CTRL) & E1000_CTRL_ILOS));
+	EXPECT_EQ(!!(icw1 & EEPROM_ICW1_LRST),
+		  !!(rd(E1000_CTRL) & E1000_CTRL_LRST));
+	EXPECT_EQ(icw1 & EEPROM_ICW1_SWDPIO, 0);
+	/* Full power management: the PM capability is in config space. */
+	EXPECT(icw1 & EEPROM_ICW1_PM);
+	/* 0Bh-0Eh agree with what the configuration space reports. */
+	e1000_pci_init(&pci);
+	EXPECT_EQ(ee[EEPROM_SUBSYSTEM_ID],
+		  e1000_pci_read(&pci, PCI_SUBSYSTEM_ID, 2, false));
+	EXPECT_EQ(ee[EEPROM_SUBSYSTEM_VENDOR],
+		  e1000_pci_read(&pci, PCI_SUBSYSTEM_VENDOR_ID, 2, false));
+	EXPECT_EQ(ee[EEPROM_DEVICE_ID],
+		  e1000_pci_read(&pci, PCI_DEVICE_ID, 2, false));
+	EXPECT_EQ(ee[EEPROM_VENDOR_ID],
+		  e1000_pci_read(&pci, PCI_VENDOR_ID, 2, false));
+	EXPECT_EQ(ee[EEPROM_SUBSYSTEM_ID], 0x001E);	/* PRO/1000 MT Desktop */
+	EXPECT_EQ(ee[EEPROM_DEVICE_ID], 0x100E);
+	/* 0Fh: the pause abilities the PHY advertises; no TBI autoneg. */
+	EXPECT_EQ(!!(icw2 & EEPROM_WORD0F_PAUSE),
+		  !!(F.core.phy[PHY_AUTONEG_ADV] & NWAY_AR_PAUSE));
+	EXPECT_EQ(!!(icw2 & EEPROM_WORD0F_ASM_DIR),
+		  !!(F.core.phy[PHY_AUTONEG_ADV] & NWAY_AR_ASM_DIR));
+	EXPECT_EQ(icw2 & EEPROM_WORD0F_ANE, 0);
+	/* 10h-1Fh: no second port. */
+	for (i = EEPROM_PORT_B_FIRST; i <= EEPROM_PORT_B_LAST; i++)
+		EXPECT_EQ(ee[i], 0);
+	/* 20h: no software-defined pin used; 22h: no power figures. */
+	EXPECT_EQ(ee[EEPROM_SWDEF_PINS_CTRL], 0);
+	EXPECT_EQ(ee[EEPROM_POWER], 0);
+	/* 24h: no APM wake-up, as WUC.APME is clear at reset. */
+	EXPECT_EQ(ee[EEPROM_INIT_CONTROL3_PORT_A] & EEPROM_APME, 0);
+	EXPECT_EQ(rd(E1000_WUC) & E1000_WUC_APME, 0);
+	/* 30h-3Eh: no boot agent, the words erased. */
+	for (i = EEPROM_PXE_FIRST; i <= EEPROM_PXE_LAST; i++)
+		EXPECT_EQ(ee[i], EEPROM_UNPROGRAMMED);
+	/* 3Fh: all 64 words add up to BABAh. */
+	for (i = 0; i < E1000_EEPROM_WORDS; i++)
+		sum += ee[i];
+	EXPECT_EQ(sum, EEPROM_SUM);
+}
+
+/* Another station address changes words 0-2 and the checksum, no other. */
+static void test_eeprom_other_mac(void)
+{
+	static const u8 mac[6] = { 0x02, 0xAB, 0xCD, 0xEF, 0x01, 0x23 };
+	struct e1000_core *c = malloc(sizeof(*c));
+	u16 sum = 0;
+	int i;
+
+	if (!c) {
+		EXPECT(c != NULL);
+		return;
+	}
+	e1000_core_init(c, &fake_platform, &F, mac);
+	EXPECT_EQ(c->eeprom[0], 0xAB02);
+	EXPECT_EQ(c->eeprom[1], 0xEFCD);
+	EXPECT_EQ(c->eeprom[2], 0x2301);
+	for (i = 3; i < EEPROM_CHECKSUM_REG; i++)
+		EXPECT_EQ(c->eeprom[i], F.core.eeprom[i]);
+	for (i = 0; i < E1000_EEPROM_WORDS; i++)
+		sum += c->eeprom[i];
+	EXPECT_EQ(sum, EEPROM_SUM);
+	free(c);
 }
 
 /* The Linux driver's Microwire bit-bang (e1000_hw.c), step for step. */
@@ -1098,6 +1201,8 @@ static const struct test tests[] = {
 	{ "ICR/ICS/IMS/IMC and the line", test_interrupts },
 	{ "Linux e1000_intr_test sequence", test_linux_intr_test },
 	{ "EERD reads every word", test_eerd },
+	{ "EEPROM image against the 8254x EEPROM map", test_eeprom_map },
+	{ "EEPROM image for another station address", test_eeprom_other_mac },
 	{ "EECD bit-bang as Linux does it", test_eecd_bitbang },
 	{ "EECD Microwire protocol corners", test_eecd_protocol },
 	{ "MDIC and the PHY registers", test_mdic },

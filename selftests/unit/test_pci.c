@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the 82540EM's PCI configuration space (pci.c): identity,
- * read-only fields, BAR sizing, decoding, RW1C status bits, power states.
+ * read-only fields, BAR sizing, decoding, RW1C status bits, INTx masking,
+ * power states; and the INTx output the glue derives from the core's line,
+ * COMMAND.Interrupt Disable and VFIO's mask (intx.h).
  */
 #include <linux/pci_regs.h>
 
+#include "intx.h"
 #include "test.h"
 
 static struct e1000_pci P;
+/* The device's INTx line, as config reads are told it. */
+static bool line;
 
 static u32 cr(u32 off, u32 len)
 {
-	return e1000_pci_read(&P, off, len);
+	return e1000_pci_read(&P, off, len, line);
 }
 
 static unsigned int cw(u32 off, u32 len, u32 val)
@@ -63,10 +68,185 @@ static void test_pci_read_only(void)
 	EXPECT_EQ(cr(PCI_INTERRUPT_LINE, 4), 0x00ff01ff);
 	cw(PCI_CACHE_LINE_SIZE, 4, 0xffffffff);
 	EXPECT_EQ(cr(PCI_CACHE_LINE_SIZE, 4), 0x0000ffff);
-	/* COMMAND keeps only what the 82540EM implements; no INTx Disable. */
+	/* COMMAND keeps only what the function implements. */
 	cw(PCI_COMMAND, 2, 0xffff);
-	EXPECT_EQ(cr(PCI_COMMAND, 2), 0x0157);
+	EXPECT_EQ(cr(PCI_COMMAND, 2), 0x0557);
 	EXPECT_EQ(cr(PCI_STATUS, 2), 0x0230);
+}
+
+/*
+ * PCI 2.3 INTx masking, as Linux probes it at enumeration
+ * (pci_intx_mask_broken(): toggle, read back, restore; the whole word must
+ * read back as written) and as uio_pci_generic drives it (a byte write to
+ * COMMAND's high byte).
+ */
+static void test_pci_intx_disable(void)
+{
+	u16 orig, toggle;
+
+	e1000_pci_init(&P);
+	EXPECT(!e1000_pci_intx_disabled(&P));
+	cw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	orig = cr(PCI_COMMAND, 2);
+	toggle = orig ^ PCI_COMMAND_INTX_DISABLE;
+	cw(PCI_COMMAND, 2, toggle);
+	EXPECT_EQ(cr(PCI_COMMAND, 2), toggle);
+	EXPECT(e1000_pci_intx_disabled(&P));
+	cw(PCI_COMMAND, 2, orig);
+	EXPECT_EQ(cr(PCI_COMMAND, 2), orig);
+	EXPECT(!e1000_pci_intx_disabled(&P));
+	/* The high byte alone, as uio-howto's example unmasks. */
+	cw(PCI_COMMAND + 1, 1, PCI_COMMAND_INTX_DISABLE >> 8);
+	EXPECT(e1000_pci_intx_disabled(&P));
+	EXPECT_EQ(cr(PCI_COMMAND, 2), PCI_COMMAND_INTX_DISABLE |
+		  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	cw(PCI_COMMAND + 1, 1, 0);
+	EXPECT(!e1000_pci_intx_disabled(&P));
+	/* Decoding is not affected by it. */
+	cw(PCI_BASE_ADDRESS_0, 4, 0xfebc0000);
+	cw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
+	EXPECT_EQ(e1000_pci_mem_base(&P), 0xfebc0000);
+	/* A function-level reset of the model leaves config space alone. */
+	e1000_pci_init(&P);
+	EXPECT(!e1000_pci_intx_disabled(&P));
+}
+
+/*
+ * STATUS.Interrupt Status is the device's line, live, whatever Interrupt
+ * Disable says; software can neither set nor clear it.
+ */
+static void test_pci_interrupt_status(void)
+{
+	e1000_pci_init(&P);
+	line = false;
+	EXPECT_EQ(cr(PCI_STATUS, 2), 0x0230);
+	line = true;
+	EXPECT_EQ(cr(PCI_STATUS, 2), 0x0230 | PCI_STATUS_INTERRUPT);
+	EXPECT_EQ(cr(PCI_STATUS, 1), 0x30 | PCI_STATUS_INTERRUPT);
+	EXPECT_EQ(cr(PCI_STATUS + 1, 1), 0x02);
+	/* The dword at COMMAND, as pci_check_and_mask_intx() reads it. */
+	EXPECT_EQ(cr(PCI_COMMAND, 4), (0x0230u | PCI_STATUS_INTERRUPT) << 16);
+	cw(PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
+	EXPECT_EQ(cr(PCI_COMMAND, 4), (0x0230u | PCI_STATUS_INTERRUPT) << 16 |
+		  PCI_COMMAND_INTX_DISABLE);
+	/* Writing 1 neither clears it (it is not RW1C) nor stores it. */
+	cw(PCI_STATUS, 2, 0xffff);
+	EXPECT(cr(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	line = false;
+	EXPECT_EQ(cr(PCI_STATUS, 2), 0x0230);
+	EXPECT_EQ(P.cfg[PCI_STATUS] & PCI_STATUS_INTERRUPT, 0);
+}
+
+/*
+ * The glue's INTx output over the real core and config space: the irqfd
+ * scheme (irq.c) signals when the core's line rises, and at every resample
+ * (the guest's EOI) or VFIO unmask that finds the output up.  Here each
+ * step counts the signals irq.c would send.
+ */
+static struct e1000_intx X;
+static unsigned int signals;
+
+static bool dev_line(void)
+{
+	return e1000_core_irq_line(&F.core);
+}
+
+/* A config write, then what vfio_dev.c does after it. */
+static void guest_cfg_write(u32 off, u32 len, u32 val)
+{
+	cw(off, len, val);
+	if (e1000_intx_hold(&X, E1000_INTX_HOLD_DISABLE,
+			    e1000_pci_intx_disabled(&P), dev_line()))
+		signals++;
+}
+
+/* A register write, then kvm_e1000_irq_set() if the core moved its line. */
+static void guest_reg_write(u32 off, u32 val)
+{
+	unsigned int calls = F.irq_calls;
+
+	wr(off, val);
+	if (F.irq_calls != calls && e1000_intx_out(&X, F.line))
+		signals++;
+}
+
+/* The guest's EOI of whatever was signalled: KVM resamples. */
+static void resample(void)
+{
+	if (e1000_intx_out(&X, dev_line()))
+		signals++;
+}
+
+static void test_intx_masking(void)
+{
+	int i;
+
+	e1000_pci_init(&P);
+	X.holds = 0;
+	signals = 0;
+	guest_cfg_write(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	/* An LSC the guest enabled and fired: one interrupt. */
+	guest_reg_write(E1000_IMS, E1000_ICR_LSC);
+	guest_reg_write(E1000_ICS, E1000_ICR_LSC);
+	EXPECT_EQ(signals, 1);
+	/* uio_pci_generic's handler: IS set, so it sets Interrupt Disable. */
+	line = dev_line();
+	EXPECT(cr(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	guest_cfg_write(PCI_COMMAND, 2, PCI_COMMAND_MEMORY |
+			PCI_COMMAND_INTX_DISABLE);
+	EXPECT_EQ(signals, 1);
+	/* Its EOI, and any number after it: the held output stays down. */
+	for (i = 0; i < 1000; i++)
+		resample();
+	EXPECT_EQ(signals, 1);
+	/* The cause is still there, and STATUS still says so. */
+	EXPECT(dev_line());
+	EXPECT(cr(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	/* New causes while held raise nothing either. */
+	guest_reg_write(E1000_IMS, E1000_ICR_RXT0);
+	guest_reg_write(E1000_ICS, E1000_ICR_RXT0);
+	EXPECT_EQ(signals, 1);
+	/* Unmasked with the cause pending: the line rises again, once. */
+	guest_cfg_write(PCI_COMMAND + 1, 1, 0);
+	EXPECT_EQ(signals, 2);
+	/* Rewriting COMMAND with the bit still clear is no new edge. */
+	guest_cfg_write(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	EXPECT_EQ(signals, 2);
+	/* Unmasked and still pending, an EOI re-raises: level semantics. */
+	resample();
+	EXPECT_EQ(signals, 3);
+	/* The driver reads ICR: the line drops, an EOI raises nothing. */
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_LSC | E1000_ICR_RXT0);
+	EXPECT(!dev_line());
+	resample();
+	EXPECT_EQ(signals, 3);
+	line = dev_line();
+	EXPECT_EQ(cr(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT, 0);
+	/* A cause that comes and goes while held is never seen. */
+	guest_cfg_write(PCI_COMMAND + 1, 1, PCI_COMMAND_INTX_DISABLE >> 8);
+	guest_reg_write(E1000_ICS, E1000_ICR_LSC);
+	rd(E1000_ICR);
+	guest_cfg_write(PCI_COMMAND + 1, 1, 0);
+	EXPECT_EQ(signals, 3);
+	/* VFIO's mask and Interrupt Disable add up: both must go. */
+	guest_reg_write(E1000_ICS, E1000_ICR_LSC);
+	EXPECT_EQ(signals, 4);
+	EXPECT(!e1000_intx_hold(&X, E1000_INTX_HOLD_VFIO, true, dev_line()));
+	guest_cfg_write(PCI_COMMAND + 1, 1, PCI_COMMAND_INTX_DISABLE >> 8);
+	EXPECT(!e1000_intx_hold(&X, E1000_INTX_HOLD_VFIO, false, dev_line()));
+	resample();
+	EXPECT_EQ(signals, 4);
+	guest_cfg_write(PCI_COMMAND + 1, 1, 0);
+	EXPECT_EQ(signals, 5);
+	/* A driver polling with IMS clear never sees its line at all. */
+	guest_reg_write(E1000_IMC, 0xFFFFFFFF);
+	EXPECT(!dev_line());
+	for (i = 0; i < 1000; i++) {
+		guest_reg_write(E1000_ICS, E1000_ICR_TXDW);
+		resample();
+	}
+	EXPECT_EQ(signals, 5);
+	line = false;
 }
 
 static void test_pci_bar_sizing(void)
@@ -200,6 +380,11 @@ static void test_pci_bad_access(void)
 const struct test pci_tests[] = {
 	{ "PCI identity of the 82540EM", test_pci_identity },
 	{ "PCI read-only fields", test_pci_read_only },
+	{ "PCI COMMAND.Interrupt Disable is writable", test_pci_intx_disable },
+	{ "PCI STATUS.Interrupt Status is the live line",
+	  test_pci_interrupt_status },
+	{ "INTx output: Interrupt Disable holds, resample never storms",
+	  test_intx_masking },
 	{ "PCI BAR sizing and assignment", test_pci_bar_sizing },
 	{ "PCI decoding follows COMMAND and the BARs", test_pci_decoding },
 	{ "PCI STATUS error bits are RW1C", test_pci_status_w1c },

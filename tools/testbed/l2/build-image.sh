@@ -3,8 +3,9 @@
 #
 # Build the L2 guest image: the testbed's Debian kernel (the same vmlinuz as
 # L1) and an initramfs with busybox, the stock e1000 and virtio-net drivers,
-# iperf3 and ethtool.  Runs on the host, before the testbed boots (L1 sees
-# the host's root read-only, so it cannot build anything under build/).
+# iperf3 and ethtool, uio_pci_generic and the end-to-end tests' static
+# helpers.  Runs on the host, before the testbed boots (L1 sees the host's
+# root read-only, so it cannot build anything under build/).
 #
 # build-image.sh [--kernel VER] [--force]
 # Prints the image directory: build/l2/VER/ with vmlinuz, initramfs.cpio.gz.
@@ -26,18 +27,23 @@ while [ $# -gt 0 ]; do
 done
 
 # Bump when the image changes shape.
-IMAGE_VERSION=1
+IMAGE_VERSION=2
 # Guest NIC drivers: the e1000 for QEMU's e1000 and kvm-e1000, virtio for
 # virtio-net and vhost-net.  modprobe orders each after its dependencies.
 GUEST_MODULES="e1000 virtio_pci virtio_net"
+# Modules tests load themselves (listed in /modules/extra, in load order):
+# uio_pci_generic, which needs PCI 2.3 INTx masking of the NIC.
+GUEST_EXTRA_MODULES="uio_pci_generic"
 GUEST_BINARIES="iperf3 ethtool"
+# Test helpers, C built static here: /usr/bin/e2e-NAME from SOURCE.
+GUEST_HELPERS="uio-intx:selftests/e2e/uio_intx.c"
 
 OUT=$REPO/build/l2/$kernel
 MODROOT=$TB_CACHE/kernels/$kernel/root
 
 die() { echo "l2-image: $*" >&2; exit 1; }
 
-for tool in busybox cpio gzip modprobe ldd $GUEST_BINARIES; do
+for tool in busybox cpio gzip modprobe ldd gcc $GUEST_BINARIES; do
 	command -v "$tool" >/dev/null || die "$tool missing: run tools/install-deps.sh"
 done
 
@@ -53,8 +59,10 @@ VMLINUZ=$MODROOT/boot/vmlinuz-$kernel
 
 stamp() {
 	{
-		echo "v$IMAGE_VERSION $kernel $GUEST_MODULES"
+		echo "v$IMAGE_VERSION $kernel $GUEST_MODULES $GUEST_EXTRA_MODULES"
 		cat "$L2_DIR/build-image.sh" "$L2_DIR/init.sh" "$L2_DIR/netdrv.sh"
+		for h in $GUEST_HELPERS; do cat "$REPO/${h#*:}"; done
+		cat "$REPO"/kvm-e1000/core/{compat,e1000_hw}.h
 		sha256sum "$VMLINUZ" "$(command -v busybox)"
 		for b in $GUEST_BINARIES; do sha256sum "$(command -v "$b")"; done
 	} | sha256sum | cut -d' ' -f1
@@ -92,26 +100,39 @@ for b in $GUEST_BINARIES; do
 	add_binary "$b"
 done
 
-# Modules, decompressed (busybox insmod wants plain .ko), in load order.
-: >"$stage/modules/order"
+# Modules, decompressed (busybox insmod wants plain .ko), in load order:
+# add_modules LIST MODULE... appends each with its dependencies to LIST.
 seen=" "
-for mod in $GUEST_MODULES; do
-	while read -r verb path _; do
-		[ "$verb" = insmod ] || continue	# builtin
-		case $seen in *" $path "*) continue ;; esac
-		seen="$seen$path "
-		name=$(basename "$path")
-		case $name in
-		*.ko.xz) xz -dc "$path" >"$stage/modules/${name%.xz}"; name=${name%.xz} ;;
-		*.ko.zst) zstd -qdc "$path" >"$stage/modules/${name%.zst}"; name=${name%.zst} ;;
-		*.ko) cp "$path" "$stage/modules/$name" ;;
-		*) die "unexpected module file $path" ;;
-		esac
-		echo "${name%.ko}" >>"$stage/modules/order"
-	done < <(modprobe -d "$MODROOT" -S "$kernel" --show-depends "$mod")
-done
-for mod in $GUEST_MODULES; do
-	grep -qx "$mod" "$stage/modules/order" || die "module $mod not found for $kernel"
+add_modules() {
+	local list=$1 mod verb path name
+	shift
+	: >"$stage/modules/$list"
+	for mod in "$@"; do
+		while read -r verb path _; do
+			[ "$verb" = insmod ] || continue	# builtin
+			case $seen in *" $path "*) continue ;; esac
+			seen="$seen$path "
+			name=$(basename "$path")
+			case $name in
+			*.ko.xz) xz -dc "$path" >"$stage/modules/${name%.xz}"; name=${name%.xz} ;;
+			*.ko.zst) zstd -qdc "$path" >"$stage/modules/${name%.zst}"; name=${name%.zst} ;;
+			*.ko) cp "$path" "$stage/modules/$name" ;;
+			*) die "unexpected module file $path" ;;
+			esac
+			echo "${name%.ko}" >>"$stage/modules/$list"
+		done < <(modprobe -d "$MODROOT" -S "$kernel" --show-depends "$mod")
+		grep -qx "$mod" "$stage/modules/$list" || die "module $mod not found for $kernel"
+	done
+}
+# shellcheck disable=SC2086  # lists of names
+add_modules order $GUEST_MODULES
+# shellcheck disable=SC2086
+add_modules extra $GUEST_EXTRA_MODULES
+
+for h in $GUEST_HELPERS; do
+	gcc -static -O2 -Wall -Wextra -Werror -I"$REPO/kvm-e1000/core" \
+		-o "$stage/usr/bin/e2e-${h%%:*}" "$REPO/${h#*:}" ||
+		die "cannot build ${h#*:}"
 done
 
 cp "$L2_DIR/init.sh" "$stage/init"
