@@ -24,6 +24,8 @@ struct e1000_mdev {
 	struct kvm_e1000 *e;		/* the model, while a VMM has it open */
 	u64 mem_at, io_at;		/* where the windows were asked to be */
 	bool intx;			/* INTx enabled through SET_IRQS */
+	/* VFIO_PCI_REQ_IRQ_INDEX: how we ask the VMM to let go (removal). */
+	struct eventfd_ctx *req;
 	struct kvm_e1000_stats last;	/* counters of the last session */
 
 	/* The binding (KVM_E1000_MDEV_BIND). */
@@ -42,5 +44,7 @@ void e1000_mdev_put_wq_exit(void);
 /* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS. */
 long e1000_mdev_get_irq_info(void __user *arg);
 long e1000_mdev_set_irqs(struct e1000_mdev *m, void __user *arg);
+void e1000_mdev_req_release(struct e1000_mdev *m);
+void e1000_mdev_request(struct e1000_mdev *m, unsigned int count);
 
 #endif /* KVM_E1000_MDEV_H */

@@ -415,11 +415,18 @@ static void e1000_vfio_close(struct vfio_device *vdev)
 	e = m->e;
 	m->e = NULL;
 	kvm_e1000_get_stats(e, &m->last);
+	e1000_mdev_req_release(m);
 	kvm = e->kvm;
 	kvm_get_kvm(kvm);
 	kvm_e1000_destroy(e);
 	mutex_unlock(&m->lock);
 	put_kvm_later(kvm);
+}
+
+/* Removal of the mdev while open: ask the VMM to let go (vfio_irq.c). */
+static void e1000_vfio_request(struct vfio_device *vdev, unsigned int count)
+{
+	e1000_mdev_request(to_mdev(vdev), count);
 }
 
 static int e1000_vfio_init(struct vfio_device *vdev)
@@ -455,6 +462,7 @@ const struct vfio_device_ops e1000_mdev_vfio_ops = {
 	.write = e1000_vfio_write,
 	.ioctl = e1000_vfio_ioctl,
 	.mmap = e1000_vfio_mmap,
+	.request = e1000_vfio_request,
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	/* Emulated IOMMU under iommufd too: we never DMA through VFIO. */
 	.bind_iommufd = vfio_iommufd_emulated_bind,
