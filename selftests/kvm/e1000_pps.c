@@ -103,6 +103,15 @@ static void *count_fn(void *arg)
 	return NULL;
 }
 
+static void pin_vcpu(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 static void run(const char *name, int sidecore, uint64_t frames)
 {
 	struct counter c = { 0 };
@@ -116,6 +125,12 @@ static void run(const char *name, int sidecore, uint64_t frames)
 	e1000_dp_opts_init(&o);
 	o.sidecore = sidecore;
 	e1000_dp_init(&d, guest_pps, &o);
+	/*
+	 * The vCPU on CPU 0, the sidecore alone on its CPU: after creating the
+	 * device, since only a caller that may run on a CPU may name it.
+	 */
+	if (sidecore != KVM_E1000_NO_SIDECORE)
+		pin_vcpu();
 	/* Count at the device, not through a packet socket's copies. */
 	close(d.pkt_fd);
 	d.pkt_fd = -1;
@@ -147,8 +162,6 @@ static void run(const char *name, int sidecore, uint64_t frames)
 int main(int argc, char **argv)
 {
 	uint64_t frames = argc > 1 ? strtoull(argv[1], NULL, 0) : 100000;
-	cpu_set_t set;
-
 	printf("e1000_pps: %lu frames of %d bytes, %d-descriptor ring, TDT every %d\n",
 	       (unsigned long)frames, FRAME_LEN, RING, BURST);
 	run("worker", KVM_E1000_NO_SIDECORE, frames);
@@ -156,10 +169,6 @@ int main(int argc, char **argv)
 		printf("sidecore: skipped, no CPU %d\n", SIDECORE);
 		return 0;
 	}
-	/* The vCPU on CPU 0, the sidecore alone on its CPU. */
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
 	run("sidecore", SIDECORE, frames);
 	return 0;
 }
