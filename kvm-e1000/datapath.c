@@ -41,7 +41,6 @@ static void fold_counters(struct kvm_e1000 *e)
 	e->stats.rx_bytes += e->acc.rx_bytes;
 	e->stats.rx_dropped += e->acc.rx_dropped;
 	e->stats.dma_errors += e->acc.dma_errors;
-	e->stats.desc_errors += e->acc.desc_errors;
 	memset(&e->acc, 0, sizeof(e->acc));
 }
 
@@ -50,10 +49,8 @@ static void rx_result(struct kvm_e1000 *e, int ret, u32 len)
 	if (ret == E1000_RX_DONE) {
 		e->acc.rx_frames++;
 		e->acc.rx_bytes += len;
-	} else if (ret == E1000_RX_ERROR) {
-		e->acc.rx_dropped++;
-		e->acc.desc_errors++;
 	}
+	/* E1000_RX_ERROR: a DMA fault, counted once, in dma_errors. */
 }
 
 static bool rx_begin(struct kvm_e1000 *e)
@@ -114,7 +111,6 @@ static bool serve_tx(struct kvm_e1000 *e)
 	start = p->ring.head;
 	e1000_tx_run(&e->core, p, TX_BUDGET);
 	e->acc.tx_dropped += p->dropped;
-	e->acc.desc_errors += p->ring.errors;
 	/* A looped TSO segment may leave head in place: still progress. */
 	looped = p->loop_len;
 	if (looped)
@@ -233,13 +229,14 @@ static bool serve_rx(struct kvm_e1000 *e)
 /*
  * One round for one device.  Guest memory is reached through the VM's
  * memslots, which need the VM's mm (adopted here, and only while its
- * process lives) and kvm->srcu.
+ * process lives) and kvm->srcu.  The last reference to that mm (its VMM
+ * exited meanwhile) is dropped in a work item: tearing an address space
+ * down here would stall every device of a sidecore.
  */
 bool kvm_e1000_serve(struct kvm_e1000 *e)
 {
 	struct mm_struct *mm = e->kvm->mm;
 	bool progress;
-	int idx;
 
 	/* Idle (a polling sidecore asks often): don't adopt the mm for it. */
 	if (!tx_pending(e) && !rx_pending(e))
@@ -247,12 +244,13 @@ bool kvm_e1000_serve(struct kvm_e1000 *e)
 	if (!mmget_not_zero(mm))
 		return false;
 	kthread_use_mm(mm);
-	idx = srcu_read_lock(&e->kvm->srcu);
+	/* Dropped and taken again around a fault that sleeps (platform.c). */
+	e->srcu_idx = srcu_read_lock(&e->kvm->srcu);
 	progress = serve_tx(e);
 	progress |= serve_rx(e);
-	srcu_read_unlock(&e->kvm->srcu, idx);
+	srcu_read_unlock(&e->kvm->srcu, e->srcu_idx);
 	kthread_unuse_mm(mm);
-	mmput(mm);
+	mmput_async(mm);
 	return progress;
 }
 

@@ -62,13 +62,13 @@ struct kvm_e1000_dp_counters {
 	u64 rx_bytes;
 	u64 rx_dropped;
 	u64 dma_errors;
-	u64 desc_errors;
 };
 
 /* The largest frame the 82540EM receives (RCTL.LPE). */
 #define KVM_E1000_RX_FRAME_MAX	16384
 
 struct kvm_e1000_worker;
+struct kvm_e1000_thread;
 
 /* A register window on one of KVM's io buses (bar.c). */
 struct kvm_e1000_window {
@@ -108,10 +108,20 @@ struct kvm_e1000 {
 
 	/* Who serves the rings (worker.c); worker changes under lock. */
 	struct kvm_e1000_worker *worker;
-	struct list_head worker_node;
+	struct list_head worker_node;	/* in worker->devices, RCU */
 	int sidecore;
+	/*
+	 * The device's own serving state (worker.c): one pass at a time,
+	 * claimed by @server; a pass about to sleep in a fault of guest
+	 * memory sets @blocked, and a detach sets @abort to cut it short.
+	 */
+	atomic_t serving;
+	struct kvm_e1000_thread *server;
+	bool blocked;			/* under lock */
+	bool abort;			/* under lock */
 
 	/* Data path state, owned by the serving thread (datapath.c). */
+	int srcu_idx;			/* of kvm->srcu, during a pass */
 	struct e1000_tx_pass txp;
 	struct e1000_rx_pass *rxp;
 	u8 *rx_buf;			/* the frame in hand */
@@ -197,6 +207,8 @@ void kvm_e1000_worker_detach(struct kvm_e1000 *e);
 int kvm_e1000_worker_move(struct kvm_e1000 *e, int cpu);
 void kvm_e1000_worker_kick(struct kvm_e1000 *e);
 void kvm_e1000_worker_kick_unlocked(struct kvm_e1000 *e);
+bool kvm_e1000_worker_block_begin(struct kvm_e1000 *e);
+void kvm_e1000_worker_block_end(struct kvm_e1000 *e);
 
 /* datapath.c */
 int kvm_e1000_datapath_init(struct kvm_e1000 *e);

@@ -4,6 +4,7 @@
  * memslots, the interrupt line, the clock and the moderation timers.
  */
 #include <linux/ktime.h>
+#include <linux/pagemap.h>
 #include <linux/uaccess.h>
 
 #include "glue.h"
@@ -11,43 +12,144 @@
 /*
  * Guest memory goes through KVM's memslots only: an address that is not
  * guest RAM fails there and becomes a device error, never a host access.
- * These may fault pages in and sleep, so the data path calls them from its
- * worker, with the VM's mm adopted and kvm->srcu held, never under e->lock.
- */
-static int plat_dma_read(void *opaque, u64 gpa, void *buf, u32 len)
-{
-	struct kvm_e1000 *e = opaque;
-
-	if (kvm_read_guest(e->kvm, gpa, buf, len)) {
-		e->acc.dma_errors++;
-		return E1000_DMA_FAULT;
-	}
-	return E1000_DMA_OK;
-}
-
-/*
+ * The data path calls these from its serving thread, with the VM's mm
+ * adopted and kvm->srcu held, never under e->lock.
+ *
+ * A copy runs with page faults disabled: guest RAM in use is mapped, and
+ * then nothing sleeps.  A page that is not (never touched, swapped out,
+ * behind a userfaultfd, in a slow file) is faulted in first, which takes
+ * as long as the VMM's memory does: the serving thread says so before it
+ * sleeps (a sidecore goes on polling the other devices from another
+ * thread, a detach can cut the fault short: worker.c) and holds nothing
+ * meanwhile, not even kvm->srcu, whose grace periods the VM's memslot
+ * updates and the device's own teardown wait for.  The memslot is looked
+ * up again after.
+ *
  * Writes go to the memslots' host mapping directly, as vhost does:
  * kvm_write_guest() would mark the page dirty for a running vCPU, and the
  * worker is none (x86 KVM warns).  Dirty logging for live migration is
  * therefore not covered yet.
  */
-static int plat_dma_write(void *opaque, u64 gpa, const void *buf, u32 len)
+
+/* Faults in a row before a copy may sleep with kvm->srcu held (below). */
+#define FAULT_IN_TRIES	3
+
+/* Where @gpa is mapped, or KVM_HVA_ERR_BAD: not RAM (writable RAM). */
+static unsigned long guest_hva(struct kvm *kvm, u64 gpa, bool write)
 {
-	struct kvm_e1000 *e = opaque;
+	gfn_t gfn = gpa_to_gfn(gpa);
+	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
+
+	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID) ||
+	    (write && (slot->flags & KVM_MEM_READONLY)))
+		return KVM_HVA_ERR_BAD;
+	return __gfn_to_hva_memslot(slot, gfn) + offset_in_page(gpa);
+}
+
+/*
+ * Bytes left uncopied.  The memslot checked its range when it was set, as
+ * for kvm_read_guest(); no hardened-usercopy walk of vmalloc'ed buffers.
+ */
+static unsigned long copy_piece(void __user *p, void *buf, u32 len,
+				bool write)
+{
+	return write ? __copy_to_user(p, buf, len) :
+		       __copy_from_user(buf, p, len);
+}
+
+/* Without sleeping: fails where the page is not mapped for the access. */
+static unsigned long copy_piece_nowait(void __user *p, void *buf, u32 len,
+				       bool write)
+{
+	unsigned long left;
+
+	pagefault_disable();
+	left = write ? __copy_to_user_inatomic(p, buf, len) :
+		       __copy_from_user_inatomic(buf, p, len);
+	pagefault_enable();
+	return left;
+}
+
+/*
+ * Fault in what the copy needs, without reading or writing a byte of it,
+ * and without kvm->srcu.  Nonzero: it could not be (not mapped, or the
+ * device's detach cut the wait short).
+ */
+static size_t fault_in(struct kvm_e1000 *e, unsigned long hva, u32 len,
+		       bool write)
+{
+	char __user *p = (char __user *)hva;
+	size_t left;
+
+	if (!kvm_e1000_worker_block_begin(e))
+		return len;
+	srcu_read_unlock(&e->kvm->srcu, e->srcu_idx);
+	left = write ? fault_in_safe_writeable(p, len) :
+		       fault_in_readable(p, len);
+	e->srcu_idx = srcu_read_lock(&e->kvm->srcu);
+	kvm_e1000_worker_block_end(e);
+	return left;
+}
+
+/*
+ * @len bytes within one page of guest memory.  A page reclaimed again
+ * between the fault and the copy, several times over, is copied sleeping
+ * with kvm->srcu held, as kvm_read_guest() would.
+ */
+static int copy_page_part(struct kvm_e1000 *e, u64 gpa, void *buf, u32 len,
+			  bool write)
+{
 	unsigned long hva;
+	int tries;
+	int ret;
+
+	for (tries = 0;; tries++) {
+		hva = guest_hva(e->kvm, gpa, write);
+		if (kvm_is_error_hva(hva))
+			return -EFAULT;
+		if (!copy_piece_nowait((void __user *)hva, buf, len, write))
+			return 0;
+		if (tries == FAULT_IN_TRIES)
+			break;
+		if (fault_in(e, hva, len, write))
+			return -EFAULT;
+	}
+	if (!kvm_e1000_worker_block_begin(e))
+		return -EFAULT;
+	ret = copy_piece((void __user *)hva, buf, len, write) ? -EFAULT : 0;
+	kvm_e1000_worker_block_end(e);
+	return ret;
+}
+
+static int guest_copy(struct kvm_e1000 *e, u64 gpa, void *buf, u32 len,
+		      bool write)
+{
 	u32 chunk;
 
+	/* A range past 2^64 would go on in guest page 0: not the device's. */
+	if (len && gpa + len - 1 < gpa) {
+		e->acc.dma_errors++;
+		return E1000_DMA_FAULT;
+	}
 	for (; len; gpa += chunk, buf += chunk, len -= chunk) {
 		chunk = min_t(u32, len, PAGE_SIZE - offset_in_page(gpa));
-		hva = gfn_to_hva(e->kvm, gpa_to_gfn(gpa));
-		if (kvm_is_error_hva(hva) ||
-		    copy_to_user((void __user *)(hva + offset_in_page(gpa)),
-				 buf, chunk)) {
+		if (copy_page_part(e, gpa, buf, chunk, write)) {
 			e->acc.dma_errors++;
 			return E1000_DMA_FAULT;
 		}
 	}
 	return E1000_DMA_OK;
+}
+
+static int plat_dma_read(void *opaque, u64 gpa, void *buf, u32 len)
+{
+	return guest_copy(opaque, gpa, buf, len, false);
+}
+
+/* guest_copy() only reads @buf when it writes to the guest. */
+static int plat_dma_write(void *opaque, u64 gpa, const void *buf, u32 len)
+{
+	return guest_copy(opaque, gpa, (void *)buf, len, true);
 }
 
 static void plat_set_irq(void *opaque, bool level)

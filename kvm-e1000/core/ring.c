@@ -42,8 +42,9 @@ bool e1000_ring_snapshot(struct e1000_core *core, struct e1000_ring_pass *r,
 	 * The register masks already keep TDLEN/RDLEN a multiple of 128, so
 	 * only an empty ring or an index past its end is left to refuse.
 	 */
+	/* A ring that runs past 2^64 would wrap into guest page 0. */
 	if (!bytes || bytes % E1000_RING_ALIGN || r->head >= r->size ||
-	    r->tail >= r->size) {
+	    r->tail >= r->size || r->base + bytes < r->base) {
 		ring_refused(core, len, r, bytes);
 		return false;
 	}

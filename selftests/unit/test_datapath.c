@@ -760,6 +760,16 @@ static void test_tx_hostile(void)
 	EXPECT_EQ(rd(E1000_TSCTFC), 3);
 	EXPECT_EQ(rd(E1000_TSCTC), 0);
 
+	/* A ring that would run past 2^64 into page 0: refused, not read. */
+	tx_setup(8, 0);
+	before = F.dma_faults;
+	wr(E1000_TDBAH, 0xffffffff);
+	wr(E1000_TDBAL, 0xffffffc0);
+	wr(E1000_TDT, 6);
+	EXPECT(!tx_pass(64));
+	EXPECT_EQ(F.dma_faults, before);
+	EXPECT_EQ(rd(E1000_TDH), 0);
+
 	/* The descriptor ring itself outside RAM. */
 	tx_setup(8, 0);
 	wr(E1000_TDBAL, 0xfff00000);
