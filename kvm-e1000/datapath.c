@@ -217,6 +217,14 @@ static bool serve_rx(struct kvm_e1000 *e)
 			}
 			e->rx_len = ret;
 		}
+		/*
+		 * A register write that came before the frame (the tap's
+		 * queue lock orders the two) applies to it: begin anew.
+		 */
+		if (e1000_pass_stale(&e->core, &e->rxp->ring)) {
+			rx_end(e, rx_on);
+			rx_on = rx_begin(e);
+		}
 		if (!rx_deliver(e, rx_on))
 			break;
 		progress = true;

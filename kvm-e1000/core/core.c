@@ -130,6 +130,7 @@ void e1000_core_mac_reset(struct e1000_core *core)
 	core->itr_hold = false;
 	/* Void the data-path passes in flight: they must publish nothing. */
 	core->ring_gen++;
+	e1000_core_pass_changed(core);
 	e1000_core_regs_reset(core);
 	e1000_core_eecd_reset(core);
 	e1000_reg_set(core, E1000_RAL(0),
@@ -171,6 +172,7 @@ void e1000_core_set_bus_master(struct e1000_core *core, bool on)
 	if (core->bus_master == on)
 		return;
 	core->bus_master = on;
+	e1000_core_pass_changed(core);
 	if (on)
 		core->plat->kick(core->opaque, E1000_KICK_TX | E1000_KICK_RX);
 }
@@ -208,6 +210,8 @@ void e1000_core_write(struct e1000_core *core, u32 off, u32 val)
 		core->regs[idx] &= ~(val & d->wmask);
 	else
 		e1000_reg_store(core, d, idx, val);
+	if (d->flags & E1000_REGF_PASS)
+		e1000_core_pass_changed(core);
 }
 
 /* IOADDR holds a dword-aligned BAR0 offset. */

@@ -185,6 +185,12 @@ struct e1000_core {
 
 	/* Data path. */
 	u32 ring_gen;			/* bumped by resets and ring rewrites */
+	/*
+	 * Bumped with ring_gen and by any write to a register a pass
+	 * snapshots (E1000_REGF_PASS) or to bus mastering: a pass in flight
+	 * that sees it move stops and begins anew (e1000_pass_stale()).
+	 */
+	u32 pass_gen;
 	/* The last ring registers refused, per ring: counted once (ring.c). */
 	struct e1000_ring_refusal {
 		u32 set, gen, len, head, tail;
@@ -285,6 +291,7 @@ struct e1000_ring_pass {
 	u32 head;		/* next descriptor the device owns */
 	u32 tail;		/* first descriptor the device does not own */
 	u32 gen;		/* core->ring_gen at begin() */
+	u32 pass_gen;		/* core->pass_gen at begin() */
 	u32 causes;		/* ICR causes for end() to raise (or delay) */
 	u32 frames;		/* statistics for end() */
 	u64 bytes;
@@ -320,6 +327,19 @@ struct e1000_rx_pass {
 	u32 filtered;		/* frames the address filters refused */
 	u32 oversize;		/* frames longer than RCTL.LPE allows (ROC) */
 };
+
+/*
+ * Without the lock, between frames or descriptors: did the guest change the
+ * pass's snapshot (RCTL, filters, CTRL, ring registers, a reset, bus
+ * mastering)?  Then the pass must end before it touches guest memory again:
+ * a frame received after a register write obeys that write, and nothing is
+ * written to a ring the guest has moved or reset.
+ */
+static inline bool e1000_pass_stale(const struct e1000_core *core,
+				    const struct e1000_ring_pass *r)
+{
+	return e1000_db_load(&core->pass_gen) != r->pass_gen;
+}
 
 /* Results of e1000_rx_frame(). */
 #define E1000_RX_DONE		0	/* written to guest buffers */

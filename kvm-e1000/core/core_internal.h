@@ -20,6 +20,7 @@
 #define E1000_REGF_W1C		0x02	/* writing 1 clears that bit */
 #define E1000_REGF_WO		0x04	/* write-only: reads return 0 */
 #define E1000_REGF_STAT		0x08	/* statistics counter (read-only) */
+#define E1000_REGF_PASS		0x10	/* a data-path pass snapshots it */
 
 struct e1000_reg_desc;
 
@@ -50,6 +51,15 @@ const struct e1000_reg_desc *e1000_core_reg_lookup(u32 off);
 const struct e1000_reg_desc *e1000_core_reg_at(unsigned int i);
 unsigned int e1000_core_reg_count(void);
 void e1000_core_regs_reset(struct e1000_core *core);
+
+/*
+ * Under the lock: a register a pass snapshots changed, or the rings moved.
+ * Passes in flight read pass_gen without the lock (e1000_pass_stale()).
+ */
+static inline void e1000_core_pass_changed(struct e1000_core *core)
+{
+	e1000_db_store(&core->pass_gen, core->pass_gen + 1);
+}
 
 static inline u32 e1000_reg(const struct e1000_core *core, u32 off)
 {

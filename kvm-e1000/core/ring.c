@@ -38,6 +38,7 @@ bool e1000_ring_snapshot(struct e1000_core *core, struct e1000_ring_pass *r,
 	r->head = e1000_reg(core, head);
 	r->tail = e1000_reg(core, tail);
 	r->gen = core->ring_gen;
+	r->pass_gen = core->pass_gen;
 	/*
 	 * The register masks already keep TDLEN/RDLEN a multiple of 128, so
 	 * only an empty ring or an index past its end is left to refuse.

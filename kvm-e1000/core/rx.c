@@ -348,6 +348,8 @@ void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p)
 bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p)
 {
 	memset(p, 0, sizeof(*p));
+	/* Even a pass that delivers nothing ends when RCTL.EN is set. */
+	p->ring.pass_gen = core->pass_gen;
 	p->rctl = e1000_reg(core, E1000_RCTL);
 	/* No bus master, no buffer to write into: the frame is lost. */
 	if (!(p->rctl & E1000_RCTL_EN) || !core->bus_master)

@@ -598,6 +598,9 @@ void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 	 * next run.
 	 */
 	for (; budget && r->head != r->tail && !p->loop_len; budget--) {
+		/* A reset, a new ring, TCTL or BME changed: end() decides. */
+		if (e1000_pass_stale(core, r))
+			break;
 		if (r->head >= r->size || !tx_step(core, p))
 			break;
 		r->head = (r->head + 1) % r->size;

@@ -862,6 +862,41 @@ static void test_tx_voided(void)
 	EXPECT_EQ(F.frames[1].len, 60);
 }
 
+/*
+ * A reset or BME off between two descriptors of a running pass: the rest
+ * of the pass touches no guest memory and sends nothing.
+ */
+static void test_tx_stops_when_stale(void)
+{
+	struct e1000_tx_pass p;
+
+	tx_setup(8, 0);
+	put_legacy(TXR, 0, TXB, 60, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
+		   0, 0, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	wr(E1000_CTRL, E1000_CTRL_RST);
+	e1000_tx_run(&F.core, &p, 8);
+	e1000_tx_end(&F.core, &p);
+	EXPECT_EQ(F.nframes, 0);
+	EXPECT_EQ(tx_status(0), 0);
+
+	tx_setup(8, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	e1000_core_set_bus_master(&F.core, false);
+	e1000_tx_run(&F.core, &p, 8);
+	e1000_tx_end(&F.core, &p);
+	EXPECT_EQ(F.nframes, 0);
+	EXPECT_EQ(tx_status(0), 0);
+	EXPECT_EQ(rd(E1000_TDH), 0);
+	/* Bus mastering back: the descriptor still waits, and goes. */
+	e1000_core_set_bus_master(&F.core, true);
+	EXPECT(tx_pass(8));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT_EQ(rd(E1000_TDH), 1);
+}
+
 /* ---- RX ---- */
 
 static void rx_setup(u32 ndesc, u32 head, u32 tail, u32 rctl)
@@ -1285,6 +1320,56 @@ static void test_rx_voided(void)
 	EXPECT_EQ(rd(E1000_RDH), 0);
 }
 
+/* Which writes make a pass in flight stale: exactly what it snapshots. */
+static void test_rx_stale(void)
+{
+	static const u32 pass_regs[] = {
+		E1000_RCTL, E1000_CTRL, E1000_VET, E1000_RXCSUM,
+		E1000_MTA + 4 * 17, E1000_RA + 8, E1000_RA + 12,
+		E1000_VFTA + 4 * 100, E1000_RDBAL, E1000_RDBAH, E1000_RDLEN,
+		E1000_RDH, E1000_TCTL,
+	};
+	static const u32 other_regs[] = {
+		E1000_RDT, E1000_TDT, E1000_IMS, E1000_IMC, E1000_ITR,
+		E1000_RDTR, E1000_RADV, E1000_LEDCTL,
+	};
+	struct e1000_rx_pass p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pass_regs); i++) {
+		rx_setup(8, 0, 7, E1000_RCTL_LPE);
+		EXPECT(e1000_rx_begin(&F.core, &p));
+		EXPECT(!e1000_pass_stale(&F.core, &p.ring));
+		/* Even the value it holds: a write is a write. */
+		wr(pass_regs[i], rd(pass_regs[i]));
+		if (!e1000_pass_stale(&F.core, &p.ring))
+			printf("  not stale after a write to 0x%05x\n",
+			       pass_regs[i]);
+		EXPECT(e1000_pass_stale(&F.core, &p.ring));
+		e1000_rx_end(&F.core, &p);
+	}
+	for (i = 0; i < ARRAY_SIZE(other_regs); i++) {
+		rx_setup(8, 0, 7, 0);
+		EXPECT(e1000_rx_begin(&F.core, &p));
+		wr(other_regs[i], rd(other_regs[i]));
+		EXPECT(!e1000_pass_stale(&F.core, &p.ring));
+		e1000_rx_end(&F.core, &p);
+	}
+	/* A reset, BME off; and a pass begun with the receiver off. */
+	EXPECT(e1000_rx_begin(&F.core, &p));
+	e1000_core_reset(&F.core);
+	EXPECT(e1000_pass_stale(&F.core, &p.ring));
+	rx_setup(8, 0, 7, 0);
+	EXPECT(e1000_rx_begin(&F.core, &p));
+	e1000_core_set_bus_master(&F.core, false);
+	EXPECT(e1000_pass_stale(&F.core, &p.ring));
+	e1000_core_set_bus_master(&F.core, true);
+	wr(E1000_RCTL, 0);
+	EXPECT(!e1000_rx_begin(&F.core, &p));
+	wr(E1000_RCTL, E1000_RCTL_EN);
+	EXPECT(e1000_pass_stale(&F.core, &p.ring));
+}
+
 /* ---- loopback, ITR ---- */
 
 static void test_loopback_path(void)
@@ -1636,6 +1721,7 @@ const struct test datapath_tests[] = {
 	{ "TX hostile descriptors and rings", test_tx_hostile },
 	{ "TX TIDV/TADV delays", test_tx_delay_timers },
 	{ "TX pass voided by reset or ring rewrite", test_tx_voided },
+	{ "TX pass stops at a reset or BME off", test_tx_stops_when_stale },
 	{ "RX basic frame, padding, statistics", test_rx_basic },
 	{ "RX address and VLAN filters", test_rx_filters },
 	{ "RX VLAN stripping", test_rx_vlan_strip },
@@ -1645,6 +1731,7 @@ const struct test datapath_tests[] = {
 	{ "RX full ring: NO_BUFFERS, MPC, RXO", test_rx_no_buffers },
 	{ "RX RDTR/RADV delays, RXDMT0", test_rx_timers },
 	{ "RX pass voided by ring rewrite or reset", test_rx_voided },
+	{ "a pass goes stale on writes to what it snapshots", test_rx_stale },
 	{ "MAC loopback: TX frame into the RX ring", test_loopback_path },
 	{ "ITR holds the line", test_itr },
 	{ "offload helpers against the reference", test_offload_helpers },
