@@ -41,6 +41,7 @@ static void fold_counters(struct kvm_e1000 *e)
 	e->stats.rx_bytes += e->acc.rx_bytes;
 	e->stats.rx_dropped += e->acc.rx_dropped;
 	e->stats.dma_errors += e->acc.dma_errors;
+	e->stats.tx_backpressure += e->acc.tx_backpressure;
 	memset(&e->acc, 0, sizeof(e->acc));
 }
 
@@ -186,6 +187,9 @@ static bool tx_pending(struct kvm_e1000 *e)
 	unsigned long flags;
 	bool pending;
 
+	/* The tap is full: its write-space wakeup kicks us (tap.c). */
+	if (READ_ONCE(e->tx_blocked))
+		return false;
 	flags = kvm_e1000_lock(e);
 	/* kvm_e1000_lock() pulls the doorbell pages: they ring no doorbell. */
 	pending = e1000_tx_pending(&e->core);

@@ -62,6 +62,7 @@ struct kvm_e1000_dp_counters {
 	u64 rx_bytes;
 	u64 rx_dropped;
 	u64 dma_errors;
+	u64 tx_backpressure;
 };
 
 /* The largest frame the 82540EM receives (RCTL.LPE). */
@@ -105,6 +106,12 @@ struct kvm_e1000 {
 	wait_queue_entry_t tap_wait;
 	poll_table tap_pt;
 	wait_queue_head_t *tap_wqh;
+	/*
+	 * The tap refused a frame for want of send buffer (its sndbuf is
+	 * full of frames the host has not consumed yet): TX waits, the
+	 * frame kept at the ring's head, until the tap is writable again.
+	 */
+	bool tx_blocked;
 
 	/* Who serves the rings (worker.c); worker changes under lock. */
 	struct kvm_e1000_worker *worker;
@@ -198,6 +205,7 @@ int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
 int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
 		       struct e1000_rx_meta *meta);
 bool kvm_e1000_tap_pending(struct kvm_e1000 *e);
+void kvm_e1000_tap_block_tx(struct kvm_e1000 *e);
 
 /* worker.c */
 int kvm_e1000_workers_init(void);

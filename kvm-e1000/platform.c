@@ -163,13 +163,24 @@ static void plat_kick(void *opaque, unsigned int events)
 	kvm_e1000_worker_kick(opaque);
 }
 
-/* Called by the TX engine in the serving thread, without e->lock. */
+/*
+ * Called by the TX engine in the serving thread, without e->lock.  A tap
+ * out of send buffer pushes back, as a link partner's XOFF would: the
+ * frame stays at the head of the ring and TX waits for write space.  Any
+ * other refusal (interface down, a frame the host rejects) is a drop.
+ */
 static int plat_frame_out(void *opaque, const u8 *frame, u32 len,
 			  const struct e1000_tx_meta *meta)
 {
 	struct kvm_e1000 *e = opaque;
+	int ret = e->sock ? kvm_e1000_tap_send(e, frame, len, meta) : -ENOLINK;
 
-	if (!e->sock || kvm_e1000_tap_send(e, frame, len, meta) < 0) {
+	if (ret == -EAGAIN) {
+		e->acc.tx_backpressure++;
+		kvm_e1000_tap_block_tx(e);
+		return E1000_FRAME_BUSY;
+	}
+	if (ret < 0) {
 		e->acc.tx_dropped++;
 	} else {
 		e->acc.tx_frames++;

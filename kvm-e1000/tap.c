@@ -112,13 +112,36 @@ bool kvm_e1000_tap_pending(struct kvm_e1000 *e)
 	return !ops->peek_len || ops->peek_len(e->sock) > 0;
 }
 
-/* The tap's socket became readable: frames for the guest. */
+/*
+ * The tap refused a frame (-EAGAIN): its sndbuf is full.  Wait for its
+ * write-space wakeup (tap_wakeup()).  tun raises that wakeup only once a
+ * poll found the socket full (tun_chr_poll() sets SOCKWQ_ASYNC_NOSPACE, as
+ * for vhost-net): poll after saying we wait, so space freed since the
+ * refusal is seen here or wakes us.  A tap going away (EPOLLERR) refuses
+ * the next frame for good: no waiting for it.
+ */
+void kvm_e1000_tap_block_tx(struct kvm_e1000 *e)
+{
+	WRITE_ONCE(e->tx_blocked, true);
+	smp_mb();	/* the flag before tun's look at its send buffer */
+	if (vfs_poll(e->tap, NULL) & (EPOLLOUT | EPOLLERR))
+		WRITE_ONCE(e->tx_blocked, false);
+}
+
+/* The tap's socket became readable (frames for the guest) or writable. */
 static int tap_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync,
 		      void *key)
 {
 	struct kvm_e1000 *e = container_of(wait, struct kvm_e1000, tap_wait);
+	/* A wakeup without a key may be either. */
+	__poll_t events = key ? key_to_poll(key) : EPOLLIN | EPOLLOUT;
+	bool kick = events & EPOLLIN;
 
-	if (key_to_poll(key) & EPOLLIN)
+	if ((events & EPOLLOUT) && READ_ONCE(e->tx_blocked)) {
+		WRITE_ONCE(e->tx_blocked, false);
+		kick = true;
+	}
+	if (kick)
 		kvm_e1000_worker_kick_unlocked(e);
 	return 0;
 }

@@ -134,6 +134,10 @@ struct kvm_e1000_create {
  * @doorbell_writes:	ring registers the guest wrote through the doorbell
  *			pages (KVM_E1000_MDEV_BIND_DOORBELL_PAGES), so with
  *			no exit; included in @mmio_writes
+ * @tx_backpressure:	times the backend had no room for a frame (the tap's
+ *			send buffer was full): TX paused with the frame kept
+ *			at the head of the ring until the tap was writable
+ *			again.  Nothing is dropped for it.
  */
 struct kvm_e1000_stats {
 	__u64 mmio_reads;
@@ -151,7 +155,8 @@ struct kvm_e1000_stats {
 	__u64 desc_errors;
 	__u64 resets;
 	__u64 doorbell_writes;
-	__u64 reserved[17];
+	__u64 tx_backpressure;
+	__u64 reserved[16];
 };
 
 /*
