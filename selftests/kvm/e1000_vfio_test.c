@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VFIO route as a VMM sees it, without a VMM: an mdev created through
+ * sysfs, its group put in a type1 container and linked to a KVM VM by the
+ * VFIO-KVM device (what QEMU does), then the device fd's ioctls and
+ * regions driven directly.  Corner cases of region info, region bounds,
+ * SET_IRQS, mmap, reopen and removal while open.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <linux/vfio.h>
+
+#include "kselftest_harness.h"
+#include "e1000_test.h"
+
+#define TYPE_GLOB	"/sys/class/mdev_bus/*/mdev_supported_types/" \
+			"kvm-e1000-82540EM"
+#define MDEV_DEVICES	"/sys/bus/mdev/devices"
+#define REGION_SHIFT	40
+#define REGION(i)	((off_t)(i) << REGION_SHIFT)
+#define BAR0_SIZE	0x20000		/* 128 KiB, 82540EM memory BAR */
+#define CFG_SIZE	256
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	TEST_ASSERT(fd >= 0, "open(%s): %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, s, strlen(s)) == (ssize_t)strlen(s),
+		    "write(%s, %s): %s", path, s, strerror(errno));
+	close(fd);
+}
+
+static void type_dir(char *out, size_t size)
+{
+	glob_t g;
+
+	TEST_ASSERT(!glob(TYPE_GLOB, 0, NULL, &g) && g.gl_pathc == 1,
+		    "no kvm-e1000 mdev type (%s)", TYPE_GLOB);
+	snprintf(out, size, "%s", g.gl_pathv[0]);
+	globfree(&g);
+}
+
+static void new_uuid(char *uuid, size_t size)
+{
+	static unsigned int n;
+
+	snprintf(uuid, size, "e1000000-0000-4000-8000-%012x",
+		 (unsigned int)getpid() << 8 | n++);
+}
+
+static void mdev_create(const char *uuid)
+{
+	char path[300];
+
+	type_dir(path, sizeof(path) - 8);
+	strcat(path, "/create");
+	write_file(path, uuid);
+}
+
+static bool mdev_exists(const char *uuid)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s", uuid);
+	return !stat(path, &st);
+}
+
+static void mdev_remove(const char *uuid)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/remove", uuid);
+	write_file(path, "1");
+}
+
+static int group_of(const char *uuid)
+{
+	char path[128], link[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/iommu_group", uuid);
+	n = readlink(path, link, sizeof(link) - 1);
+	TEST_ASSERT(n > 0, "readlink(%s): %s", path, strerror(errno));
+	link[n] = 0;
+	return atoi(strrchr(link, '/') + 1);
+}
+
+/* What a VMM holds: the VM, the container, the group, the device. */
+struct vmm {
+	struct kvm_vm *vm;
+	int container, group, kvm_vfio, dev;
+	char uuid[40];
+};
+
+static int open_device(struct vmm *v)
+{
+	return ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, v->uuid);
+}
+
+static void vmm_open(struct vmm *v)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_VFIO_GROUP,
+		.attr = KVM_DEV_VFIO_GROUP_ADD,
+	};
+	char path[64];
+
+	TEST_ASSERT(!system("modprobe vfio_iommu_type1"),
+		    "modprobe vfio_iommu_type1");
+	memset(v, 0, sizeof(*v));
+	new_uuid(v->uuid, sizeof(v->uuid));
+	mdev_create(v->uuid);
+	v->vm = vm_create_barebones();
+
+	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	TEST_ASSERT(v->container >= 0, "/dev/vfio/vfio: %s", strerror(errno));
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_of(v->uuid));
+	v->group = open(path, O_RDWR | O_CLOEXEC);
+	TEST_ASSERT(v->group >= 0, "%s: %s", path, strerror(errno));
+	TEST_ASSERT(!ioctl(v->group, VFIO_GROUP_GET_STATUS, &status) &&
+		    (status.flags & VFIO_GROUP_FLAGS_VIABLE),
+		    "group not viable");
+	TEST_ASSERT(!ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container),
+		    "VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
+	TEST_ASSERT(!ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU),
+		    "VFIO_SET_IOMMU: %s", strerror(errno));
+
+	/* QEMU's link of the group to its VM: the device model needs it. */
+	vm_ioctl(v->vm, KVM_CREATE_DEVICE, &cd);
+	v->kvm_vfio = cd.fd;
+	attr.addr = (uint64_t)(unsigned long)&v->group;
+	TEST_ASSERT(!ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr),
+		    "KVM_DEV_VFIO_GROUP_ADD: %s", strerror(errno));
+
+	v->dev = open_device(v);
+	TEST_ASSERT(v->dev >= 0, "VFIO_GROUP_GET_DEVICE_FD: %s",
+		    strerror(errno));
+}
+
+static void vmm_close(struct vmm *v)
+{
+	if (v->dev >= 0)
+		close(v->dev);
+	close(v->kvm_vfio);
+	close(v->group);
+	close(v->container);
+	kvm_vm_free(v->vm);
+	if (mdev_exists(v->uuid))
+		mdev_remove(v->uuid);
+}
+
+static uint32_t rd32(struct vmm *v, int region, off_t off)
+{
+	uint32_t val;
+
+	TEST_ASSERT(pread(v->dev, &val, 4, REGION(region) + off) == 4,
+		    "pread(%d, %#lx): %s", region, (long)off, strerror(errno));
+	return val;
+}
+
+static void wr32(struct vmm *v, int region, off_t off, uint32_t val)
+{
+	TEST_ASSERT(pwrite(v->dev, &val, 4, REGION(region) + off) == 4,
+		    "pwrite(%d, %#lx): %s", region, (long)off, strerror(errno));
+}
+
+/* ---- GET_INFO and GET_REGION_INFO ---- */
+
+TEST(vfio_info)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info r = { .argsz = sizeof(r) };
+	static const uint64_t size[VFIO_PCI_NUM_REGIONS] = {
+		[VFIO_PCI_BAR0_REGION_INDEX] = BAR0_SIZE,
+		[VFIO_PCI_BAR2_REGION_INDEX] = 0x40,	/* IOADDR, IODATA */
+		[VFIO_PCI_CONFIG_REGION_INDEX] = CFG_SIZE,
+	};
+	struct vmm v;
+	unsigned int i;
+
+	vmm_open(&v);
+	ASSERT_EQ(0, ioctl(v.dev, VFIO_DEVICE_GET_INFO, &info));
+	EXPECT_EQ(VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET,
+		  info.flags & (VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET));
+	EXPECT_EQ(VFIO_PCI_NUM_REGIONS, info.num_regions);
+	EXPECT_EQ(VFIO_PCI_NUM_IRQS, info.num_irqs);
+	info.argsz = 4;
+	EXPECT_EQ(-1, ioctl(v.dev, VFIO_DEVICE_GET_INFO, &info));
+	EXPECT_EQ(EINVAL, errno);
+
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
+		r.argsz = sizeof(r);
+		r.index = i;
+		ASSERT_EQ(0, ioctl(v.dev, VFIO_DEVICE_GET_REGION_INFO, &r));
+		EXPECT_EQ(size[i], r.size);
+		EXPECT_EQ((uint64_t)REGION(i), r.offset);
+		/* Not implemented: no access at all; no mmap without pages. */
+		EXPECT_EQ(size[i] ? VFIO_REGION_INFO_FLAG_READ |
+				    VFIO_REGION_INFO_FLAG_WRITE : 0, r.flags);
+	}
+	r.index = VFIO_PCI_NUM_REGIONS;
+	EXPECT_EQ(-1, ioctl(v.dev, VFIO_DEVICE_GET_REGION_INFO, &r));
+	EXPECT_EQ(EINVAL, errno);
+	r.index = 0;
+	r.argsz = 8;
+	EXPECT_EQ(-1, ioctl(v.dev, VFIO_DEVICE_GET_REGION_INFO, &r));
+	EXPECT_EQ(EINVAL, errno);
+	vmm_close(&v);
+}
+
+/* ---- Region reads and writes: what is inside, and what is not ---- */
+
+TEST(vfio_region_bounds)
+{
+	uint8_t buf[16];
+	struct vmm v;
+
+	vmm_open(&v);
+	/* The 82540EM's identity, and a register through BAR0 and BAR2. */
+	EXPECT_EQ(0x100e8086, rd32(&v, VFIO_PCI_CONFIG_REGION_INDEX, 0));
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR, 0x123);
+	EXPECT_EQ(0x123, rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR));
+	wr32(&v, VFIO_PCI_BAR2_REGION_INDEX, 0, E1000_RDTR);
+	EXPECT_EQ(0x123, rd32(&v, VFIO_PCI_BAR2_REGION_INDEX, 4));
+
+	/* Past the end: refused; across the end: the part inside. */
+	EXPECT_EQ(-1, pread(v.dev, buf, 4,
+			    REGION(VFIO_PCI_BAR0_REGION_INDEX) + BAR0_SIZE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pread(v.dev, buf, 4,
+			    REGION(VFIO_PCI_CONFIG_REGION_INDEX) + CFG_SIZE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(2, pread(v.dev, buf, 4,
+			   REGION(VFIO_PCI_CONFIG_REGION_INDEX) + CFG_SIZE - 2));
+	/* Regions that are not there, and offsets beyond every region. */
+	EXPECT_EQ(-1, pread(v.dev, buf, 4, REGION(VFIO_PCI_BAR1_REGION_INDEX)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pread(v.dev, buf, 4, REGION(VFIO_PCI_ROM_REGION_INDEX)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pread(v.dev, buf, 4, REGION(VFIO_PCI_NUM_REGIONS)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pwrite(v.dev, buf, 4, REGION(200)));
+	EXPECT_EQ(EINVAL, errno);
+	/* Unaligned and odd sizes are split, never refused inside. */
+	EXPECT_EQ(7, pread(v.dev, buf, 7,
+			   REGION(VFIO_PCI_CONFIG_REGION_INDEX) + 1));
+	EXPECT_EQ(0x80, buf[0]);	/* vendor 0x8086, high byte */
+	EXPECT_EQ(0x0e, buf[1]);	/* device 0x100e, low byte */
+	vmm_close(&v);
+}
+
+/* ---- SET_IRQS: the one INTx, the request channel, and nothing else ---- */
+
+struct irq_set_fd {
+	struct vfio_irq_set h;
+	int32_t fd;
+};
+
+static int set_irqs(struct vmm *v, uint32_t index, uint32_t flags,
+		    uint32_t start, uint32_t count, int32_t fd)
+{
+	struct irq_set_fd s = {
+		.h = {
+			.argsz = sizeof(s), .flags = flags, .index = index,
+			.start = start, .count = count,
+		},
+		.fd = fd,
+	};
+
+	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD))
+		s.h.argsz = sizeof(s.h);
+	return ioctl(v->dev, VFIO_DEVICE_SET_IRQS, &s) ? errno : 0;
+}
+
+#define TRIG_FD	(VFIO_IRQ_SET_ACTION_TRIGGER | VFIO_IRQ_SET_DATA_EVENTFD)
+
+TEST(vfio_set_irqs)
+{
+	struct vfio_irq_info ii = { .argsz = sizeof(ii) };
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	unsigned int i;
+	uint64_t n = 0;
+	struct vmm v;
+
+	vmm_open(&v);
+	for (i = 0; i < VFIO_PCI_NUM_IRQS; i++) {
+		ii.index = i;
+		ASSERT_EQ(0, ioctl(v.dev, VFIO_DEVICE_GET_IRQ_INFO, &ii));
+		EXPECT_EQ(i == VFIO_PCI_INTX_IRQ_INDEX ||
+			  i == VFIO_PCI_REQ_IRQ_INDEX ? 1 : 0, ii.count);
+	}
+	/* MSI, MSI-X, ERR: none to set; INTx has exactly vector 0. */
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_MSI_IRQ_INDEX, TRIG_FD, 0, 1, efd));
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_MSIX_IRQ_INDEX, TRIG_FD, 0, 1, efd));
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_ERR_IRQ_INDEX, TRIG_FD, 0, 1, efd));
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_NUM_IRQS, TRIG_FD, 0, 1, efd));
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX, TRIG_FD, 0, 2, efd));
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX, TRIG_FD, 1, 1, efd));
+	/* Two data types at once; an fd that is no eventfd; a bad fd. */
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX,
+				   TRIG_FD | VFIO_IRQ_SET_DATA_BOOL, 0, 1, efd));
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX, TRIG_FD, 0, 1,
+				   nullfd));
+	EXPECT_EQ(EINVAL, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX, TRIG_FD, 0, 1, -7));
+
+	/* A real one: an interrupt cause the guest enabled reaches it. */
+	ASSERT_EQ(0, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX, TRIG_FD, 0, 1, efd));
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_IMS, E1000_ICR_TXDW);
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_ICS, E1000_ICR_TXDW);
+	EXPECT_EQ(8, read(efd, &n, sizeof(n)));
+	EXPECT_LT(0, n);
+	/* Masked: the line stays low towards the eventfd. */
+	EXPECT_EQ(E1000_ICR_TXDW,
+		  rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_ICR) &
+		  E1000_ICR_TXDW);
+	EXPECT_EQ(0, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX,
+			      VFIO_IRQ_SET_ACTION_MASK | VFIO_IRQ_SET_DATA_NONE,
+			      0, 1, 0));
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_ICS, E1000_ICR_TXDW);
+	EXPECT_EQ(-1, read(efd, &n, sizeof(n)));
+	EXPECT_EQ(EAGAIN, errno);
+	/* Unmasked with the cause still pending: it fires. */
+	EXPECT_EQ(0, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX,
+			      VFIO_IRQ_SET_ACTION_UNMASK |
+			      VFIO_IRQ_SET_DATA_NONE, 0, 1, 0));
+	EXPECT_EQ(8, read(efd, &n, sizeof(n)));
+	/* fd -1 tears the trigger down: silence after, even unmasked. */
+	rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_ICR);
+	EXPECT_EQ(0, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX,
+			      VFIO_IRQ_SET_ACTION_UNMASK |
+			      VFIO_IRQ_SET_DATA_NONE, 0, 1, 0));
+	EXPECT_EQ(-1, read(efd, &n, sizeof(n)));
+	EXPECT_EQ(0, set_irqs(&v, VFIO_PCI_INTX_IRQ_INDEX, TRIG_FD, 0, 1, -1));
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_ICS, E1000_ICR_TXDW);
+	EXPECT_EQ(-1, read(efd, &n, sizeof(n)));
+
+	close(nullfd);
+	close(efd);
+	vmm_close(&v);
+}
+
+/* ---- mmap: only doorbell pages, which need a binding that has them ---- */
+
+TEST(vfio_mmap_refused)
+{
+	struct vmm v;
+	void *p;
+
+	vmm_open(&v);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v.dev,
+		 REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, v.dev,
+		 REGION(VFIO_PCI_CONFIG_REGION_INDEX));
+	EXPECT_EQ(MAP_FAILED, p);
+	vmm_close(&v);
+}
+
+/* ---- Close and reopen: a fresh device, as after a power cycle ---- */
+
+TEST(vfio_reopen)
+{
+	struct vmm v;
+
+	vmm_open(&v);
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR, 0x77);
+	wr32(&v, VFIO_PCI_CONFIG_REGION_INDEX, 0x10, 0xfebc0000);
+	close(v.dev);
+	v.dev = open_device(&v);
+	ASSERT_LE(0, v.dev);
+	EXPECT_EQ(0, rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR));
+	/* BAR0 unassigned again: memory BAR, 32-bit, not prefetchable. */
+	EXPECT_EQ(0, rd32(&v, VFIO_PCI_CONFIG_REGION_INDEX, 0x10));
+	vmm_close(&v);
+}
+
+/* ---- Removal while open: the VMM is asked, lets go, nothing hangs ---- */
+
+static void *remove_thread(void *uuid)
+{
+	mdev_remove(uuid);
+	return NULL;
+}
+
+TEST(vfio_remove_while_open)
+{
+	int efd = eventfd(0, EFD_CLOEXEC);
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	pthread_t th;
+	struct vmm v;
+
+	vmm_open(&v);
+	ASSERT_EQ(0, set_irqs(&v, VFIO_PCI_REQ_IRQ_INDEX, TRIG_FD, 0, 1, efd));
+	ASSERT_EQ(0, pthread_create(&th, NULL, remove_thread, v.uuid));
+	/* The request arrives while the remove waits for us. */
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	usleep(100000);
+	EXPECT_EQ(EBUSY, pthread_tryjoin_np(th, NULL));
+	close(v.dev);
+	v.dev = -1;
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_FALSE(mdev_exists(v.uuid));
+	close(efd);
+	vmm_close(&v);
+}
+
+TEST_HARNESS_MAIN
