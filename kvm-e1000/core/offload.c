@@ -40,6 +40,57 @@ u32 e1000_pseudo_sum(const u8 *ip, bool ip6, u8 proto)
 	return e1000_csum_add(proto, ip + E1000_IPV4_SADDR, 8);
 }
 
+void e1000_csum_insert(u8 *f, u32 len, u32 css, u32 cso, u32 cse)
+{
+	u32 end = cse && cse < len ? cse + 1 : len;
+	u32 sum;
+
+	if (css >= end || cso + 2 > len)
+		return;
+	sum = e1000_csum_add(0, f + css, end - css);
+	e1000_put_be16(f + cso, ~e1000_csum_fold(sum));
+}
+
+void e1000_ip_set_len(u8 *ip, bool ip4, u32 bytes)
+{
+	if (ip4)
+		e1000_put_be16(ip + E1000_IPV4_TOT_LEN, bytes);
+	else
+		e1000_put_be16(ip + E1000_IPV6_PLEN, bytes - E1000_IPV6_HLEN);
+}
+
+u32 e1000_tcp_seg_count(const struct e1000_tcp_seg *s)
+{
+	u32 pay = s->len - s->hdr_len;
+
+	return pay ? (pay + s->mss - 1) / s->mss : 1;
+}
+
+u8 *e1000_tcp_seg_build(const struct e1000_tcp_seg *s, u8 *frame, u32 i,
+			u32 *len)
+{
+	u32 off = i * s->mss, rest = s->len - s->hdr_len - off;
+	u32 pay = rest < s->mss ? rest : s->mss;
+	u8 *f = frame + off;
+	u8 *th = f + s->tcp_off;
+
+	memcpy(f, s->hdr, s->hdr_len);
+	*len = s->hdr_len + pay;
+	e1000_ip_set_len(f + s->ip_off, s->ip4, *len - s->ip_off);
+	if (s->ip4)
+		e1000_put_be16(f + s->ip_off + E1000_IPV4_ID,
+			       e1000_get_be16(s->hdr + s->ip_off +
+					      E1000_IPV4_ID) + i);
+	e1000_put_be32(th + E1000_TCP_SEQ,
+		       e1000_get_be32(s->hdr + s->tcp_off + E1000_TCP_SEQ) +
+		       off);
+	if (i + 1 < e1000_tcp_seg_count(s))
+		th[E1000_TCP_FLAGS] &= ~s->last_only;
+	if (i)
+		th[E1000_TCP_FLAGS] &= ~s->first_only;
+	return f;
+}
+
 static void parse_ip4(const u8 *frame, u32 len, struct e1000_pkt *pkt)
 {
 	const u8 *ip = frame + pkt->l3_off;

@@ -40,8 +40,10 @@
 #define E1000_TCP_DOFF		12	/* data offset, in words, high nibble */
 #define E1000_TCP_FLAGS		13
 #define E1000_TCP_CSUM		16
+#define E1000_TCP_HLEN_MAX	60	/* data offset 15 */
 #define E1000_TCP_FIN		0x01
 #define E1000_TCP_PSH		0x08
+#define E1000_TCP_CWR		0x80
 #define E1000_UDP_HLEN		8
 #define E1000_UDP_CSUM		6
 
@@ -75,6 +77,40 @@ u32 e1000_csum_add32(u32 sum, u32 v);
 u16 e1000_csum_fold(u32 sum);
 /* Pseudo-header sum without the L4 length: @ip points at the IP header. */
 u32 e1000_pseudo_sum(const u8 *ip, bool ip6, u8 proto);
+/*
+ * Store at @cso the complemented sum of f[css..cse] (cse 0: to the end).
+ * The field is part of the sum: callers leave 0 or a pseudo-header sum
+ * there.  Offsets outside the frame insert nothing.
+ */
+void e1000_csum_insert(u8 *f, u32 len, u32 css, u32 cso, u32 cse);
+/* IPv4 total length or IPv6 payload length for @bytes from @ip on. */
+void e1000_ip_set_len(u8 *ip, bool ip4, u32 bytes);
+
+/*
+ * A TCP frame cut into segments of @mss payload bytes (TSO on transmit,
+ * GSO frames from the backend on receive).  Segment i is built in place,
+ * just before its payload, over bytes of segments already delivered: only
+ * headers are copied, from @hdr, which must lie outside the frame.
+ */
+struct e1000_tcp_seg {
+	const u8 *hdr;		/* the headers as they came */
+	u32 hdr_len;		/* Ethernet to TCP options; payload follows */
+	u32 ip_off, tcp_off;
+	u32 len;		/* the whole frame */
+	u32 mss;
+	u8 first_only;		/* TCP flags only the first segment keeps */
+	u8 last_only;		/* ... only the last */
+	bool ip4;
+};
+
+u32 e1000_tcp_seg_count(const struct e1000_tcp_seg *s);
+/*
+ * Segment @i of the frame at @frame: headers copied, IP length, IPv4 ID
+ * (+i), sequence number and flags set, checksums left to the caller.
+ * Returns its first byte; its length goes to @len.
+ */
+u8 *e1000_tcp_seg_build(const struct e1000_tcp_seg *s, u8 *frame, u32 i,
+			u32 *len);
 
 /*
  * Ethernet's FCS: CRC-32 (IEEE 802.3, reflected), started with ~0 and sent

@@ -91,29 +91,13 @@ static void tx_context(struct e1000_tx_state *tx, const struct txd *d)
 	tx->mss = le16_to_cpu(c->mss);
 }
 
-/*
- * Ones-complement sum of f[css..cse] (cse 0: to the end) stored at cso.
- * The field itself is part of the sum: for TCP/UDP the driver leaves the
- * pseudo-header sum there.  Offsets outside the frame insert nothing.
- */
-static void insert_sum(u8 *f, u32 len, u32 css, u32 cso, u32 cse)
-{
-	u32 end = cse && cse < len ? cse + 1 : len;
-	u32 sum;
-
-	if (css >= end || cso + 2 > len)
-		return;
-	sum = e1000_csum_add(0, f + css, end - css);
-	e1000_put_be16(f + cso, ~e1000_csum_fold(sum));
-}
-
 static void insert_ip_sum(const struct e1000_tx_state *tx, u8 *f, u32 len)
 {
 	if (tx->ipcso + 2U > len)
 		return;
 	/* A correct header sum is computed over a zero field. */
 	e1000_put_be16(f + tx->ipcso, 0);
-	insert_sum(f, len, tx->ipcss, tx->ipcso, tx->ipcse);
+	e1000_csum_insert(f, len, tx->ipcss, tx->ipcso, tx->ipcse);
 }
 
 /* Add the TCP length to the pseudo-header sum the driver left at TUCSO. */
@@ -218,51 +202,36 @@ static bool gso_valid(const struct e1000_tx_state *tx, const u8 *f)
 	       tx->tucso == tx->tucss + E1000_TCP_CSUM;
 }
 
-static u32 tso_segs(const struct e1000_tx_state *tx)
-{
-	u32 pay = tx->len - tx->hdr_len;
-
-	return pay ? (pay + tx->mss - 1) / tx->mss : 1;
-}
-
-/* IP lengths for a frame of @len bytes carrying the IP header at IPCSS. */
-static void tso_ip_len(const struct e1000_tx_state *tx, u8 *f, u32 len)
-{
-	u8 *ip = f + tx->ipcss;
-
-	if (tx->ip4)
-		e1000_put_be16(ip + E1000_IPV4_TOT_LEN, len - tx->ipcss);
-	else
-		e1000_put_be16(ip + E1000_IPV6_PLEN,
-			       len - tx->ipcss - E1000_IPV6_HLEN);
-}
-
-/* Build segment @i of @n in place; returns its first byte. */
-static u8 *tso_segment(struct e1000_core *core, u32 i, u32 n, u32 *len)
+/* The TSO frame in tx_buf as segments of the context's MSS. */
+static void tso_desc(struct e1000_core *core, struct e1000_tcp_seg *s)
 {
 	const struct e1000_tx_state *tx = &core->tx;
-	const u8 *hdr = core->tx_buf + TX_SAVE_OFF;
-	u32 h = tx->hdr_len, off = i * tx->mss;
-	u32 pay = min_t(u32, tx->mss, tx->len - h - off);
-	u8 *f = core->tx_buf + TX_HEADROOM + off;
-	u8 *th = f + tx->tucss;
 
-	memcpy(f, hdr, h);
-	*len = h + pay;
-	tso_ip_len(tx, f, *len);
-	if (tx->ip4)
-		e1000_put_be16(f + tx->ipcss + E1000_IPV4_ID,
-			       e1000_get_be16(hdr + tx->ipcss + E1000_IPV4_ID) +
-			       i);
-	e1000_put_be32(th + E1000_TCP_SEQ,
-		       e1000_get_be32(hdr + tx->tucss + E1000_TCP_SEQ) + off);
-	if (i + 1 < n)
-		th[E1000_TCP_FLAGS] &= ~(E1000_TCP_FIN | E1000_TCP_PSH);
+	*s = (struct e1000_tcp_seg) {
+		.hdr = core->tx_buf + TX_SAVE_OFF,
+		.hdr_len = tx->hdr_len,
+		.ip_off = tx->ipcss,
+		.tcp_off = tx->tucss,
+		.len = tx->len,
+		.mss = tx->mss,
+		/* The 8254x sets these in the last segment only. */
+		.last_only = E1000_TCP_FIN | E1000_TCP_PSH,
+		.ip4 = tx->ip4,
+	};
+}
+
+/* Build segment @i in place; returns its first byte. */
+static u8 *tso_segment(struct e1000_core *core, const struct e1000_tcp_seg *s,
+		       u32 i, u32 *len)
+{
+	const struct e1000_tx_state *tx = &core->tx;
+	u8 *f = e1000_tcp_seg_build(s, core->tx_buf + TX_HEADROOM, i, len);
+
 	if (tx->popts & E1000_TXD_POPTS_IXSM)
 		insert_ip_sum(tx, f, *len);
 	if (tx->popts & E1000_TXD_POPTS_TXSM) {
 		add_l4_len(tx, f, *len - tx->tucss);
-		insert_sum(f, *len, tx->tucss, tx->tucso, 0);
+		e1000_csum_insert(f, *len, tx->tucss, tx->tucso, 0);
 	}
 	return f;
 }
@@ -272,11 +241,14 @@ static bool tso_soft(struct e1000_core *core, struct e1000_tx_pass *p)
 {
 	struct e1000_tx_state *tx = &core->tx;
 	static const struct e1000_tx_meta none;
-	u32 n = tso_segs(tx), len;
+	struct e1000_tcp_seg s;
+	u32 n, len;
 	u8 *f;
 
+	tso_desc(core, &s);
+	n = e1000_tcp_seg_count(&s);
 	while (tx->seg < n) {
-		f = tso_segment(core, tx->seg, n, &len);
+		f = tso_segment(core, &s, tx->seg, &len);
 		f = tx_finish(p, tx, f, &len);
 		if (tx_emit(core, p, f, len, &none) == E1000_FRAME_BUSY)
 			return false;
@@ -299,8 +271,8 @@ static bool tso_gso(struct e1000_core *core, struct e1000_tx_pass *p)
 {
 	struct e1000_tx_state *tx = &core->tx;
 	u32 vlan = tx_vlan(p, tx) ? E1000_VLAN_HLEN : 0;
-	u32 n = tso_segs(tx), len = tx->len, pay = tx->len - tx->hdr_len;
-	u32 last = pay - (n - 1) * tx->mss;
+	u32 len = tx->len, pay = tx->len - tx->hdr_len, n, last;
+	struct e1000_tcp_seg s;
 	struct e1000_tx_meta meta = {
 		.flags = E1000_TXM_NEEDS_CSUM,
 		.gso_type = tx->ip4 ? E1000_GSO_TCPV4 : E1000_GSO_TCPV6,
@@ -311,12 +283,15 @@ static bool tso_gso(struct e1000_core *core, struct e1000_tx_pass *p)
 	};
 	u8 *f = core->tx_buf + TX_HEADROOM;
 
+	tso_desc(core, &s);
+	n = e1000_tcp_seg_count(&s);
+	last = pay - (n - 1) * tx->mss;
 	if (tx->seg == 0) {
-		tso_ip_len(tx, f, len);
+		e1000_ip_set_len(f + tx->ipcss, tx->ip4, len - tx->ipcss);
 		if (tx->ip4) {
 			e1000_put_be16(f + tx->ipcso, 0);
-			insert_sum(f, tx->hdr_len, tx->ipcss, tx->ipcso,
-				   tx->ipcse);
+			e1000_csum_insert(f, tx->hdr_len, tx->ipcss,
+					  tx->ipcso, tx->ipcse);
 		}
 		add_l4_len(tx, f, len - tx->tucss);
 		f = tx_finish(p, tx, f, &len);
@@ -373,7 +348,7 @@ static void tx_csum(struct e1000_core *core, const struct e1000_tx_pass *p,
 	tx->partial = false;
 	if (eop->type == TXD_LEGACY) {
 		if (eop->cmd & E1000_TXD_CMD_IC_B)
-			insert_sum(f, len, eop->css, eop->cso, 0);
+			e1000_csum_insert(f, len, eop->css, eop->cso, 0);
 		return;
 	}
 	if (tx->popts & E1000_TXD_POPTS_IXSM)
@@ -385,7 +360,7 @@ static void tx_csum(struct e1000_core *core, const struct e1000_tx_pass *p,
 	    tx->tucso >= tx->tucss && tx->tucso + 2U <= len)
 		tx->partial = true;
 	else
-		insert_sum(f, len, tx->tucss, tx->tucso, tx->tucse);
+		e1000_csum_insert(f, len, tx->tucss, tx->tucso, tx->tucse);
 }
 
 static bool tx_send_plain(struct e1000_core *core, struct e1000_tx_pass *p,
