@@ -59,8 +59,29 @@ struct e1000_tx_meta {
 
 struct e1000_rx_meta {
 	u8 flags;		/* E1000_RXM_* */
+	u8 gso_type;		/* enum e1000_gso_type */
+	u16 gso_size;		/* MSS of a GSO frame */
 	u16 csum_start;
 	u16 csum_offset;
+};
+
+/*
+ * Headers a GSO frame may have: Ethernet, one VLAN tag, IPv4 with options
+ * (60 bytes at most; IPv6 without extension headers is 40) and TCP with
+ * options (60).
+ */
+#define E1000_RX_GSO_HDR_MAX	(14 + 4 + 60 + 60)
+
+/*
+ * A GSO frame in hand (e1000_rx_gso()), delivered to the guest segment by
+ * segment, across passes when the ring fills.  Zeroed for each new frame.
+ */
+struct e1000_rx_gso {
+	bool ready;		/* headers checked and saved in @hdr */
+	bool ip4;
+	u16 ip_off, tcp_off, hdr_len;
+	u32 seg;		/* the next segment to deliver */
+	u8 hdr[E1000_RX_GSO_HDR_MAX];	/* as received: each segment's start */
 };
 
 /* Result of a DMA access through the platform. */
@@ -326,6 +347,7 @@ struct e1000_rx_pass {
 	u32 missed;		/* frames dropped for want of descriptors */
 	u32 filtered;		/* frames the address filters refused */
 	u32 oversize;		/* frames longer than RCTL.LPE allows (ROC) */
+	u32 malformed;		/* GSO frames refused */
 };
 
 /*
@@ -346,6 +368,8 @@ static inline bool e1000_pass_stale(const struct e1000_core *core,
 #define E1000_RX_FILTERED	1	/* not for us, dropped */
 #define E1000_RX_NO_BUFFERS	2	/* not enough descriptors: frame kept */
 #define E1000_RX_ERROR		3	/* bad descriptor or DMA fault: dropped */
+#define E1000_RX_MALFORMED	4	/* GSO metadata or headers refused */
+#define E1000_RX_STALE		5	/* e1000_rx_gso(): end the pass, resume */
 
 /* Under the lock: might a TX pass find work?  (tx_begin() decides.) */
 static inline bool e1000_tx_pending(const struct e1000_core *core)
@@ -368,6 +392,19 @@ bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p);
 bool e1000_rx_has_buffers(const struct e1000_rx_pass *p);
 int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 		   const u8 *frame, u32 len, const struct e1000_rx_meta *meta);
+/*
+ * A TCP GSO frame (@meta->gso_type): cut into segments of gso_size, each
+ * with its IP and TCP checksums, and received like e1000_rx_frame().
+ * Segments are built in place in @frame, which is overwritten.  Returns
+ * E1000_RX_DONE once every segment went (delivered, filtered or with a
+ * DMA error), E1000_RX_MALFORMED (nothing delivered, p->malformed), or,
+ * with the rest kept in @g for the next call, E1000_RX_NO_BUFFERS or
+ * E1000_RX_STALE (the guest changed the pass's registers: end it, begin
+ * again).
+ */
+int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
+		 u32 len, const struct e1000_rx_meta *meta,
+		 struct e1000_rx_gso *g);
 /* Count a frame the device had to drop for want of buffers (MPC, RXO). */
 void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p);
 void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p);

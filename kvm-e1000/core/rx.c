@@ -334,6 +334,111 @@ int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 	return E1000_RX_DONE;
 }
 
+/* ---- GSO frames from the backend ---- */
+
+/*
+ * The backend's word on a GSO frame is checked against the frame itself:
+ * a TCP segment of the stated IP version with room for payload, headers
+ * that fit the save area, and a partial checksum (if any) where TCP keeps
+ * it.  IPv4 fragments and IPv6 extension headers are refused.
+ */
+static bool gso_check(const struct e1000_rx_pass *p, const u8 *f, u32 len,
+		      const struct e1000_rx_meta *m, struct e1000_rx_gso *g)
+{
+	struct e1000_pkt pkt;
+	u32 doff;
+	bool ip4;
+
+	if ((m->gso_type != E1000_GSO_TCPV4 &&
+	     m->gso_type != E1000_GSO_TCPV6) || !m->gso_size)
+		return false;
+	e1000_parse(f, len, p->vet, &pkt);
+	ip4 = m->gso_type == E1000_GSO_TCPV4;
+	if (!pkt.l4_off || pkt.l4_proto != E1000_IPPROTO_TCP || pkt.ip4 != ip4)
+		return false;
+	doff = (f[pkt.l4_off + E1000_TCP_DOFF] >> 4) * 4;
+	if (doff < E1000_TCP_HLEN || pkt.l4_off + doff >= len ||
+	    pkt.l4_off + doff > sizeof(g->hdr))
+		return false;
+	if ((m->flags & E1000_RXM_NEEDS_CSUM) &&
+	    (m->csum_start != pkt.l4_off || m->csum_offset != E1000_TCP_CSUM))
+		return false;
+	g->ip4 = pkt.ip4;
+	g->ip_off = pkt.l3_off;
+	g->tcp_off = pkt.l4_off;
+	g->hdr_len = pkt.l4_off + doff;
+	memcpy(g->hdr, f, g->hdr_len);
+	return true;
+}
+
+/* Both checksums of a segment, whatever the backend left in the fields. */
+static void gso_sums(const struct e1000_rx_gso *g, u8 *f, u32 len)
+{
+	u32 l4 = len - g->tcp_off, sum;
+
+	if (g->ip4) {
+		e1000_put_be16(f + g->ip_off + E1000_IPV4_CSUM, 0);
+		e1000_csum_insert(f, len, g->ip_off, g->ip_off + E1000_IPV4_CSUM,
+				  g->tcp_off - 1);
+	}
+	sum = e1000_pseudo_sum(f + g->ip_off, !g->ip4, E1000_IPPROTO_TCP);
+	e1000_put_be16(f + g->tcp_off + E1000_TCP_CSUM,
+		       e1000_csum_fold(e1000_csum_add32(sum, l4)));
+	e1000_csum_insert(f, len, g->tcp_off, g->tcp_off + E1000_TCP_CSUM, 0);
+}
+
+int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
+		 u32 len, const struct e1000_rx_meta *meta,
+		 struct e1000_rx_gso *g)
+{
+	/* The sums are ours: the descriptor reports them good. */
+	static const struct e1000_rx_meta summed = {
+		.flags = E1000_RXM_DATA_VALID,
+	};
+	struct e1000_tcp_seg s;
+	u32 n, seg_len;
+	u8 *f;
+
+	if (!g->ready) {
+		if (!gso_check(p, frame, len, meta, g)) {
+			p->malformed++;
+			return E1000_RX_MALFORMED;
+		}
+		g->ready = true;
+		g->seg = 0;
+	}
+	s = (struct e1000_tcp_seg) {
+		.hdr = g->hdr,
+		.hdr_len = g->hdr_len,
+		.ip_off = g->ip_off,
+		.tcp_off = g->tcp_off,
+		.len = len,
+		.mss = meta->gso_size,
+		/* As the host stack's own segmentation does. */
+		.first_only = E1000_TCP_CWR,
+		.last_only = E1000_TCP_FIN | E1000_TCP_PSH,
+		.ip4 = g->ip4,
+	};
+	n = e1000_tcp_seg_count(&s);
+	/* Not for us: every segment would be filtered alike. */
+	if (!rx_addr_ok(p, g->hdr) || !rx_vlan_ok(p, g->hdr, g->hdr_len)) {
+		p->filtered += n - g->seg;
+		g->seg = n;
+		return E1000_RX_FILTERED;
+	}
+	for (; g->seg < n; g->seg++) {
+		/* A register write in between applies to the next segment. */
+		if (g->seg && e1000_pass_stale(core, &p->ring))
+			return E1000_RX_STALE;
+		f = e1000_tcp_seg_build(&s, frame, g->seg, &seg_len);
+		gso_sums(g, f, seg_len);
+		if (e1000_rx_frame(core, p, f, seg_len, &summed) ==
+		    E1000_RX_NO_BUFFERS)
+			return E1000_RX_NO_BUFFERS;
+	}
+	return E1000_RX_DONE;
+}
+
 bool e1000_rx_has_buffers(const struct e1000_rx_pass *p)
 {
 	return p->ring.size && p->ring.head != p->ring.tail;
