@@ -147,31 +147,60 @@ static bool rx_overflowing(struct kvm_e1000 *e)
 	return e->rx_overrun;
 }
 
-/* Deliver the frame in hand; false when it must wait for guest buffers. */
-static bool rx_deliver(struct kvm_e1000 *e, bool rx_on)
+/*
+ * Offer the frame in hand to the ring.  A GSO frame counts as the
+ * segments the guest got; the pass may restart between two of them.
+ */
+static int rx_offer(struct kvm_e1000 *e, bool *rx_on)
 {
 	struct e1000_rx_pass *p = e->rxp;
+	u32 frames;
+	u64 bytes;
 	int ret;
 
-	if (!rx_on) {
-		/* Receiver off: the frame is lost, as on the wire. */
-		e->acc.rx_dropped++;
-		e->rx_len = 0;
-		e->rx_stall_since = 0;
-		e->rx_overrun = false;
-		return true;
+	if (e->rx_meta.gso_type == E1000_GSO_NONE) {
+		ret = e1000_rx_frame(&e->core, p, e->rx_buf, e->rx_len,
+				     &e->rx_meta);
+		rx_result(e, ret, e->rx_len);
+		return ret;
 	}
-	ret = e1000_rx_frame(&e->core, p, e->rx_buf, e->rx_len, &e->rx_meta);
-	if (ret == E1000_RX_NO_BUFFERS) {
+	do {
+		frames = p->ring.frames;
+		bytes = p->ring.bytes;
+		ret = e1000_rx_gso(&e->core, p, e->rx_buf, e->rx_len,
+				   &e->rx_meta, &e->rx_gso);
+		frames = p->ring.frames - frames;
+		e->acc.rx_frames += frames;
+		/* The ring counts the FCS of each, as the wire carries it. */
+		e->acc.rx_bytes += p->ring.bytes - bytes -
+				   (u64)frames * ETH_FCS_LEN;
+		if (ret == E1000_RX_STALE) {
+			rx_end(e, *rx_on);
+			*rx_on = rx_begin(e);
+		}
+	} while (ret == E1000_RX_STALE && *rx_on);
+	return ret;
+}
+
+/* Deliver the frame in hand; false when it must wait for guest buffers. */
+static bool rx_deliver(struct kvm_e1000 *e, bool *rx_on)
+{
+	int ret = *rx_on ? rx_offer(e, rx_on) : E1000_RX_STALE;
+
+	if (*rx_on && ret == E1000_RX_NO_BUFFERS) {
 		if (!rx_overflowing(e))
 			return false;
-		e1000_rx_drop(&e->core, p);
+		/* Overrun: dropping goes on until buffers appear. */
+		e1000_rx_drop(&e->core, e->rxp);
 		e->acc.rx_dropped++;
-	} else {
-		e->rx_overrun = false;
-		e->rx_stall_since = 0;
-		rx_result(e, ret, e->rx_len);
+		e->rx_len = 0;
+		return true;
 	}
+	/* Receiver off: the frame is lost, as on the wire. */
+	if (!*rx_on || ret == E1000_RX_MALFORMED)
+		e->acc.rx_dropped++;
+	e->rx_overrun = false;
+	e->rx_stall_since = 0;
 	e->rx_len = 0;
 	return true;
 }
@@ -210,7 +239,7 @@ static bool serve_rx(struct kvm_e1000 *e)
 	for (n = 0; n < RX_BUDGET; n++) {
 		if (!e->rx_len) {
 			ret = kvm_e1000_tap_recv(e, e->rx_buf,
-						 KVM_E1000_RX_FRAME_MAX,
+						 KVM_E1000_RX_BUF_SIZE,
 						 &e->rx_meta);
 			if (ret == -EAGAIN)
 				break;
@@ -220,6 +249,7 @@ static bool serve_rx(struct kvm_e1000 *e)
 				continue;
 			}
 			e->rx_len = ret;
+			e->rx_gso.ready = false;
 		}
 		/*
 		 * A register write that came before the frame (the tap's
@@ -229,7 +259,7 @@ static bool serve_rx(struct kvm_e1000 *e)
 			rx_end(e, rx_on);
 			rx_on = rx_begin(e);
 		}
-		if (!rx_deliver(e, rx_on))
+		if (!rx_deliver(e, &rx_on))
 			break;
 		progress = true;
 	}
@@ -278,7 +308,7 @@ static enum hrtimer_restart rx_stall_expired(struct hrtimer *t)
 int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 {
 	e->core.tx_buf = kvmalloc(E1000_TX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
-	e->rx_buf = kvmalloc(KVM_E1000_RX_FRAME_MAX, GFP_KERNEL_ACCOUNT);
+	e->rx_buf = kvmalloc(KVM_E1000_RX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
 	e->rxp = kvzalloc(sizeof(*e->rxp), GFP_KERNEL_ACCOUNT);
 	hrtimer_init(&e->rx_stall_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	e->rx_stall_timer.function = rx_stall_expired;

@@ -101,6 +101,7 @@ void kvm_e1000_destroy(struct kvm_e1000 *e)
 
 static int e1000_dev_release(struct inode *inode, struct file *file)
 {
+	kvm_e1000_tap_offload_give(file->private_data);
 	kvm_e1000_destroy(file->private_data);
 	return 0;
 }
@@ -268,7 +269,7 @@ static int get_params(const struct kvm_e1000_create *args,
 		if (p->trigger == p->resample)
 			goto fail;
 	}
-	f = kvm_e1000_tap_fget(args->tap_fd, NULL);
+	f = kvm_e1000_tap_fget(args->tap_fd, NULL, &p->tap_offload);
 	if (IS_ERR(f))
 		goto fail;
 	p->tap = f;
@@ -295,9 +296,13 @@ int kvm_e1000_create(const struct kvm_e1000_create *args)
 	e = kvm_e1000_build(&p);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
+	/* Before the fd exists: its release gives the offloads back. */
+	kvm_e1000_tap_offload_take(e, p.tap_offload);
 	ret = anon_inode_getfd(KVM_E1000_NAME, &e1000_dev_fops, e,
 			       O_RDWR | O_CLOEXEC);
-	if (ret < 0)
+	if (ret < 0) {
+		kvm_e1000_tap_offload_give(e);
 		kvm_e1000_destroy(e);
+	}
 	return ret;
 }

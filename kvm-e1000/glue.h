@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -65,8 +66,14 @@ struct kvm_e1000_dp_counters {
 	u64 tx_backpressure;
 };
 
-/* The largest frame the 82540EM receives (RCTL.LPE). */
-#define KVM_E1000_RX_FRAME_MAX	16384
+/*
+ * What one read of the tap may bring: a GSO frame of up to 64 KiB of IP
+ * (the IPv4 total length, the IPv6 payload length) behind its Ethernet
+ * header and a VLAN tag.  Frames the guest gets are far shorter: the
+ * 82540EM receives 16 KiB at most (RCTL.LPE), and the core cuts GSO
+ * frames to segments of their MSS.
+ */
+#define KVM_E1000_RX_BUF_SIZE	(SZ_64K + 256)
 
 struct kvm_e1000_worker;
 struct kvm_e1000_thread;
@@ -112,6 +119,7 @@ struct kvm_e1000 {
 	 * frame kept at the ring's head, until the tap is writable again.
 	 */
 	bool tx_blocked;
+	long tap_offload;		/* TUN_F_* to restore, or -1 */
 
 	/* Who serves the rings (worker.c); worker changes under lock. */
 	struct kvm_e1000_worker *worker;
@@ -134,6 +142,7 @@ struct kvm_e1000 {
 	u8 *rx_buf;			/* the frame in hand */
 	u32 rx_len;
 	struct e1000_rx_meta rx_meta;
+	struct e1000_rx_gso rx_gso;	/* its segments, if GSO */
 	u64 rx_stall_since;		/* waiting for guest buffers since */
 	bool rx_overrun;		/* dropping until buffers appear */
 	struct hrtimer rx_stall_timer;
@@ -164,6 +173,7 @@ struct kvm_e1000 {
 struct kvm_e1000_params {
 	struct kvm *kvm;
 	struct file *tap;		/* NULL: no backend */
+	long tap_offload;		/* its TUN_F_* when bound, or -1 */
 	struct file *trigger;		/* INTx eventfds, NULL: none yet */
 	struct file *resample;
 	u64 bar0;			/* or KVM_E1000_BAR0_UNMAPPED */
@@ -197,8 +207,10 @@ int kvm_e1000_bar_access(struct kvm_e1000 *e, bool io, u64 off, void *val,
 void kvm_e1000_bar_detach(struct kvm_e1000 *e);
 
 /* tap.c */
-struct file *kvm_e1000_tap_fget(int fd, char *name);
+struct file *kvm_e1000_tap_fget(int fd, char *name, long *offload);
 void kvm_e1000_tap_attach(struct kvm_e1000 *e, struct file *file);
+void kvm_e1000_tap_offload_take(struct kvm_e1000 *e, long old);
+void kvm_e1000_tap_offload_give(struct kvm_e1000 *e);
 void kvm_e1000_tap_detach(struct kvm_e1000 *e);
 int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
 		       const struct e1000_tx_meta *meta);

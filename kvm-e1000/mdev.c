@@ -58,10 +58,11 @@ static int check_bind(const struct kvm_e1000_mdev_bind *a, guid_t *uuid)
 
 /* Under m->lock, with no VMM on the device: take @tap over. */
 static void bind(struct e1000_mdev *m, const struct kvm_e1000_mdev_bind *a,
-		 struct file **tap, const char *tap_name)
+		 struct file **tap, const char *tap_name, long tap_offload)
 {
 	swap(m->tap, *tap);
 	strscpy(m->tap_name, tap_name, sizeof(m->tap_name));
+	m->tap_offload = tap_offload;
 	m->sidecore = a->sidecore;
 	m->doorbell_pages = a->flags & KVM_E1000_MDEV_BIND_DOORBELL_PAGES;
 	if (is_zero_ether_addr(a->mac))
@@ -75,13 +76,14 @@ int kvm_e1000_mdev_bind(const struct kvm_e1000_mdev_bind *a)
 	struct e1000_mdev *m;
 	char tap_name[IFNAMSIZ] = "";
 	struct file *tap;
+	long tap_offload;
 	guid_t uuid;
 	int ret;
 
 	ret = check_bind(a, &uuid);
 	if (ret)
 		return ret;
-	tap = kvm_e1000_tap_fget(a->tap_fd, tap_name);
+	tap = kvm_e1000_tap_fget(a->tap_fd, tap_name, &tap_offload);
 	if (IS_ERR(tap))
 		return PTR_ERR(tap);
 	mutex_lock(&mdevs_lock);
@@ -93,7 +95,7 @@ int kvm_e1000_mdev_bind(const struct kvm_e1000_mdev_bind *a)
 		if (m->e)
 			ret = -EBUSY;
 		else
-			bind(m, a, &tap, tap_name);
+			bind(m, a, &tap, tap_name, tap_offload);
 		mutex_unlock(&m->lock);
 	}
 	mutex_unlock(&mdevs_lock);

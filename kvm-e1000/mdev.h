@@ -31,6 +31,7 @@ struct e1000_mdev {
 	/* The binding (KVM_E1000_MDEV_BIND). */
 	struct file *tap;
 	char tap_name[IFNAMSIZ];	/* the tap's interface, at bind time */
+	long tap_offload;		/* and its TUN_F_* offloads, or -1 */
 	s32 sidecore;
 	bool doorbell_pages;
 	u8 mac[ETH_ALEN];

@@ -5,14 +5,19 @@
  * so checksum and segmentation work pass to the host stack as metadata.
  *
  * The guest-to-host direction may carry GSO (a tap always accepts it from
- * its writer).  Host-to-guest frames must fit an e1000 receive: userspace
- * enables at most TUN_F_CSUM on the tap, never TSO, and a GSO frame that
- * still arrives is dropped.
+ * its writer).  Toward the guest, the module owns the tap's offloads while
+ * it is bound (TUNSETOFFLOAD, which sets what the host stack may hand the
+ * tap): it turns on TCP segmentation offload, so that the host sends one
+ * 64 KiB frame where it would cut 45, and the core cuts it into the
+ * guest's buffers instead (rx.c).  What the tap offered before is put back
+ * when the device lets the tap go.  Other GSO frames (UDP) are dropped.
  */
 #include <linux/file.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/net.h>
+#include <linux/netdevice.h>
+#include <net/sock.h>
 #include <linux/poll.h>
 #include <linux/mman.h>
 #include <linux/uio.h>
@@ -89,10 +94,24 @@ int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
 				    MSG_DONTWAIT | MSG_TRUNC);
 	if (ret < 0)
 		return ret;
-	if (ret < (int)sizeof(hdr) || ret - sizeof(hdr) > size ||
-	    hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+	if (ret < (int)sizeof(hdr) || ret - sizeof(hdr) > size)
 		return -EMSGSIZE;
 
+	/* ECN only says that CWR may be set: the core clears it after one. */
+	switch (hdr.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		meta->gso_type = E1000_GSO_NONE;
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		meta->gso_type = E1000_GSO_TCPV4;
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		meta->gso_type = E1000_GSO_TCPV6;
+		break;
+	default:
+		return -EMSGSIZE;
+	}
+	meta->gso_size = from_hdr16(hdr.gso_size);
 	meta->flags = 0;
 	if (hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID)
 		meta->flags |= E1000_RXM_DATA_VALID;
@@ -186,6 +205,45 @@ static int tap_query(struct file *file, struct ifreq *ifr, int *hdr_sz)
 	return ret;
 }
 
+/* How tun shows each TUNSETOFFLOAD flag in its interface's features. */
+static const struct {
+	netdev_features_t feature;
+	unsigned long flags;
+} tap_features[] = {
+	{ NETIF_F_HW_CSUM,	TUN_F_CSUM },
+	{ NETIF_F_TSO,		TUN_F_TSO4 },
+	{ NETIF_F_TSO6,		TUN_F_TSO6 },
+	{ NETIF_F_TSO_ECN,	TUN_F_TSO_ECN },
+#ifdef TUN_F_USO4
+	{ NETIF_F_GSO_UDP_L4,	TUN_F_USO4 | TUN_F_USO6 },
+#endif
+};
+
+/*
+ * What TUNSETOFFLOAD last gave the tap, read back from its interface (tun
+ * has no getter) in the namespace the tap was opened in, or -1.
+ */
+static long tap_offload_get(struct file *file, const char *name)
+{
+	struct socket *sock = tun_get_socket(file);
+	struct net_device *dev;
+	netdev_features_t f;
+	unsigned int i;
+	long flags = 0;
+
+	dev = dev_get_by_name(sock_net(sock->sk), name);
+	if (!dev)
+		return -1;
+	f = READ_ONCE(dev->features);
+	if (!dev->rtnl_link_ops || strcmp(dev->rtnl_link_ops->kind, "tun"))
+		flags = -1;
+	for (i = 0; flags >= 0 && i < ARRAY_SIZE(tap_features); i++)
+		if (f & tap_features[i].feature)
+			flags |= tap_features[i].flags;
+	dev_put(dev);
+	return flags;
+}
+
 /*
  * Frames go to and come from the tap with a virtio-net header of exactly
  * the size we write: anything else would shift every frame by some bytes
@@ -194,7 +252,7 @@ static int tap_query(struct file *file, struct ifreq *ifr, int *hdr_sz)
  */
 #define TAP_FLAGS	(IFF_TAP | IFF_VNET_HDR)
 
-static int tap_check(struct file *file, char *name)
+static int tap_check(struct file *file, char *name, long *offload)
 {
 	struct ifreq ifr;
 	int hdr_sz, ret;
@@ -208,8 +266,10 @@ static int tap_check(struct file *file, char *name)
 	if ((ifr.ifr_flags & (TAP_FLAGS | IFF_TUN)) != TAP_FLAGS ||
 	    hdr_sz != sizeof(struct virtio_net_hdr))
 		return -EINVAL;
+	ifr.ifr_name[IFNAMSIZ - 1] = 0;
 	if (name)
 		strscpy(name, ifr.ifr_name, IFNAMSIZ);
+	*offload = tap_offload_get(file, ifr.ifr_name);
 	return 0;
 }
 
@@ -217,19 +277,23 @@ static int tap_check(struct file *file, char *name)
  * A reference on the tap behind @fd: NULL for KVM_E1000_NO_FD, -EBADF, or
  * -EINVAL for anything but a tap attached to an interface with TAP_FLAGS
  * and a struct virtio_net_hdr.  Its interface name goes to @name
- * (IFNAMSIZ bytes), unless NULL.  Called from the caller's ioctl only.
+ * (IFNAMSIZ bytes), unless NULL, and its TUNSETOFFLOAD flags (or -1:
+ * unknown) to @offload, for kvm_e1000_tap_attach().  Called from the
+ * caller's ioctl only, holding no lock: it maps a page of the caller's.
  */
-struct file *kvm_e1000_tap_fget(int fd, char *name)
+struct file *kvm_e1000_tap_fget(int fd, char *name, long *offload)
 {
 	struct file *file;
 	int ret;
 
+	*offload = -1;
 	if (fd == KVM_E1000_NO_FD)
 		return NULL;
 	file = fget(fd);
 	if (!file)
 		return ERR_PTR(-EBADF);
-	ret = IS_ERR(tun_get_socket(file)) ? -EINVAL : tap_check(file, name);
+	ret = IS_ERR(tun_get_socket(file)) ? -EINVAL :
+	      tap_check(file, name, offload);
 	if (ret) {
 		fput(file);
 		return ERR_PTR(ret);
@@ -237,9 +301,40 @@ struct file *kvm_e1000_tap_fget(int fd, char *name)
 	return file;
 }
 
+/* The offloads the device takes toward the guest: TCP as GSO frames. */
+#define TAP_OFFLOADS	(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN)
+
+static int tap_offload_set(struct file *file, unsigned long flags)
+{
+	/* TUNSETOFFLOAD takes its argument by value: no user memory. */
+	return file->f_op->unlocked_ioctl(file, TUNSETOFFLOAD, flags);
+}
+
+/*
+ * Offer GSO toward the guest, keeping @old (kvm_e1000_tap_fget()) to
+ * restore.  A tap whose settings could not be read back is left as it is:
+ * frames still flow, cut by the host.  The caller holds no lock of the
+ * device's (tun takes the RTNL, under which it copies to user memory).
+ */
+void kvm_e1000_tap_offload_take(struct kvm_e1000 *e, long old)
+{
+	if (e->tap && old >= 0 && !tap_offload_set(e->tap, TAP_OFFLOADS))
+		e->tap_offload = old;
+}
+
+/* Give the tap back its offloads, before the device is destroyed. */
+void kvm_e1000_tap_offload_give(struct kvm_e1000 *e)
+{
+	/* GSO frames already queued stay for the tap's next reader. */
+	if (e->tap_offload >= 0)
+		tap_offload_set(e->tap, e->tap_offload);
+	e->tap_offload = -1;
+}
+
 /* Take @file (a reference from kvm_e1000_tap_fget(), or NULL) as backend. */
 void kvm_e1000_tap_attach(struct kvm_e1000 *e, struct file *file)
 {
+	e->tap_offload = -1;
 	if (!file)
 		return;
 	e->tap = file;

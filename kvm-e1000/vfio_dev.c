@@ -380,6 +380,7 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 	kvm_get_kvm(p.kvm);
 	mutex_lock(&m->lock);
 	p.tap = m->tap ? get_file(m->tap) : NULL;
+	p.tap_offload = m->tap_offload;
 	p.sidecore = m->sidecore;
 	if (kvm_e1000_check_sidecore(p.sidecore, false)) {
 		dev_warn(vdev->dev, "sidecore CPU %d is offline: using a worker\n",
@@ -400,6 +401,13 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 		m->e = e;
 	}
 	mutex_unlock(&m->lock);
+	/*
+	 * Outside m->lock, which mmap takes under the mm's lock: tun sets
+	 * offloads under the RTNL and copies to user memory under it.  VFIO
+	 * runs open and close of one device one at a time: m->e stays.
+	 */
+	if (!IS_ERR(e))
+		kvm_e1000_tap_offload_take(e, p.tap_offload);
 	put_kvm_later(p.kvm);
 	return PTR_ERR_OR_ZERO(e);
 }
@@ -411,6 +419,7 @@ static void e1000_vfio_close(struct vfio_device *vdev)
 	struct kvm_e1000 *e;
 	struct kvm *kvm;
 
+	kvm_e1000_tap_offload_give(m->e);	/* as in open, outside m->lock */
 	mutex_lock(&m->lock);
 	e = m->e;
 	m->e = NULL;

@@ -4,13 +4,24 @@
  * (with a virtio-net header), the device's data path writes them into the
  * buffers the guest gave it, and the guest checks descriptors as a driver
  * does (8254x SDM 3.2): length, DD/EOP, checksum status per RXCSUM, VLAN
- * stripping, address filtering, long frames, and a full ring (MPC, RXO,
- * nothing written outside head..tail).
+ * stripping, address filtering, long frames, a full ring (MPC, RXO,
+ * nothing written outside head..tail), and the host's TCP GSO frames cut
+ * into the ring, with the tap's offloads taken and given back.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 
 #include "kselftest_harness.h"
 #include "e1000_test.h"
@@ -558,6 +569,212 @@ TEST(rx_no_bus_master)
 	e1000_run_to_done(&d.t);
 	EXPECT_EQ(len, W_LEN(d.sh->ret[1]));
 	EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(0)), f, len));
+	e1000_dp_free(&d);
+}
+
+/*
+ * ---- GSO: the host's own TCP hands the tap 64 KiB frames ----
+ *
+ * A frame sent from a packet socket carries SKB_GSO_DODGY, which a tap
+ * does not take as GSO (no NETIF_F_GSO_ROBUST): the host would cut it
+ * itself.  So the host's TCP talks to a fake peer here: the test answers
+ * the SYN (read from the guest's ring) with a SYN-ACK written into the
+ * tap, and the host sends its first window as GSO frames, which the
+ * device cuts into the ring.  The guest only gives buffers; the host
+ * reads them.
+ */
+#define GSO_RING	256
+#define GSO_SEND	60000
+#define GSO_MSS		1460		/* what the SYN-ACK offers */
+#define HOST_IP		0xa9fe0a02U	/* E1000_IP_DST: the tap's address */
+
+static void guest_gso(uint64_t bar)
+{
+	struct e1000_gring r;
+
+	e1000_guest_link_up(bar);
+	e1000_wr(bar, E1000_RXCSUM, E1000_RXCSUM_IPOFL | E1000_RXCSUM_TUOFL);
+	e1000_guest_rx_setup(&r, bar, E1000_DMA_RX_RING, GSO_RING, RXBUF(0),
+			     BUFSZ, RCTL_BASE);
+	GUEST_SYNC(1);
+	GUEST_DONE();
+}
+
+static bool tap_tso(const char *name)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_GTSO };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_data = (void *)&v;
+	TEST_ASSERT(s >= 0 && !ioctl(s, SIOCETHTOOL, &ifr),
+		    "ETHTOOL_GTSO: %s", strerror(errno));
+	close(s);
+	return v.data;
+}
+
+/* The tap gets HOST_IP/24; the guest's address resolves to its MAC. */
+static void gso_addresses(struct e1000_dp *d)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in *sin;
+	struct arpreq arp;
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", d->tap_name);
+	sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(HOST_IP);
+	TEST_ASSERT(!ioctl(s, SIOCSIFADDR, &ifr), "SIOCSIFADDR: %s",
+		    strerror(errno));
+	sin->sin_addr.s_addr = htonl(0xffffff00);
+	TEST_ASSERT(!ioctl(s, SIOCSIFNETMASK, &ifr), "SIOCSIFNETMASK: %s",
+		    strerror(errno));
+	memset(&arp, 0, sizeof(arp));
+	sin = (struct sockaddr_in *)&arp.arp_pa;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(E1000_IP_SRC);
+	arp.arp_ha.sa_family = ARPHRD_ETHER;
+	memcpy(arp.arp_ha.sa_data, d->mac, 6);
+	arp.arp_flags = ATF_COM | ATF_PERM;
+	snprintf(arp.arp_dev, sizeof(arp.arp_dev), "%s", d->tap_name);
+	TEST_ASSERT(!ioctl(s, SIOCSARP, &arp), "SIOCSARP: %s",
+		    strerror(errno));
+	close(s);
+}
+
+static uint64_t tap_tx_packets(const char *name)
+{
+	char path[96];
+	unsigned long long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/tx_packets",
+		 name);
+	f = fopen(path, "r");
+	TEST_ASSERT(f && fscanf(f, "%llu", &n) == 1, "%s", path);
+	fclose(f);
+	return n;
+}
+
+/* Descriptor @i once the device completed it, waiting up to WAIT_MS. */
+static struct e1000_rx_desc *gso_desc(struct e1000_dp *d, int i)
+{
+	volatile struct e1000_rx_desc *rd =
+		e1000_dp_hva(d, E1000_DMA_RX_RING + i * 16);
+	int ms;
+
+	for (ms = 0; ms < WAIT_MS && !(rd->status & E1000_RXD_STAT_DD); ms++)
+		usleep(1000);
+	return rd->status & E1000_RXD_STAT_DD ? (void *)rd : NULL;
+}
+
+/* The fake peer's SYN-ACK to @syn, offering GSO_MSS, into the tap. */
+static void gso_syn_ack(struct e1000_dp *d, const uint8_t *syn)
+{
+	static const uint8_t mss[4] = { 2, 4, GSO_MSS >> 8, GSO_MSS & 0xff };
+	uint8_t f[128], vnet[sizeof(struct virtio_net_hdr)] = { 0 }, *th;
+	struct iovec iov[2] = {
+		{ .iov_base = vnet, .iov_len = sizeof(vnet) },
+		{ .iov_base = f },
+	};
+	size_t len = e1000_build_ip4(f, syn + 6, d->mac, IPPROTO_TCP,
+				     sizeof(mss), 0);
+
+	th = f + E1000_L4_OFF;
+	memcpy(th + 2, syn + E1000_L4_OFF, 2);		/* to its port */
+	*(uint32_t *)(th + 4) = htonl(0x1000);
+	*(uint32_t *)(th + 8) = htonl(ntohl(*(uint32_t *)(syn + E1000_L4_OFF +
+							    4)) + 1);
+	th[12] = 6 << 4;
+	th[13] = 0x12;					/* SYN | ACK */
+	memcpy(th + E1000_TCP_HDR, mss, sizeof(mss));
+	fill_csums(f, len);
+	iov[1].iov_len = len;
+	TEST_ASSERT(writev(d->tap_fd, iov, 2) == (ssize_t)(sizeof(vnet) + len),
+		    "write to the tap: %s", strerror(errno));
+}
+
+TEST(rx_gso_tcp)
+{
+	static uint8_t data[GSO_SEND];
+	struct sockaddr_in peer = {
+		.sin_family = AF_INET,
+		.sin_port = htons(40000),	/* e1000_build_ip4's source */
+		.sin_addr.s_addr = htonl(E1000_IP_SRC),
+	};
+	uint32_t isn, seq, got = 0, segs = 0, frames;
+	struct pollfd pfd;
+	struct e1000_rx_desc *rd;
+	struct e1000_dp d;
+	uint64_t tx0;
+	uint8_t *f;
+	int sk, i;
+
+	dp_start(&d, guest_gso, true, 0);
+	e1000_expect_sync(&d.t, 1);
+	/* Bound: the device took TSO for the tap. */
+	ASSERT_TRUE(tap_tso(d.tap_name));
+	gso_addresses(&d);
+	tx0 = tap_tx_packets(d.tap_name);
+
+	sk = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, sk);
+	ASSERT_EQ(-1, connect(sk, (struct sockaddr *)&peer, sizeof(peer)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	rd = gso_desc(&d, 0);
+	ASSERT_TRUE(rd != NULL);
+	f = e1000_dp_hva(&d, RXBUF(0));
+	ASSERT_EQ(0x02, f[E1000_L4_OFF + 13]);		/* SYN */
+	isn = ntohl(*(uint32_t *)(f + E1000_L4_OFF + 4));
+	gso_syn_ack(&d, f);
+	pfd.fd = sk;
+	pfd.events = POLLOUT;
+	ASSERT_EQ(1, poll(&pfd, 1, WAIT_MS));
+	e1000_pattern(data, sizeof(data), 77);
+	ASSERT_EQ(GSO_SEND, send(sk, data, sizeof(data), 0));
+
+	/* The first window (the initial cwnd), in segments, in order. */
+	seq = isn + 1;
+	for (i = 1; i < GSO_RING - 1 && got < 10 * GSO_MSS; i++) {
+		uint32_t len, pay;
+
+		rd = gso_desc(&d, i);
+		if (!rd)
+			break;
+		f = e1000_dp_hva(&d, RXBUF(i));
+		len = rd->length;
+		pay = len - E1000_L4_OFF - 20;
+		if (len <= 60 || f[E1000_ETH_HDR + 9] != IPPROTO_TCP)
+			continue;			/* the handshake's ACK */
+		EXPECT_EQ(E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
+			  E1000_RXD_STAT_IPCS | E1000_RXD_STAT_TCPCS,
+			  rd->status) TH_LOG("descriptor %d", i);
+		EXPECT_EQ(0, rd->errors);
+		EXPECT_GE(1514, len);
+		EXPECT_TRUE(e1000_ip4_csum_ok(f)) TH_LOG("descriptor %d", i);
+		EXPECT_TRUE(e1000_l4_csum_ok(f, len)) TH_LOG("descriptor %d", i);
+		ASSERT_EQ(seq, ntohl(*(uint32_t *)(f + E1000_L4_OFF + 4)));
+		EXPECT_EQ(0, memcmp(f + E1000_L4_OFF + 20, data + seq - isn - 1,
+				    pay)) TH_LOG("descriptor %d", i);
+		seq += pay;
+		got += pay;
+		segs++;
+	}
+	/* The tap handed fewer frames (SYN, ACK, GSO) than the guest got. */
+	frames = tap_tx_packets(d.tap_name) - tx0;
+	TH_LOG("%u bytes in %u segments from %u tap frames", got, segs, frames);
+	EXPECT_LE(10 * GSO_MSS, got);
+	EXPECT_GT(segs, frames - 2);
+	close(sk);
+	e1000_run_to_done(&d.t);
+	/* Closing the device gives the tap back its checksum offload only. */
+	close(d.t.dev_fd);
+	d.t.dev_fd = -1;
+	EXPECT_FALSE(tap_tso(d.tap_name));
 	e1000_dp_free(&d);
 }
 

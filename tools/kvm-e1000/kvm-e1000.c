@@ -227,8 +227,10 @@ static bool valid_uuid(const char *s)
 
 /*
  * Open (or create) the tap as the module wants it: frames with a
- * virtio-net header, checksum offload toward the guest but never TSO (an
- * e1000 cannot take GSO frames).  @name gets the kernel's final name.
+ * virtio-net header and checksum offload toward the guest.  TSO is the
+ * module's to turn on (and off again) while a device holds the tap: it
+ * cuts the host's GSO frames for the guest.  @name gets the kernel's
+ * final name.
  */
 static int open_tap(char name[IFNAMSIZ])
 {

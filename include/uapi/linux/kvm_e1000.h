@@ -61,11 +61,14 @@
  *		the device's frames, or KVM_E1000_NO_FD: transmitted frames are
  *		then dropped (and counted) and nothing is received.  Frames to
  *		the host carry checksum and TSO work as virtio-net header
- *		metadata.  Enable at most TUN_F_CSUM on the tap (TUNSETOFFLOAD):
- *		an e1000 cannot receive GSO frames, so the module drops any it
- *		is handed.  Checked when given: a tun descriptor that is not
- *		attached to an interface, is IFF_TUN, lacks IFF_VNET_HDR or has
- *		another header size (TUNSETVNETHDRSZ) is EINVAL.  IFF_NO_PI
+ *		metadata.  While the device holds the tap it owns the tap's
+ *		offloads (TUNSETOFFLOAD): it enables TUN_F_CSUM and TCP
+ *		segmentation (TSO4, TSO6, TSO_ECN), cuts the host's GSO frames
+ *		into the guest's buffers, and restores the previous settings
+ *		when it is closed.  Do not change them meanwhile, nor give one
+ *		tap to two devices.  Checked when given: a tun descriptor that
+ *		is not attached to an interface, is IFF_TUN, lacks IFF_VNET_HDR
+ *		or has another header size (TUNSETVNETHDRSZ) is EINVAL.  IFF_NO_PI
  *		cannot be checked (tun reports another flag in its bit): a tap
  *		without it sends every frame with a 4-byte prefix.
  * @irqfd:	an eventfd registered with KVM_IRQFD and
