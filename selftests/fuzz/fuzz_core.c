@@ -61,6 +61,9 @@ enum {
 	OP_DB_STORE,	/* off16 val32: a guest store into the doorbell pages */
 	OP_CFG_READ,	/* off8 len8: PCI configuration read */
 	OP_CFG_WRITE,	/* off8 len8 val32: PCI configuration write */
+	OP_RX_GSO,	/* gso8 size16 flags8 start16 off16 len16 bytes[len]: a
+			 * GSO frame from the backend; bit 7 of gso8 resumes the
+			 * one the last full ring left in hand instead */
 	OP_COUNT
 };
 
@@ -360,6 +363,15 @@ static void check_rx_writes(const struct e1000_ring_pass *r,
 	}
 }
 
+/* A GSO frame in hand, as the glue keeps it between passes. */
+static struct {
+	u8 frame[0x10000 + 256];
+	u32 len;		/* 0: none */
+	struct e1000_rx_meta meta;
+	struct e1000_rx_gso g;
+} gso;
+
+/* One RX pass for a frame, or for the GSO frame in hand if @meta is NULL. */
 static void rx_deliver(const u8 *frame, u32 len,
 		       const struct e1000_rx_meta *meta)
 {
@@ -367,6 +379,7 @@ static void rx_deliver(const u8 *frame, u32 len,
 	struct e1000_ring_pass r;
 	struct rx_bufs b;
 	unsigned int from = F.nwlog;
+	u32 seg = gso.g.seg;
 	int ret;
 
 	if (!e1000_rx_begin(&F.core, &p))
@@ -374,9 +387,22 @@ static void rx_deliver(const u8 *frame, u32 len,
 	r = p.ring;
 	CHECK(r.head < r.size && r.tail < r.size);
 	rx_note_buffers(&r, &b);
-	ret = e1000_rx_frame(&F.core, &p, frame, len, meta);
-	CHECK(ret >= E1000_RX_DONE && ret <= E1000_RX_ERROR);
-	if (ret == E1000_RX_NO_BUFFERS || ret == E1000_RX_FILTERED)
+	if (meta) {
+		ret = e1000_rx_frame(&F.core, &p, frame, len, meta);
+		CHECK(ret >= E1000_RX_DONE && ret <= E1000_RX_ERROR);
+	} else {
+		ret = e1000_rx_gso(&F.core, &p, gso.frame, gso.len, &gso.meta,
+				   &gso.g);
+		CHECK(ret >= E1000_RX_DONE && ret <= E1000_RX_STALE);
+		/* Segments go in order, none twice. */
+		CHECK(gso.g.seg >= seg);
+		if (ret == E1000_RX_MALFORMED)
+			CHECK(F.nwlog == from);
+		if (ret != E1000_RX_NO_BUFFERS && ret != E1000_RX_STALE)
+			gso.len = 0;
+	}
+	if (ret == E1000_RX_FILTERED ||
+	    (meta && ret == E1000_RX_NO_BUFFERS))
 		CHECK(F.nwlog == from);
 	if (b.n < ARRAY_SIZE(b.addr))
 		check_rx_writes(&r, &b, from);
@@ -386,10 +412,37 @@ static void rx_deliver(const u8 *frame, u32 len,
 	e1000_rx_end(&F.core, &p);
 }
 
+static bool do_rx_gso(struct input *in)
+{
+	u8 type;
+	u16 len;
+
+	if (!take8(in, &type))
+		return false;
+	if (type & 0x80) {
+		if (gso.len)
+			rx_deliver(NULL, 0, NULL);
+		return true;
+	}
+	memset(&gso.meta, 0, sizeof(gso.meta));
+	memset(&gso.g, 0, sizeof(gso.g));
+	gso.meta.gso_type = type & 3;
+	if (!take16(in, &gso.meta.gso_size) || !take8(in, &gso.meta.flags) ||
+	    !take16(in, &gso.meta.csum_start) ||
+	    !take16(in, &gso.meta.csum_offset) || !take16(in, &len))
+		return false;
+	if (len > in->left)
+		len = in->left;
+	take(in, gso.frame, len);
+	gso.len = len;
+	rx_deliver(NULL, 0, NULL);
+	return true;
+}
+
 static bool do_rx(struct input *in)
 {
 	static u8 frame[16384 + 64];
-	struct e1000_rx_meta meta;
+	struct e1000_rx_meta meta = { 0 };
 	u16 len;
 
 	if (!take8(in, &meta.flags) || !take16(in, &meta.csum_start) ||
@@ -553,6 +606,10 @@ static bool step(struct input *in)
 		if (!do_rx(in))
 			return false;
 		break;
+	case OP_RX_GSO:
+		if (!do_rx_gso(in))
+			return false;
+		break;
 	case OP_BACKEND:
 		if (!take8(in, &b8))
 			return false;
@@ -593,6 +650,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct e1000_core_counters before;
 
 	fake_init(&F);
+	gso.len = 0;
 	e1000_pci_init(&pci);
 	memset(&intx, 0, sizeof(intx));
 	memset(&db, 0, sizeof(db));

@@ -7,7 +7,7 @@ import sys
 
 OP_WRITE, OP_READ, OP_MEM, OP_TIMER, OP_RAISE, OP_RESET, OP_DELAY, \
     OP_EEBIT, OP_STAT, OP_MDIC, OP_IO, OP_TX, OP_RX, OP_BACKEND, \
-    OP_DB_MAP, OP_DB_STORE, OP_CFG_READ, OP_CFG_WRITE = range(18)
+    OP_DB_MAP, OP_DB_STORE, OP_CFG_READ, OP_CFG_WRITE, OP_RX_GSO = range(19)
 MEM_BASE = 0x100000
 
 CTRL, STATUS, EECD, EERD, MDIC = 0x0, 0x8, 0x10, 0x14, 0x20
@@ -132,6 +132,22 @@ def tx_rings():
     return s
 
 
+def rx_gso():
+    # RX ring of 8 at 0x800, 2 KiB buffers from 0x1000, 3 of them free: a
+    # TCPv4 GSO frame of 5 segments stops after 3 and resumes after RDT.
+    f = bytearray(tcp4_frame(200)) + bytes(i % 251 for i in range(4800))
+    f[16:18] = struct.pack('>H', len(f) - 14)
+    rx = b''.join(struct.pack('<QQ', MEM_BASE + 0x1000 + 0x800 * i, 0)
+                  for i in range(8))
+    s = mem(0x800, rx[:128])
+    s += wr(RDBAL, MEM_BASE + 0x800) + wr(RDLEN, 128) + wr(RDT, 3)
+    s += wr(RCTL, 0x04008002)              # SECRC, BAM, 2 KiB buffers
+    s += struct.pack('<BBHBHHH', OP_RX_GSO, 1, 1000, 2, 34, 16,
+                     len(f)) + bytes(f)
+    s += wr(RDT, 7) + struct.pack('<BB', OP_RX_GSO, 0x80) + rd(ICR)
+    return s
+
+
 def doorbell_and_pci():
     # PCI: BAR0, BAR2, COMMAND (IO | MEM | MASTER), then D3hot and back.
     s = struct.pack('<BBBI', OP_CFG_WRITE, 0x10, 4, 0xfebc0000)
@@ -162,6 +178,7 @@ def main():
                        ('reg_test', reg_test()),
                        ('rings_and_irqs', rings_and_irqs()),
                        ('data_path', tx_rings()),
+                       ('rx_gso', rx_gso()),
                        ('doorbell_and_pci', doorbell_and_pci())):
         with open(os.path.join(out, name), 'wb') as f:
             f.write(data)
