@@ -12,6 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
 
 #include "glue.h"
@@ -278,13 +279,22 @@ static bool serve_rx(struct kvm_e1000 *e)
 bool kvm_e1000_serve(struct kvm_e1000 *e)
 {
 	struct mm_struct *mm = e->kvm->mm;
+	unsigned long flags;
 	bool progress;
+	u64 start;
 
 	/* Idle (a polling sidecore asks often): don't adopt the mm for it. */
 	if (!tx_pending(e) && !rx_pending(e))
 		return false;
 	if (!mmget_not_zero(mm))
 		return false;
+	/*
+	 * The pass is charged to the device (serve_ns): a sidecore's time is
+	 * accounted to no cgroup, so this is how much of it each VM takes.
+	 * The idle check above is not: a polling sidecore makes it for every
+	 * device, wanted or not.
+	 */
+	start = local_clock();
 	kthread_use_mm(mm);
 	/* Dropped and taken again around a fault that sleeps (platform.c). */
 	e->srcu_idx = srcu_read_lock(&e->kvm->srcu);
@@ -293,6 +303,10 @@ bool kvm_e1000_serve(struct kvm_e1000 *e)
 	srcu_read_unlock(&e->kvm->srcu, e->srcu_idx);
 	kthread_unuse_mm(mm);
 	mmput_async(mm);
+	/* Only the counter: no need to pull the doorbell pages for it. */
+	spin_lock_irqsave(&e->lock, flags);
+	e->stats.serve_ns += local_clock() - start;
+	spin_unlock_irqrestore(&e->lock, flags);
 	return progress;
 }
 

@@ -64,6 +64,7 @@ struct kvm_e1000_dp_counters {
 	u64 rx_dropped;
 	u64 dma_errors;
 	u64 tx_backpressure;
+	u64 serve_ns;		/* added by kvm_e1000_serve() at the end */
 };
 
 /*

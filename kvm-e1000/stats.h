@@ -30,5 +30,6 @@ KVM_E1000_STAT(desc_errors,	e->core.cnt.desc_errors)
 KVM_E1000_STAT(resets,		e->core.cnt.resets)
 KVM_E1000_STAT(doorbell_writes,	e->db.writes)
 KVM_E1000_STAT(tx_backpressure,	e->stats.tx_backpressure)
+KVM_E1000_STAT(serve_ns,	e->stats.serve_ns)
 
 #undef KVM_E1000_STAT

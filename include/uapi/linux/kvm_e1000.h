@@ -141,6 +141,11 @@ struct kvm_e1000_create {
  *			send buffer was full): TX paused with the frame kept
  *			at the head of the ring until the tap was writable
  *			again.  Nothing is dropped for it.
+ * @serve_ns:		nanoseconds the device's worker or sidecore spent
+ *			serving its rings (local clock around each pass that
+ *			found work, a wait in a fault of guest memory
+ *			included): a sidecore is charged to no cgroup, so
+ *			this is the share of it the device took
  */
 struct kvm_e1000_stats {
 	__u64 mmio_reads;
@@ -159,7 +164,8 @@ struct kvm_e1000_stats {
 	__u64 resets;
 	__u64 doorbell_writes;
 	__u64 tx_backpressure;
-	__u64 reserved[16];
+	__u64 serve_ns;
+	__u64 reserved[15];
 };
 
 /*
