@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hostile guests: rings and register patterns that a driver never writes
+ * but a guest may, and the bound each must stay within.  The work one
+ * guest buys with its descriptors and register writes is bounded per pass
+ * and charged to its device (the serve_ns statistic); the vCPU stays
+ * responsive; a neighbour on the same sidecore keeps its rate; nothing
+ * keeps spinning once the guest stops.
+ *
+ * The host writes the hostile rings into guest memory beforehand; the
+ * guest code only writes registers.  Bounds carry wide margins: the
+ * testbed is a TCG-emulated machine on a shared host.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include "kselftest_harness.h"
+#include "e1000_test.h"
+
+#define SH		((struct e1000_shared *)E1000_DMA_SHARED)
+/* The largest ring TDLEN can describe (bits 19:7): 65528 descriptors. */
+#define TDLEN_MAX	0xfff80U
+#define BIG_RING	(TDLEN_MAX / E1000_DESC_SIZE)
+#define BIG_RING_GPA	E1000_DMA_SCRATCH
+#define SIDECORE	1
+#define LEG_CMD		(E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_IFCS_B | \
+			 E1000_TXD_CMD_RS_B)
+#define WAIT_MS		20000	/* a ring of 65528 under TCG, with margin */
+
+/* Guest arguments and results (e1000_shared.arg / ret). */
+#define ARG_SIZE	0	/* ring size */
+#define ARG_STOP	1	/* host to guest: stop now */
+#define ARG_LEN		2	/* frame length */
+#define RET_CONSUMED	0	/* descriptors the device consumed */
+#define RET_MAX_TSC	1	/* slowest register read, TSC cycles */
+#define RET_READS	2	/* register reads made */
+
+/* Bounds, each with a wide margin over what the testbed measures. */
+#define CHASE_MS	2000	/* a hostile guest's run */
+#define MAX_NS_PER_DESC	50000	/* serve time per descriptor consumed */
+#define MIN_CONSUMED	4096	/* descriptors consumed in CHASE_MS */
+#define MAX_READ_MS	500	/* a register read's round trip */
+#define IDLE_MS		500	/* after the guest stopped */
+#define MAX_IDLE_NS	(5 * 1000 * 1000)	/* serve time meanwhile */
+
+static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x99 };
+static uint8_t rxb[65536 + 512];
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Every case under nested TCG: minutes at worst, never the default 30 s. */
+#define CASE_TIMEOUT	300
+
+FIXTURE(hostile) {
+};
+
+FIXTURE_SETUP(hostile)
+{
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+}
+
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static bool have_sidecore_cpu(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN) > SIDECORE;
+}
+
+static struct kvm_e1000_stats stats(struct e1000_dp *d)
+{
+	struct kvm_e1000_stats st;
+
+	e1000_get_stats(d->t.dev_fd, &st);
+	return st;
+}
+
+static void dp_start(struct e1000_dp *d, void *guest, int sidecore, bool irq)
+{
+	struct e1000_dp_opts o;
+
+	e1000_dp_opts_init(&o);
+	o.sidecore = sidecore;
+	o.irq = irq;
+	e1000_dp_init(d, guest, &o);
+}
+
+/* ---- Hostile rings, written by the host ---- */
+
+static void put_context(struct e1000_dp *d, uint32_t i)
+{
+	struct e1000_context_desc *c = e1000_dp_hva(d, BIG_RING_GPA +
+						    i * E1000_DESC_SIZE);
+
+	memset(c, 0, sizeof(*c));
+	/* Garbage offsets, a TSO flag and MSS 1: a context only, no frame. */
+	c->ipcss = 0xff;
+	c->tucss = 0xfe;
+	c->hdr_len = 0xff;
+	c->mss = 1;
+	c->cmd_and_length = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_C |
+			    E1000_TXD_CMD_TSE | 0xfffff;
+}
+
+static void put_legacy(struct e1000_dp *d, uint32_t i, uint64_t addr,
+		       uint16_t len, uint8_t cmd)
+{
+	struct e1000_tx_desc *t = e1000_dp_hva(d, BIG_RING_GPA +
+					       i * E1000_DESC_SIZE);
+
+	memset(t, 0, sizeof(*t));
+	t->buffer_addr = addr;
+	t->length = len;
+	t->cmd = cmd;
+}
+
+/* ---- Guest side ---- */
+
+/* The ring at BIG_RING_GPA as it is: the host wrote its descriptors. */
+static void guest_ring(uint64_t bar, uint32_t size)
+{
+	e1000_guest_link_up(bar);
+	e1000_wr(bar, E1000_TDBAL, (uint32_t)BIG_RING_GPA);
+	e1000_wr(bar, E1000_TDBAH, BIG_RING_GPA >> 32);
+	e1000_wr(bar, E1000_TDLEN, size * E1000_DESC_SIZE);
+	e1000_wr(bar, E1000_TDH, 0);
+	e1000_wr(bar, E1000_TDT, 0);
+	e1000_wr(bar, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
+}
+
+/* Wait up to @ms for TDH to reach @tail. */
+static bool guest_drained(uint64_t bar, uint32_t tail, uint32_t ms)
+{
+	uint32_t i;
+
+	for (i = 0; i <= ms * 10; i++) {
+		if (e1000_rd(bar, E1000_TDH) == tail)
+			return true;
+		e1000_guest_delay(100);
+	}
+	return false;
+}
+
+/*
+ * TDT chasing TDH: the ring always full (one slot free), a doorbell per
+ * read of TDH, until the host says stop; every read of TDH timed.  Then
+ * the last descriptors given are left to drain.
+ */
+static void guest_chase(uint64_t bar)
+{
+	uint32_t size = SH->arg[ARG_SIZE], last = 0, h, tail = size - 1;
+	uint64_t t0, t1;
+
+	guest_ring(bar, size);
+	e1000_wr(bar, E1000_TDT, tail);
+	while (!READ_ONCE(SH->arg[ARG_STOP])) {
+		t0 = rdtsc();
+		h = e1000_rd(bar, E1000_TDH);
+		t1 = rdtsc();
+		if (t1 - t0 > SH->ret[RET_MAX_TSC])
+			SH->ret[RET_MAX_TSC] = t1 - t0;
+		SH->ret[RET_READS]++;
+		SH->ret[RET_CONSUMED] += (h + size - last) % size;
+		last = h;
+		tail = (h + size - 1) % size;
+		e1000_wr(bar, E1000_TDT, tail);
+	}
+	GUEST_ASSERT_2(guest_drained(bar, tail, WAIT_MS), tail,
+		       e1000_rd(bar, E1000_TDH));
+	h = e1000_rd(bar, E1000_TDH);
+	SH->ret[RET_CONSUMED] += (h + size - last) % size;
+	GUEST_DONE();
+}
+
+/* The whole ring (less the one slot) given once, then drained. */
+static void guest_once(uint64_t bar)
+{
+	uint32_t size = SH->arg[ARG_SIZE];
+
+	guest_ring(bar, size);
+	e1000_wr(bar, E1000_TDT, size - 1);
+	GUEST_ASSERT_1(guest_drained(bar, size - 1, WAIT_MS),
+		       e1000_rd(bar, E1000_TDH));
+	GUEST_SYNC(1);
+	/* Then two good frames right behind: the last slot and the first. */
+	e1000_wr(bar, E1000_TDT, 1);
+	GUEST_ASSERT_1(guest_drained(bar, 1, WAIT_MS),
+		       e1000_rd(bar, E1000_TDH));
+	GUEST_DONE();
+}
+
+static void *vcpu_fn(void *arg)
+{
+	struct e1000_dp *d = arg;
+	struct ucall uc;
+
+	while (e1000_vcpu_run(&d->t, &uc) != UCALL_DONE)
+		;
+	return NULL;
+}
+
+/* The TSC rate the vCPU reads, for RET_MAX_TSC. */
+static double tsc_per_ms(struct e1000_dp *d)
+{
+	int khz = __vcpu_ioctl(d->t.vcpu, KVM_GET_TSC_KHZ, NULL);
+
+	TEST_ASSERT(khz > 0, "KVM_GET_TSC_KHZ: %d", khz);
+	return khz;
+}
+
+/* Serve time with the device idle: nothing may keep spinning. */
+static uint64_t idle_serve_ns(struct e1000_dp *d)
+{
+	uint64_t before = stats(d).serve_ns;
+
+	usleep(IDLE_MS * 1000);
+	return stats(d).serve_ns - before;
+}
+
+struct chase {
+	uint64_t consumed, serve_ns, idle_ns;
+	double ns_per_desc, max_read_ms, secs;
+};
+
+/* Run guest_chase on @d for CHASE_MS; the vCPU in a thread of its own. */
+static struct chase chase(struct e1000_dp *d)
+{
+	struct kvm_e1000_stats s0, s1;
+	struct chase c = { 0 };
+	pthread_t th;
+	double t0;
+
+	s0 = stats(d);
+	t0 = now();
+	TEST_ASSERT(!pthread_create(&th, NULL, vcpu_fn, d), "pthread_create");
+	usleep(CHASE_MS * 1000);
+	WRITE_ONCE(d->sh->arg[ARG_STOP], 1);
+	pthread_join(th, NULL);
+	c.secs = now() - t0;
+	s1 = stats(d);
+	c.consumed = d->sh->ret[RET_CONSUMED];
+	c.serve_ns = s1.serve_ns - s0.serve_ns;
+	c.ns_per_desc = c.consumed ? (double)c.serve_ns / c.consumed : 0;
+	c.max_read_ms = d->sh->ret[RET_MAX_TSC] / tsc_per_ms(d);
+	c.idle_ns = idle_serve_ns(d);
+	/* stderr: a case's child process leaves stdout's buffer behind. */
+	fprintf(stderr, "# %lu descriptors in %.2f s, %lu reads of TDH; serve %.1f ms, %.0f ns per descriptor; slowest read %.2f ms; %lu ns served while idle\n",
+	       (unsigned long)c.consumed, c.secs,
+	       (unsigned long)d->sh->ret[RET_READS], c.serve_ns / 1e6,
+	       c.ns_per_desc, c.max_read_ms, (unsigned long)c.idle_ns);
+	return c;
+}
+
+/*
+ * (a) The largest ring, every descriptor a context with garbage in it, and
+ * TDT chasing TDH: 65528 descriptors of work per doorbell, forever.  The
+ * device makes progress, each descriptor costs a bounded serve time, the
+ * vCPU's register reads come back, and once the guest stops the device
+ * goes idle.  vCPU and sidecore share one CPU: a pass that never yielded
+ * would hold the vCPU off for all of it.
+ */
+static void context_ring(int sidecore)
+{
+	static struct e1000_dp d;
+	struct kvm_e1000_stats st;
+	struct chase c;
+	uint32_t i;
+
+	dp_start(&d, guest_chase, sidecore, false);
+	for (i = 0; i < BIG_RING; i++)
+		put_context(&d, i);
+	d.sh->arg[ARG_SIZE] = BIG_RING;
+	if (sidecore != KVM_E1000_NO_SIDECORE)
+		pin_to(sidecore);
+	c = chase(&d);
+	st = stats(&d);
+	TEST_ASSERT(c.consumed >= MIN_CONSUMED, "only %lu descriptors consumed",
+		    (unsigned long)c.consumed);
+	TEST_ASSERT(c.ns_per_desc <= MAX_NS_PER_DESC,
+		    "%.0f ns per descriptor", c.ns_per_desc);
+	TEST_ASSERT(c.max_read_ms <= MAX_READ_MS,
+		    "a register read took %.1f ms", c.max_read_ms);
+	TEST_ASSERT(c.idle_ns <= MAX_IDLE_NS,
+		    "%lu ns served after the guest stopped",
+		    (unsigned long)c.idle_ns);
+	/* A context is no error and no frame. */
+	TEST_ASSERT(!st.tx_frames && !st.tx_dropped && !st.desc_errors &&
+		    !st.dma_errors, "frames %lu dropped %lu desc %lu dma %lu",
+		    (unsigned long)st.tx_frames, (unsigned long)st.tx_dropped,
+		    (unsigned long)st.desc_errors,
+		    (unsigned long)st.dma_errors);
+	TEST_ASSERT(!d.t.mmio_exits, "%lu MMIO exits", d.t.mmio_exits);
+	e1000_dp_free(&d);
+}
+
+TEST_F_TIMEOUT(hostile, context_ring_worker, CASE_TIMEOUT)
+{
+	context_ring(KVM_E1000_NO_SIDECORE);
+}
+
+TEST_F_TIMEOUT(hostile, context_ring_sidecore, CASE_TIMEOUT)
+{
+	if (!have_sidecore_cpu())
+		SKIP(return, "needs CPU %d", SIDECORE);
+	context_ring(SIDECORE);
+}
+
+/*
+ * Zero-length descriptors over the largest ring: in a chain (no EOP) each
+ * is a malformed descriptor, with EOP each ends a frame shorter than an
+ * Ethernet header.  Every one lands in its counter, once; the serve time
+ * per descriptor is bounded; the device sends good frames right after.
+ */
+TEST_F_TIMEOUT(hostile, zero_length_ring, CASE_TIMEOUT)
+{
+	static struct e1000_dp d;
+	struct kvm_e1000_stats st;
+	struct e1000_rx_info info;
+	uint32_t i, n = BIG_RING - 1;
+	uint64_t chained = (n + 1) / 2, ended = n / 2;
+	double per_desc;
+	size_t len;
+
+	dp_start(&d, guest_once, KVM_E1000_NO_SIDECORE, false);
+	for (i = 0; i < BIG_RING; i++)
+		put_legacy(&d, i, E1000_DMA_TX_BUF, 0,
+			   i % 2 ? E1000_TXD_CMD_EOP_B : 0);
+	d.sh->arg[ARG_SIZE] = BIG_RING;
+	e1000_expect_sync(&d.t, 1);
+	st = stats(&d);
+	per_desc = (double)st.serve_ns / n;
+	TH_LOG("%u zero-length descriptors: serve %.1f ms, %.0f ns per descriptor",
+	       n, st.serve_ns / 1e6, per_desc);
+	EXPECT_EQ(chained, st.desc_errors);
+	EXPECT_EQ(ended, st.tx_dropped);
+	EXPECT_EQ(0, st.tx_frames);
+	EXPECT_LE(per_desc, MAX_NS_PER_DESC);
+
+	/* The chain left open at the ring's end ends at the next EOP. */
+	len = e1000_build_ip4(e1000_dp_hva(&d, E1000_DMA_TX_BUF), peer_mac,
+			      d.mac, IPPROTO_UDP, 100, 1);
+	put_legacy(&d, BIG_RING - 1, E1000_DMA_TX_BUF, len, LEG_CMD);
+	put_legacy(&d, 0, E1000_DMA_TX_BUF, len, LEG_CMD);
+	e1000_run_to_done(&d.t);
+	EXPECT_EQ(len, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 3000));
+	EXPECT_EQ(len, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 3000));
+	EXPECT_EQ(0, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 100));
+	st = stats(&d);
+	EXPECT_EQ(2, st.tx_frames);
+	EXPECT_EQ(0, st.dma_errors);
+	e1000_dp_free(&d);
+}
+
+/*
+ * (b) A frame that never ends: every descriptor of a ring carries 1 KiB
+ * and none has EOP, 4 MiB in one chain.  Nothing reaches the tap, the
+ * whole ring is consumed, the oversized chain is one dropped frame, and
+ * buffers past the largest frame are not even read (bounded serve time).
+ * The next EOP ends the bad chain; the frame after it goes out whole.
+ */
+#define NOEOP_RING	4096
+#define NOEOP_LEN	1024
+
+TEST_F_TIMEOUT(hostile, chain_without_eop, CASE_TIMEOUT)
+{
+	static struct e1000_dp d;
+	struct kvm_e1000_stats st;
+	struct e1000_rx_info info;
+	double per_desc;
+	size_t len;
+	uint32_t i;
+
+	dp_start(&d, guest_once, KVM_E1000_NO_SIDECORE, false);
+	for (i = 0; i < NOEOP_RING; i++)
+		put_legacy(&d, i, E1000_DMA_TX_BUF, NOEOP_LEN,
+			   E1000_TXD_CMD_IFCS_B | E1000_TXD_CMD_RS_B);
+	d.sh->arg[ARG_SIZE] = NOEOP_RING;
+	e1000_expect_sync(&d.t, 1);
+	st = stats(&d);
+	per_desc = (double)st.serve_ns / (NOEOP_RING - 1);
+	TH_LOG("%u KiB without EOP: serve %.1f ms, %.0f ns per descriptor",
+	       NOEOP_RING - 1, st.serve_ns / 1e6, per_desc);
+	EXPECT_EQ(0, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 100));
+	EXPECT_EQ(0, st.tx_frames);
+	EXPECT_EQ(1, st.tx_dropped);
+	EXPECT_EQ(0, st.desc_errors);
+	EXPECT_EQ(0, st.dma_errors);
+	EXPECT_LE(per_desc, MAX_NS_PER_DESC);
+
+	len = e1000_build_ip4(e1000_dp_hva(&d, E1000_DMA_TX_BUF), peer_mac,
+			      d.mac, IPPROTO_UDP, 100, 2);
+	put_legacy(&d, NOEOP_RING - 1, E1000_DMA_TX_BUF, len, LEG_CMD);
+	put_legacy(&d, 0, E1000_DMA_TX_BUF, len, LEG_CMD);
+	e1000_run_to_done(&d.t);
+	/* The last slot's EOP ends the 4 MiB chain: dropped, counted once. */
+	EXPECT_EQ(len, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 3000));
+	EXPECT_EQ(0, memcmp(rxb, e1000_dp_hva(&d, E1000_DMA_TX_BUF), len));
+	EXPECT_EQ(0, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 100));
+	st = stats(&d);
+	EXPECT_EQ(1, st.tx_frames);
+	EXPECT_EQ(1, st.tx_dropped);
+	e1000_dp_free(&d);
+}
+
+/*
+ * (c) Two VMs on one sidecore, A hostile (the context ring, TDT chasing
+ * TDH), B streaming small frames.  B's rate while A runs stays within a
+ * factor of its rate alone, and the sidecore's time A takes is charged to
+ * A's serve_ns, B's to B's.
+ */
+#define STREAM_RING	256
+#define STREAM_BURST	32
+#define FRAME_LEN	60
+#define STREAM_BUF(i)	(E1000_DMA_TX_BUF + (uint64_t)(i) * 2048)
+#define WINDOW_MS	100
+#define MEASURE_MS	2000
+#define MIN_SHARE	4	/* B keeps at least 1/MIN_SHARE of its rate */
+
+static void guest_stream(uint64_t bar)
+{
+	volatile struct e1000_tx_desc *d;
+	struct e1000_gring r;
+	uint32_t pending = 0;
+
+	e1000_guest_link_up(bar);
+	e1000_guest_tx_setup(&r, bar, E1000_DMA_TX_RING, STREAM_RING);
+	while (!READ_ONCE(SH->arg[ARG_STOP])) {
+		while ((r.tail + 1) % STREAM_RING == r.next &&
+		       !READ_ONCE(SH->arg[ARG_STOP])) {
+			d = e1000_gdesc(&r, r.next);
+			if (d->status & E1000_TXD_STAT_DD) {
+				d->status = 0;
+				r.next = (r.next + 1) % STREAM_RING;
+			} else if (pending) {
+				e1000_guest_tx_kick(&r);
+				pending = 0;
+			} else {
+				cpu_relax();
+			}
+		}
+		e1000_guest_tx_legacy(&r, STREAM_BUF(r.tail), FRAME_LEN,
+				      LEG_CMD, 0, 0, 0);
+		if (++pending == STREAM_BURST) {
+			e1000_guest_tx_kick(&r);
+			pending = 0;
+		}
+	}
+	GUEST_DONE();
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct share {
+	double per_s;		/* B's frames/s, median of windows */
+	uint64_t b_ns, a_ns;	/* serve_ns over the whole measure */
+};
+
+static struct share measure(struct e1000_dp *a, struct e1000_dp *b)
+{
+	double w[MEASURE_MS / WINDOW_MS], t0, t1;
+	int i, n = MEASURE_MS / WINDOW_MS;
+	struct kvm_e1000_stats a0 = stats(a), b0 = stats(b), b1 = b0;
+	uint64_t c0 = b0.tx_frames + b0.tx_dropped, c1;
+	struct share s;
+
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		usleep(WINDOW_MS * 1000);
+		b1 = stats(b);
+		c1 = b1.tx_frames + b1.tx_dropped;
+		t1 = now();
+		w[i] = (c1 - c0) / (t1 - t0);
+		c0 = c1;
+		t0 = t1;
+	}
+	qsort(w, n, sizeof(w[0]), cmp_double);
+	s.per_s = w[n / 2];
+	s.b_ns = b1.serve_ns - b0.serve_ns;
+	s.a_ns = stats(a).serve_ns - a0.serve_ns;
+	return s;
+}
+
+/* A's ring: the largest, every descriptor a context. */
+static uint32_t ring_of_contexts(struct e1000_dp *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < BIG_RING; i++)
+		put_context(a, i);
+	return BIG_RING;
+}
+
+/* A's ring: every descriptor a whole frame of the largest legacy length. */
+#define BIG_FRAME	0xffff
+#define BIG_FRAMES_RING	256
+
+static uint32_t ring_of_big_frames(struct e1000_dp *a)
+{
+	uint32_t i;
+
+	e1000_build_ip4(e1000_dp_hva(a, E1000_DMA_TX_BUF), peer_mac, a->mac,
+			IPPROTO_UDP, BIG_FRAME - E1000_L4_OFF - E1000_UDP_HDR,
+			1);
+	for (i = 0; i < BIG_FRAMES_RING; i++)
+		put_legacy(a, i, E1000_DMA_TX_BUF, BIG_FRAME, LEG_CMD &
+			   ~E1000_TXD_CMD_RS_B);
+	return BIG_FRAMES_RING;
+}
+
+static void neighbour(struct __test_metadata *_metadata,
+		      uint32_t (*hostile_ring)(struct e1000_dp *a))
+{
+	static struct e1000_dp a, b;
+	struct share alone, hostile;
+	pthread_t va, vb;
+	uint32_t i;
+
+	dp_start(&a, guest_chase, SIDECORE, false);
+	dp_start(&b, guest_stream, SIDECORE, false);
+	/* Counted at the device: no packet socket copies. */
+	close(a.pkt_fd);
+	a.pkt_fd = -1;
+	close(b.pkt_fd);
+	b.pkt_fd = -1;
+	a.sh->arg[ARG_SIZE] = hostile_ring(&a);
+	for (i = 0; i < STREAM_RING; i++)
+		e1000_build_ip4(e1000_dp_hva(&b, STREAM_BUF(i)), peer_mac,
+				b.mac, IPPROTO_UDP,
+				FRAME_LEN - E1000_L4_OFF - E1000_UDP_HDR, i);
+	/* The vCPUs off the sidecore, as a deployment has them. */
+	pin_to(0);
+	ASSERT_EQ(0, pthread_create(&vb, NULL, vcpu_fn, &b));
+	usleep(1000 * 1000);
+	alone = measure(&a, &b);
+	ASSERT_EQ(0, pthread_create(&va, NULL, vcpu_fn, &a));
+	usleep(500 * 1000);
+	hostile = measure(&a, &b);
+	WRITE_ONCE(a.sh->arg[ARG_STOP], 1);
+	WRITE_ONCE(b.sh->arg[ARG_STOP], 1);
+	pthread_join(va, NULL);
+	pthread_join(vb, NULL);
+	TH_LOG("B alone: %.0f frames/s, serve %.1f ms/s",
+	       alone.per_s, alone.b_ns / 1e6 / (MEASURE_MS / 1000.0));
+	TH_LOG("B beside hostile A: %.0f frames/s, serve %.1f ms/s; A: serve %.1f ms/s, %lu descriptors, %lu frames",
+	       hostile.per_s, hostile.b_ns / 1e6 / (MEASURE_MS / 1000.0),
+	       hostile.a_ns / 1e6 / (MEASURE_MS / 1000.0),
+	       (unsigned long)a.sh->ret[RET_CONSUMED],
+	       (unsigned long)(stats(&a).tx_frames + stats(&a).tx_dropped));
+	EXPECT_LT(0, alone.per_s);
+	EXPECT_GE(hostile.per_s * MIN_SHARE, alone.per_s);
+	/* B's share of the sidecore is B's: not starved, not A's. */
+	EXPECT_GE(hostile.b_ns * MIN_SHARE, alone.b_ns);
+	EXPECT_EQ(0, alone.a_ns);
+	EXPECT_LT(0, hostile.a_ns);
+	e1000_dp_free(&a);
+	e1000_dp_free(&b);
+}
+
+TEST_F_TIMEOUT(hostile, neighbour_of_context_ring, CASE_TIMEOUT)
+{
+	if (!have_sidecore_cpu())
+		SKIP(return, "needs CPU %d", SIDECORE);
+	neighbour(_metadata, ring_of_contexts);
+}
+
+/* The bytes a pass moves are bounded too, not only its descriptors. */
+TEST_F_TIMEOUT(hostile, neighbour_of_big_frames, CASE_TIMEOUT)
+{
+	if (!have_sidecore_cpu())
+		SKIP(return, "needs CPU %d", SIDECORE);
+	neighbour(_metadata, ring_of_big_frames);
+}
+
+/*
+ * (d) An interrupt storm: ICS raising the line in a loop, the handler
+ * acknowledging every one, ITR rewritten as it goes.  The guest's loop
+ * ends, interrupts are delivered and counted, the device's worker spends
+ * no serve time on it, and a frame sent right after goes out.
+ */
+#define STORM_WRITES	20000
+#define STORM_MAX_S	60
+
+static void guest_storm(uint64_t bar)
+{
+	struct e1000_gring r;
+	uint32_t i;
+
+	e1000_guest_link_up(bar);
+	e1000_guest_tx_setup(&r, bar, E1000_DMA_TX_RING, 16);
+	SH->irq_mode = E1000_IRQ_READ_ICR;
+	e1000_wr(bar, E1000_IMC, ~0U);
+	e1000_rd(bar, E1000_ICR);
+	e1000_guest_irq_setup();
+	e1000_wr(bar, E1000_IMS, E1000_ICR_TXDW);
+	GUEST_SYNC(1);
+	for (i = 0; i < STORM_WRITES; i++) {
+		e1000_wr(bar, E1000_ICS, E1000_ICR_TXDW);
+		if (!(i % 64))
+			e1000_wr(bar, E1000_ITR, i % 3);
+		/* And doorbells with nothing behind them. */
+		if (!(i % 16))
+			e1000_wr(bar, E1000_RDT, 0);
+	}
+	GUEST_SYNC(2);
+	e1000_guest_tx_legacy(&r, E1000_DMA_TX_BUF, SH->arg[ARG_LEN], LEG_CMD,
+			      0, 0, 0);
+	e1000_guest_tx_kick(&r);
+	GUEST_ASSERT_1(e1000_guest_tx_wait(&r, 3000), e1000_rd(bar, E1000_TDH));
+	GUEST_DONE();
+}
+
+TEST_F_TIMEOUT(hostile, interrupt_storm, CASE_TIMEOUT)
+{
+	static struct e1000_dp d;
+	struct kvm_e1000_stats s0, s1;
+	struct e1000_rx_info info;
+	double t0, secs;
+	size_t len;
+
+	dp_start(&d, guest_storm, KVM_E1000_NO_SIDECORE, true);
+	e1000_dp_enable_irq(&d, NULL);
+	len = e1000_build_ip4(e1000_dp_hva(&d, E1000_DMA_TX_BUF), peer_mac,
+			      d.mac, IPPROTO_UDP, 100, 3);
+	d.sh->arg[ARG_LEN] = len;
+	e1000_expect_sync(&d.t, 1);
+	s0 = stats(&d);
+	t0 = now();
+	e1000_expect_sync(&d.t, 2);
+	secs = now() - t0;
+	s1 = stats(&d);
+	TH_LOG("%d ICS writes in %.2f s: %lu interrupts raised, %lu handled, serve %lu ns",
+	       STORM_WRITES, secs, (unsigned long)(s1.irqs - s0.irqs),
+	       (unsigned long)d.sh->irqs,
+	       (unsigned long)(s1.serve_ns - s0.serve_ns));
+	e1000_run_to_done(&d.t);
+	EXPECT_LE(secs, STORM_MAX_S);
+	EXPECT_LT(0, d.sh->irqs);
+	EXPECT_LE(d.sh->irqs, s1.irqs);
+	/* Interrupts and empty doorbells are no pass of the data path. */
+	EXPECT_LE(s1.serve_ns - s0.serve_ns, MAX_IDLE_NS);
+	EXPECT_EQ(len, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 3000));
+	EXPECT_EQ(1, stats(&d).tx_frames);
+	e1000_dp_free(&d);
+}
+
+TEST_HARNESS_MAIN
