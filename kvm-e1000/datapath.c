@@ -17,9 +17,17 @@
 
 #include "glue.h"
 
-/* Work per device per round: bounds latency for the others (fairness). */
-#define TX_BUDGET	256	/* descriptors */
-#define RX_BUDGET	64	/* frames */
+/*
+ * Work per device per round: bounds latency for the others (fairness).
+ * A TX pass also stops after TX_BYTE_BUDGET bytes of guest buffers: 256
+ * descriptors of 64 KiB each would otherwise make one guest's pass 16 MiB
+ * of copies while its neighbours on a sidecore wait (vhost-net bounds its
+ * runs by bytes as well as packets).  A received frame is at most
+ * KVM_E1000_RX_FRAME_MAX: RX_BUDGET frames bound that side.
+ */
+#define TX_BUDGET	256		/* descriptors */
+#define TX_BYTE_BUDGET	(512 * 1024)	/* bytes read from guest buffers */
+#define RX_BUDGET	64		/* frames */
 
 /*
  * The 82540EM buffers received frames in a 48 KiB packet buffer while it
@@ -111,7 +119,7 @@ static bool serve_tx(struct kvm_e1000 *e)
 		return false;
 
 	start = p->ring.head;
-	e1000_tx_run(&e->core, p, TX_BUDGET);
+	e1000_tx_run(&e->core, p, TX_BUDGET, TX_BYTE_BUDGET);
 	e->acc.tx_dropped += p->dropped;
 	/* A looped TSO segment may leave head in place: still progress. */
 	looped = p->loop_len;

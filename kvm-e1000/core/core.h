@@ -332,6 +332,7 @@ struct e1000_tx_pass {
 	u32 dropped;		/* frames not delivered */
 	u32 tso;		/* TSO frames sent (TSCTC) */
 	u32 tso_fail;		/* TSO frames refused (TSCTFC) */
+	u32 read;		/* bytes of guest buffers read: run()'s budget */
 };
 
 #define E1000_RA_ENTRIES	16
@@ -381,9 +382,13 @@ static inline bool e1000_tx_pending(const struct e1000_core *core)
 
 /* Under the lock.  false: nothing to do (ring disabled, empty or invalid). */
 bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p);
-/* Without the lock: process up to @budget descriptors. */
+/*
+ * Without the lock: process up to @budget descriptors, and stop early once
+ * @bytes of guest buffers have been read (a descriptor may carry 64 KiB:
+ * the descriptor count alone lets one pass copy 16 MiB).
+ */
 void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
-		  u32 budget);
+		  u32 budget, u32 bytes);
 /* Under the lock. */
 void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p);
 

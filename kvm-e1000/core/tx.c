@@ -466,6 +466,7 @@ static void tx_gather(struct e1000_core *core, struct e1000_tx_pass *p,
 		tx->bad = true;
 		return;
 	}
+	p->read += d->len;
 	tx->len += d->len;
 }
 
@@ -554,7 +555,7 @@ bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p)
 }
 
 void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
-		  u32 budget)
+		  u32 budget, u32 bytes)
 {
 	struct e1000_ring_pass *r = &p->ring;
 	struct e1000_tx_state *tx = &core->tx;
@@ -570,9 +571,13 @@ void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 	/*
 	 * A descriptor is consumed only once fully handled: a frame the
 	 * backend refused waits at its EOP descriptor, at the head, for the
-	 * next run.
+	 * next run.  Both budgets bound the pass whatever the ring holds:
+	 * context and zero-length descriptors cost a descriptor each, a
+	 * chain that never ends is read only up to the largest frame, and
+	 * buffers are read up to @bytes (plus one descriptor's).
 	 */
-	for (; budget && r->head != r->tail && !p->loop_len; budget--) {
+	for (; budget && r->head != r->tail && !p->loop_len && p->read < bytes;
+	     budget--) {
 		/* A reset, a new ring, TCTL or BME changed: end() decides. */
 		if (e1000_pass_stale(core, r))
 			break;

@@ -292,18 +292,20 @@ static void do_tx(u8 budget)
 	struct e1000_tx_pass p;
 	struct e1000_ring_pass r;
 	unsigned int from = F.nwlog, k;
+	/* The byte budget too, from a frame's worth to none at all. */
+	u32 bytes = (u32)budget << 9;
 
 	if (!e1000_tx_begin(&F.core, &p))
 		return;
 	r = p.ring;
 	CHECK(r.head < r.size && r.tail < r.size);
-	e1000_tx_run(&F.core, &p, budget);
+	e1000_tx_run(&F.core, &p, budget, bytes);
 	for (k = 0; p.loop_len && k < 8; k++) {
 		check_loop_frame(&p);
 		check_tx_writes(&r, from);
 		rx_deliver(p.loop_frame, p.loop_len, &none);
 		from = F.nwlog;
-		e1000_tx_run(&F.core, &p, budget);
+		e1000_tx_run(&F.core, &p, budget, bytes);
 	}
 	check_loop_frame(&p);
 	CHECK(p.ring.head < r.size);

@@ -217,15 +217,20 @@ static void tx_setup(u32 ndesc, u32 head)
 }
 
 /* A whole pass: begin, run, end; false if begin had nothing to do. */
-static bool tx_pass(u32 budget)
+static bool tx_pass_bytes(u32 budget, u32 bytes)
 {
 	struct e1000_tx_pass p;
 
 	if (!e1000_tx_begin(&F.core, &p))
 		return false;
-	e1000_tx_run(&F.core, &p, budget);
+	e1000_tx_run(&F.core, &p, budget, bytes);
 	e1000_tx_end(&F.core, &p);
 	return true;
+}
+
+static bool tx_pass(u32 budget)
+{
+	return tx_pass_bytes(budget, ~0U);
 }
 
 static const u8 *frame(unsigned int i)
@@ -309,6 +314,36 @@ static void test_tx_wrap_budget(void)
 	}
 	EXPECT_EQ(tx_status(3), 0);
 	EXPECT(rd(E1000_ICR) & E1000_ICR_TXQE);
+}
+
+/*
+ * The byte budget: a pass stops at the first descriptor after it read that
+ * many bytes of buffers, whatever its descriptor budget; a chain cut there
+ * goes on in the next pass.
+ */
+static void test_tx_byte_budget(void)
+{
+	u32 i;
+
+	tx_setup(8, 0);
+	for (i = 0; i < 5; i++) {
+		memset(MEM(TXB + 1000 * i), 0x20 + i, 1000);
+		put_legacy(TXR, i, TXB + 1000 * i, 1000,
+			   i == 1 ? 0 : E1000_TXD_CMD_EOP_B, 0, 0, 0);
+	}
+	wr(E1000_TDT, 5);	/* frames: 0, 1+2, 3, 4 */
+	EXPECT(tx_pass_bytes(64, 1500));
+	EXPECT_EQ(rd(E1000_TDH), 2);	/* 2000 bytes read: stop */
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT(tx_pass_bytes(64, 1));
+	EXPECT_EQ(rd(E1000_TDH), 3);	/* at least a descriptor a pass */
+	EXPECT_EQ(F.nframes, 2);
+	EXPECT_EQ(F.frames[1].len, 2000);
+	EXPECT_EQ(frame(1)[999], 0x21);
+	EXPECT_EQ(frame(1)[1000], 0x22);
+	EXPECT(tx_pass_bytes(64, 2000));
+	EXPECT_EQ(rd(E1000_TDH), 5);
+	EXPECT_EQ(F.nframes, 4);
 }
 
 static void test_tx_legacy_ic(void)
@@ -835,7 +870,7 @@ static void test_tx_voided(void)
 		   0, 0, 0);
 	wr(E1000_TDT, 1);
 	EXPECT(e1000_tx_begin(&F.core, &p));
-	e1000_tx_run(&F.core, &p, 8);
+	e1000_tx_run(&F.core, &p, 8, ~0U);
 	/* The guest resets the device while the worker runs unlocked. */
 	wr(E1000_CTRL, E1000_CTRL_RST);
 	e1000_tx_end(&F.core, &p);
@@ -849,7 +884,7 @@ static void test_tx_voided(void)
 	put_legacy(TXR, 0, TXB, 30, 0, 0, 0, 0);
 	wr(E1000_TDT, 1);
 	EXPECT(e1000_tx_begin(&F.core, &p));
-	e1000_tx_run(&F.core, &p, 8);
+	e1000_tx_run(&F.core, &p, 8, ~0U);
 	wr(E1000_TDLEN, 8 * 16);
 	e1000_tx_end(&F.core, &p);
 	EXPECT_EQ(rd(E1000_TDH), 0);
@@ -876,7 +911,7 @@ static void test_tx_stops_when_stale(void)
 	wr(E1000_TDT, 1);
 	EXPECT(e1000_tx_begin(&F.core, &p));
 	wr(E1000_CTRL, E1000_CTRL_RST);
-	e1000_tx_run(&F.core, &p, 8);
+	e1000_tx_run(&F.core, &p, 8, ~0U);
 	e1000_tx_end(&F.core, &p);
 	EXPECT_EQ(F.nframes, 0);
 	EXPECT_EQ(tx_status(0), 0);
@@ -885,7 +920,7 @@ static void test_tx_stops_when_stale(void)
 	wr(E1000_TDT, 1);
 	EXPECT(e1000_tx_begin(&F.core, &p));
 	e1000_core_set_bus_master(&F.core, false);
-	e1000_tx_run(&F.core, &p, 8);
+	e1000_tx_run(&F.core, &p, 8, ~0U);
 	e1000_tx_end(&F.core, &p);
 	EXPECT_EQ(F.nframes, 0);
 	EXPECT_EQ(tx_status(0), 0);
@@ -1582,14 +1617,14 @@ static void test_loopback_path(void)
 	EXPECT(e1000_tx_begin(&F.core, &p));
 	EXPECT(p.loopback);
 	for (i = 0; i < 2; i++) {
-		e1000_tx_run(&F.core, &p, 8);
+		e1000_tx_run(&F.core, &p, 8, ~0U);
 		EXPECT_EQ(p.loop_len, 1024);
 		EXPECT_EQ(p.ring.head, i + 1);
 		if (p.loop_len)
 			EXPECT_EQ(rx_one(p.loop_frame, p.loop_len, NULL),
 				  E1000_RX_DONE);
 	}
-	e1000_tx_run(&F.core, &p, 8);
+	e1000_tx_run(&F.core, &p, 8, ~0U);
 	EXPECT_EQ(p.loop_len, 0);
 	e1000_tx_end(&F.core, &p);
 	EXPECT_EQ(F.frame_calls, 0);
@@ -1616,7 +1651,7 @@ static void test_tx_tso_loopback_toggle(void)
 	for (i = 0; i < 3; i++) {
 		EXPECT(e1000_tx_begin(&F.core, &p));
 		EXPECT_EQ(p.loopback, i == 0);
-		e1000_tx_run(&F.core, &p, 64);
+		e1000_tx_run(&F.core, &p, 64, ~0U);
 		EXPECT_EQ(p.loop_len, HDR4 + 1000);
 		if (p.loop_len)
 			EXPECT_EQ(rx_one(p.loop_frame, p.loop_len, NULL),
@@ -1902,6 +1937,7 @@ static void test_doorbell_rx(void)
 const struct test datapath_tests[] = {
 	{ "TX legacy descriptors, DD only with RS, TXDW/TXQE", test_tx_legacy },
 	{ "TX ring wrap-around and budget", test_tx_wrap_budget },
+	{ "TX pass bounded by the bytes it reads", test_tx_byte_budget },
 	{ "TX legacy IC checksum", test_tx_legacy_ic },
 	{ "TX context/data checksum offload", test_tx_csum_offload },
 	{ "TX 64 KiB TSO as one GSO frame", test_tx_tso_gso },
