@@ -135,6 +135,12 @@ struct kvm_e1000 {
 	struct kvm_e1000_thread *server;
 	bool blocked;			/* under lock */
 	bool abort;			/* under lock */
+	/*
+	 * A sidecore's share for it (worker.c): serve time it may still take
+	 * this round, negative while it owes for a long pass; touched only by
+	 * the thread that claimed the device.
+	 */
+	s64 credit_ns;
 
 	/* Data path state, owned by the serving thread (datapath.c). */
 	int srcu_idx;			/* of kvm->srcu, during a pass */

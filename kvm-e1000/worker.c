@@ -224,23 +224,58 @@ static void release(struct kvm_e1000 *e)
 }
 
 /*
- * One round over every device: true if any made progress.  A device stays
- * on the list while its pass runs (detach and move wait for the pass), so
- * the walk goes on from it afterwards.
+ * Fairness on a sidecore is in serve time, not in passes: a pass is
+ * bounded (datapath.c), but one device's pass may still cost many times
+ * another's (64 KiB buffers against 60-byte frames, a fault that sleeps).
+ * So each round gives every device SHARE_NS of credit, up to SHARE_NS; a
+ * pass is paid from it, and a device whose credit is spent sits rounds
+ * out until it is repaid (deficit round robin, in nanoseconds).  Devices
+ * that are busy together then get equal time; a device alone on its
+ * sidecore only skips rounds that cost nothing.  A device's own worker
+ * serves one device: no share to keep.
+ */
+#define SHARE_NS	(50 * NSEC_PER_USEC)
+/* A pass that slept in a fault owes no more than this: it used no CPU. */
+#define DEBT_MAX_NS	(20 * NSEC_PER_MSEC)
+
+/* Under claim(): may @e's pass run this round? */
+static bool earn(struct kvm_e1000_worker *w, struct kvm_e1000 *e)
+{
+	if (w->cpu == KVM_E1000_NO_SIDECORE)
+		return true;
+	e->credit_ns = min_t(s64, e->credit_ns + SHARE_NS, SHARE_NS);
+	return e->credit_ns > 0;
+}
+
+/*
+ * One round over every device: true if any made progress, or has work
+ * left that waits for its share.  A device stays on the list while its
+ * pass runs (detach and move wait for the pass), so the walk goes on from
+ * it afterwards.
  */
 static bool serve_round(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
 {
 	struct kvm_e1000 *e;
 	bool progress = false, poll_rings = false;
+	u64 start;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(e, &w->devices, worker_node) {
 		poll_rings |= kvm_e1000_db_mapped(e);
 		if (!claim(e))
 			continue;
+		if (!earn(w, e)) {
+			/* It owes: its work waits, the round goes on. */
+			release(e);
+			progress = true;
+			continue;
+		}
 		rcu_read_unlock();
 		e->server = t;
+		start = local_clock();
 		progress |= kvm_e1000_serve(e);
+		e->credit_ns = max_t(s64, e->credit_ns -
+				     (s64)(local_clock() - start), -DEBT_MAX_NS);
 		e->server = NULL;
 		rcu_read_lock();
 		release(e);
