@@ -5,7 +5,8 @@
  * A device is served either by a worker of its own, which sleeps until a
  * doorbell (TDT/RDT write, tap readable, timer) wakes it, or by the sidecore
  * of a reserved CPU: a thread bound to that CPU polls every device assigned
- * to it, round robin with a bounded budget per device, and keeps polling for
+ * to it, round robin with a bounded pass per device and equal shares of
+ * its time for the busy ones (see SHARE_NS), and keeps polling for
  * poll_us after its last progress before it sleeps (vhost's busyloop idea),
  * so a guest streaming frames rarely pays for a wakeup.
  *
@@ -45,7 +46,8 @@
  * vhost's are.  A sidecore's threads, like the reserved CPU they run on,
  * are charged to no VM, and that includes the one that sleeps in a
  * device's fault and finishes its pass; the pages faulted in are charged
- * to the VM's memory cgroup as any fault's are.
+ * to the VM's memory cgroup as any fault's are.  What each device took of
+ * a sidecore (or of its worker) is its serve_ns statistic.
  */
 #include <linux/cgroup.h>
 #include <linux/kthread.h>
