@@ -18,6 +18,8 @@
 #   make bench        benchmark the NIC configs -> Documentation/benchmarks.md
 #   make check        all of the above: what CI runs
 #   make deps         install the Debian packages all of this needs (root)
+#   make module-debug build kvm-e1000.ko against the testbed's debug kernel
+#   make debug-deps   the packages building the debug kernel needs (root)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -39,7 +41,7 @@ export TOP BUILD K61_VER K612_VER
 .PHONY: all module modules module-6.1 module-6.12 core-includes unit fuzz \
 	dkms-check dkms-install selftests tool \
 	testbed-selftest testbed-check demo e2e e2e-check bench check deps \
-	checkpatch clean
+	debug-deps module-debug checkpatch clean
 
 all: module
 
@@ -129,6 +131,19 @@ check: deps unit fuzz modules dkms-check tool checkpatch testbed-selftest \
 
 deps:
 	tools/install-deps.sh
+
+# The debug kernel (tools/testbed/README.md): built from Debian's
+# linux-source-6.1 on first use (about an hour on 2 cores), then cached.
+debug-deps: deps
+	tools/install-deps.sh --debug
+
+module-debug: core-includes debug-deps
+	@rm -rf $(BUILD)/kmod/debug && mkdir -p $(BUILD)/kmod/debug
+	@cp -r $(TOP)/Kbuild $(TOP)/kvm-e1000 $(TOP)/include $(BUILD)/kmod/debug/
+	set -o pipefail; kdir=$$(tools/testbed/debug-kernel.sh --print kdir) && \
+		$(MAKE) -C "$$kdir" M=$(BUILD)/kmod/debug W=1 modules 2>&1 | \
+		tee $(BUILD)/kmod/debug.log
+	@! grep -E 'warning:|error:' $(BUILD)/kmod/debug.log
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

@@ -5,6 +5,9 @@
 # on a fresh Debian 12 machine.  Idempotent: when everything is already
 # installed it returns at once without touching apt.  Quiet unless it fails.
 #
+# tools/install-deps.sh --debug also installs what building the testbed's
+# debug kernel takes (tools/testbed/debug-kernel.sh; `make debug-deps`).
+#
 # The kernel versions follow the Makefile's K61_VER / K612_VER when it
 # exports them, so headers always match the kernels the testbed boots.
 
@@ -27,6 +30,16 @@ PACKAGES=(
 	# benchmark plots
 	gnuplot-nox
 )
+
+# Building a kernel from linux-source-6.1: Kconfig's lexer and parser,
+# objtool's libelf, the certificate tools' OpenSSL, bc for timeconst.
+DEBUG_PACKAGES=(flex bison bc libelf-dev libssl-dev patch)
+
+case ${1:-} in
+--debug) PACKAGES+=("${DEBUG_PACKAGES[@]}") ;;
+"") ;;
+*) echo "usage: install-deps.sh [--debug]" >&2; exit 2 ;;
+esac
 
 # One dpkg-query for all: unknown packages print nothing and so count as missing.
 declare -A installed=()

@@ -7,7 +7,7 @@
 # with kvm_amd, tun and the given modules loaded; the kernel log is checked
 # for splats and the modules are unloaded afterwards.  See README.md.
 #
-# testbed.sh [--kernel VER] [--module 'PATH.ko [param=value...]']...
+# testbed.sh [--kernel VER|debug] [--module 'PATH.ko [param=value...]']...
 #            [--timeout SECONDS] [--smp N] [--mem MB] [--env K=V]...
 #            [--chdir DIR] -- COMMAND [ARGS...]
 
@@ -22,6 +22,7 @@ PREP_VERSION=1
 
 # Exit statuses of the testbed itself (the command's own status wins when
 # it is non-zero).
+EXIT_LEAK=120		# kmemleak: a --module leaked memory
 EXIT_KLOG=121		# kernel log shows a splat
 EXIT_MODLOAD=122	# loading KVM or a --module failed
 EXIT_RMMOD=123		# a --module did not unload
@@ -29,7 +30,8 @@ EXIT_TIMEOUT=124	# the run took longer than --timeout
 EXIT_VMDIED=125		# L1 died or never reported a status
 EXIT_SETUP=126		# the host side could not prepare the run
 
-kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
+DEFAULT_KERNEL=6.1.0-56-amd64
+kernel=${TESTBED_KERNEL_VERSION:-$DEFAULT_KERNEL}
 timeout=${TESTBED_TIMEOUT:-1800}
 smp=${TESTBED_SMP:-2}
 mem=${TESTBED_MEM:-4096}
@@ -71,6 +73,22 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || usage
+
+# "debug": the kernel debug-kernel.sh builds from Debian's source with
+# lockdep, KASAN and friends (built on first use, then cached).  L2 guests
+# keep booting a stock Debian kernel: the debug kernel has no NIC drivers.
+#
+# It boots on q35: i440fx's ACPI _PRT method builds its routing table in an
+# AML loop that, under KASAN and lockdep, hits ACPICA's 30 s loop timeout
+# once per PCI device (90 s a boot, and no INTx routing); q35's _PRT
+# returns a table QEMU built beforehand.
+l2_kernel=
+machine=${TESTBED_MACHINE:-pc}
+if [ "$kernel" = debug ]; then
+	l2_kernel=${TESTBED_L2_KERNEL:-$DEFAULT_KERNEL}
+	machine=${TESTBED_MACHINE:-q35}
+	kernel=$("$TB_DIR/debug-kernel.sh") || die "cannot build the debug kernel"
+fi
 
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp wants a count"
@@ -189,7 +207,9 @@ build_initramfs() {
 			add_initramfs_module "$path" "$dir"
 		done < <(modprobe -d "$MODROOT" -S "$kernel" --show-depends "$mod")
 	done
-	grep -q '^9p\.ko$' "$dir/modules.list" || die "9p module not found for $kernel"
+	grep -q '^9p\.ko$' "$dir/modules.list" ||
+		grep -q '^builtin 9p' < <(modprobe -d "$MODROOT" -S "$kernel" --show-depends 9p) ||
+		die "9p module not found for $kernel"
 	(cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 >"$KDIR/initramfs.tmp"
 	mv "$KDIR/initramfs.tmp" "$KDIR/initramfs.cpio.gz"
 	rm -rf "$dir"
@@ -260,6 +280,7 @@ for m in "${modules[@]}"; do
 done
 cmd_env+=("TESTBED=1" "TESTBED_OUT=$OUT_DIR" "TESTBED_KERNEL=$kernel"
 	  "TESTBED_MODULES=${module_paths[*]}" "TESTBED_RUN_DIR=$RUN_DIR")
+[ -z "$l2_kernel" ] || cmd_env+=("TESTBED_L2_KERNEL=$l2_kernel")
 {
 	printf 'exec env -i'
 	printf ' %q' "${cmd_env[@]}" "$@"
@@ -307,7 +328,7 @@ PY
 P9=security_model=none,multidevs=remap
 start=$(date +%s%N)
 qemu-system-x86_64 \
-	-accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem" \
+	-machine "$machine" -accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-nic none \
 	-chardev "file,id=con,path=$console" -serial chardev:con \
@@ -400,6 +421,17 @@ elif [ ! -e "$RUN_DIR/modload-failed" ]; then
 fi
 rmmod_bad=0
 [ "$(cat "$RUN_DIR/rmmod-status" 2>/dev/null || echo 0)" = 0 ] || rmmod_bad=1
+# A kmemleak kernel: every suspected leak is shown; one that a --module
+# allocated fails the run.
+leak_bad=0
+if [ -s "$RUN_DIR/kmemleak.log" ]; then
+	module_names=()
+	for m in "${module_paths[@]}"; do
+		module_names+=("$(basename "$m" .ko)")
+	done
+	"$TB_DIR/scan-kmemleak.sh" "$RUN_DIR/kmemleak.log" "${module_names[@]}" >&2 ||
+		leak_bad=1
+fi
 
 if [ -e "$RUN_DIR/modload-failed" ]; then
 	fail "$EXIT_MODLOAD" "loading modules in L1 failed: $(cat "$RUN_DIR/modload-failed")"
@@ -408,4 +440,5 @@ echo "testbed: $kernel: command exited $status, QEMU ran ${elapsed}s" >&2
 [ "$status" = 0 ] || fail "$status" "command exited $status"
 [ "$klog_bad" = 0 ] || fail "$EXIT_KLOG" "kernel log shows problems"
 [ "$rmmod_bad" = 0 ] || fail "$EXIT_RMMOD" "a module did not unload"
+[ "$leak_bad" = 0 ] || fail "$EXIT_LEAK" "kmemleak: a --module leaked memory"
 exit 0

@@ -13,7 +13,9 @@
 
 L2_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 L2_REPO=$(cd "$L2_LIB_DIR/../../.." && pwd)
-L2_KERNEL=${TESTBED_KERNEL:-$(uname -r)}
+# L2 boots L1's kernel, unless L1 runs one without NIC drivers (testbed.sh
+# --kernel debug sets TESTBED_L2_KERNEL to a stock Debian kernel).
+L2_KERNEL=${TESTBED_L2_KERNEL:-${TESTBED_KERNEL:-$(uname -r)}}
 L2_IMAGE=${L2_IMAGE:-$L2_REPO/build/l2/$L2_KERNEL}
 L2_RUN_ROOT=${L2_RUN_ROOT:-/tmp/l2}
 L2_BOOT_TIMEOUT=${L2_BOOT_TIMEOUT:-300}

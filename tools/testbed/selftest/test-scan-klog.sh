@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Unit check of scan-klog.sh on saved kernel logs: the clean log must pass,
+# Unit check of scan-klog.sh (and scan-kmemleak.sh) on saved kernel logs: the clean log must pass,
 # every splat sample must fail with its key line in the report.  No VM.
 
 set -u
@@ -61,6 +61,32 @@ if [ $rc -eq 1 ] && grep -qF 'do_one_initcall' <<<"$out"; then
 	ok "splat inside a long log flagged with its trace"
 else
 	not_ok "embedded splat: exit $rc: $out"
+fi
+
+# scan-kmemleak.sh: a kernel's own leak is printed but passes; a leak
+# whose backtrace names the module, or holds a frame that no longer
+# resolves (the module was unloaded before the scan), fails.
+LEAK=$HERE/../scan-kmemleak.sh
+expect_leak() {
+	local out rc
+	out=$("$LEAK" "$DATA/$1" kvm-e1000 2>&1)
+	rc=$?
+	if [ $rc -eq "$2" ] && grep -qF -- "$3" <<<"$out"; then
+		ok "kmemleak: $1 exits $2"
+	else
+		not_ok "kmemleak: $1: exit $rc, expected $2 with '$3' in: $out"
+	fi
+}
+expect_leak kmemleak-kernel.log 0 '1 suspected leak(s), 0 involving'
+expect_leak kmemleak-module.log 1 'e1000_dev_create+0x53/0x410 [kvm_e1000]'
+expect_leak kmemleak-unloaded.log 1 '1 involving a module under test'
+expect_leak clean.log 0 ''
+"$LEAK" "$DATA/no-such.log" kvm-e1000 >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 2 ]; then
+	ok "kmemleak: unreadable log is an error"
+else
+	not_ok "kmemleak: unreadable log: exit $rc"
 fi
 
 echo "scan-klog: $passed passed, $failed failed"
