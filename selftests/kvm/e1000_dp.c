@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -185,6 +186,30 @@ void e1000_dp_enable_irq(struct e1000_dp *d, void (*handler)(struct ex_regs *))
 				     handler ? handler : e1000_guest_irq_handler);
 	virt_pg_map(d->t.vm, APIC_DEFAULT_GPA, APIC_DEFAULT_GPA);
 	virt_pg_map(d->t.vm, E1000_IOAPIC_GPA, E1000_IOAPIC_GPA);
+}
+
+void *e1000_vcpu_thread(void *dp)
+{
+	struct e1000_dp *d = dp;
+	struct ucall uc;
+
+	while (e1000_vcpu_run(&d->t, &uc) != UCALL_DONE)
+		;
+	return NULL;
+}
+
+bool e1000_have_cpu(int cpu)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN) > cpu;
+}
+
+void e1000_pin_off_sidecore(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 }
 
 void e1000_dp_free(struct e1000_dp *d)

@@ -83,11 +83,6 @@ static void pin_to(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static bool have_sidecore_cpu(void)
-{
-	return sysconf(_SC_NPROCESSORS_ONLN) > SIDECORE;
-}
-
 static struct kvm_e1000_stats stats(struct e1000_dp *d)
 {
 	struct kvm_e1000_stats st;
@@ -210,16 +205,6 @@ static void guest_once(uint64_t bar)
 	GUEST_DONE();
 }
 
-static void *vcpu_fn(void *arg)
-{
-	struct e1000_dp *d = arg;
-	struct ucall uc;
-
-	while (e1000_vcpu_run(&d->t, &uc) != UCALL_DONE)
-		;
-	return NULL;
-}
-
 /* The TSC rate the vCPU reads, for RET_MAX_TSC. */
 static double tsc_per_ms(struct e1000_dp *d)
 {
@@ -253,7 +238,7 @@ static struct chase chase(struct e1000_dp *d)
 
 	s0 = stats(d);
 	t0 = now();
-	TEST_ASSERT(!pthread_create(&th, NULL, vcpu_fn, d), "pthread_create");
+	TEST_ASSERT(!pthread_create(&th, NULL, e1000_vcpu_thread, d), "pthread_create");
 	usleep(CHASE_MS * 1000);
 	WRITE_ONCE(d->sh->arg[ARG_STOP], 1);
 	pthread_join(th, NULL);
@@ -321,7 +306,7 @@ TEST_F_TIMEOUT(hostile, context_ring_worker, CASE_TIMEOUT)
 
 TEST_F_TIMEOUT(hostile, context_ring_sidecore, CASE_TIMEOUT)
 {
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	context_ring(SIDECORE);
 }
@@ -539,10 +524,10 @@ static void neighbour(struct __test_metadata *_metadata,
 	b.sh->arg[ARG_SIZE] = BIG_RING;
 	/* The vCPUs off the sidecore, as a deployment has them. */
 	pin_to(0);
-	ASSERT_EQ(0, pthread_create(&vb, NULL, vcpu_fn, &b));
+	ASSERT_EQ(0, pthread_create(&vb, NULL, e1000_vcpu_thread, &b));
 	usleep(1000 * 1000);
 	alone = measure(&a, &b);
-	ASSERT_EQ(0, pthread_create(&va, NULL, vcpu_fn, &a));
+	ASSERT_EQ(0, pthread_create(&va, NULL, e1000_vcpu_thread, &a));
 	usleep(500 * 1000);
 	hostile = measure(&a, &b);
 	WRITE_ONCE(a.sh->arg[ARG_STOP], 1);
@@ -568,7 +553,7 @@ static void neighbour(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(hostile, neighbour_of_context_ring, CASE_TIMEOUT)
 {
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	neighbour(_metadata, ring_of_contexts);
 }
@@ -576,7 +561,7 @@ TEST_F_TIMEOUT(hostile, neighbour_of_context_ring, CASE_TIMEOUT)
 /* The bytes a pass moves are bounded too, not only its descriptors. */
 TEST_F_TIMEOUT(hostile, neighbour_of_big_frames, CASE_TIMEOUT)
 {
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	neighbour(_metadata, ring_of_big_frames);
 }

@@ -148,25 +148,6 @@ static void xchg_finish(struct xchg *x)
 		    st.tx_frames, st.rx_frames, st.tx_dropped, st.rx_dropped);
 }
 
-static bool have_sidecore_cpu(void)
-{
-	return sysconf(_SC_NPROCESSORS_ONLN) > SIDECORE;
-}
-
-/*
- * The vCPU (this thread) off the sidecore's CPU, as a deployment would;
- * after creating the devices: only a caller that may run on a CPU may name
- * it as a sidecore.
- */
-static void pin_off_sidecore(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static void run_exchange(int sidecore)
 {
 	struct xchg x;
@@ -174,7 +155,7 @@ static void run_exchange(int sidecore)
 
 	xchg_init(&x, sidecore);
 	if (sidecore != KVM_E1000_NO_SIDECORE)
-		pin_off_sidecore();
+		e1000_pin_off_sidecore();
 	for (b = 0; b < BATCHES; b++)
 		xchg_batch(&x, b);
 	xchg_finish(&x);
@@ -188,7 +169,7 @@ TEST(mode_worker_exchange)
 
 TEST(mode_sidecore_exchange)
 {
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	run_exchange(SIDECORE);
 }
@@ -226,7 +207,7 @@ TEST(mode_switch_under_traffic)
 	struct xchg x;
 	uint32_t b;
 
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	xchg_init(&x, KVM_E1000_NO_SIDECORE);
 	tg.dev_fd = x.d.t.dev_fd;
@@ -249,11 +230,11 @@ TEST(mode_two_devices_one_sidecore)
 	static struct xchg a, c;
 	uint32_t b;
 
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	xchg_init(&a, SIDECORE);
 	xchg_init(&c, SIDECORE);
-	pin_off_sidecore();
+	e1000_pin_off_sidecore();
 	/* Interleaved: each batch of one waits while the other's runs. */
 	for (b = 0; b < BATCHES; b++) {
 		xchg_batch(&a, b);

@@ -103,15 +103,6 @@ static void *count_fn(void *arg)
 	return NULL;
 }
 
-static void pin_vcpu(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static void run(const char *name, int sidecore, uint64_t frames)
 {
 	struct counter c = { 0 };
@@ -130,7 +121,7 @@ static void run(const char *name, int sidecore, uint64_t frames)
 	 * device, since only a caller that may run on a CPU may name it.
 	 */
 	if (sidecore != KVM_E1000_NO_SIDECORE)
-		pin_vcpu();
+		e1000_pin_off_sidecore();
 	/* Count at the device, not through a packet socket's copies. */
 	close(d.pkt_fd);
 	d.pkt_fd = -1;

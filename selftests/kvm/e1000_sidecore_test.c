@@ -66,25 +66,6 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool have_sidecore_cpu(void)
-{
-	return sysconf(_SC_NPROCESSORS_ONLN) > SIDECORE;
-}
-
-/*
- * The vCPUs (this process) off the sidecore's CPU, as a deployment would;
- * after creating the devices: only a caller that may run on a CPU may name
- * it as a sidecore.
- */
-static void pin_off_sidecore(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 /* ---- B: a guest that transmits until told to stop (arg[1]) ---- */
 
 static bool stop_asked(void)
@@ -122,16 +103,6 @@ static void guest_stream(uint64_t bar)
 		}
 	}
 	GUEST_DONE();
-}
-
-static void *vcpu_fn(void *arg)
-{
-	struct e1000_dp *d = arg;
-	struct ucall uc;
-
-	while (e1000_vcpu_run(&d->t, &uc) != UCALL_DONE)
-		;
-	return NULL;
 }
 
 static void stream_init(struct e1000_dp *b)
@@ -325,7 +296,7 @@ static void slow_init(struct e1000_dp *a, struct slow_mem *s, int sidecore,
 static void blocked_init(struct e1000_dp *a, struct slow_mem *s, int sidecore)
 {
 	slow_init(a, s, sidecore, 1);
-	pin_off_sidecore();
+	e1000_pin_off_sidecore();
 	e1000_expect_sync(&a->t, 1);
 }
 
@@ -370,7 +341,7 @@ FIXTURE(sidecore) {
 
 FIXTURE_SETUP(sidecore)
 {
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	if (!slow_mem_init(&self->s))
 		SKIP(return, "no userfaultfd in this kernel");
@@ -419,8 +390,8 @@ TEST_F_TIMEOUT(sidecore, neighbour_keeps_rate_while_blocked, 300)
 	/* A first: its packet socket sees no frame of B before its bind. */
 	slow_init(&a, &self->s, SIDECORE, 2);
 	stream_init(&b);
-	pin_off_sidecore();
-	ASSERT_EQ(0, pthread_create(&vb, NULL, vcpu_fn, &b));
+	e1000_pin_off_sidecore();
+	ASSERT_EQ(0, pthread_create(&vb, NULL, e1000_vcpu_thread, &b));
 	warm_up(&b);
 	before = measure(&b, BASE_MS);
 	ASSERT_LT(0, before.frames);
@@ -492,7 +463,7 @@ TEST_F_TIMEOUT(sidecore, receive_into_slow_memory, 120)
 	o.sidecore = SIDECORE;
 	e1000_dp_init(&a, guest_rx_one, &o);
 	slow_mem_map(&self->s, &a);
-	pin_off_sidecore();
+	e1000_pin_off_sidecore();
 	e1000_expect_sync(&a.t, 1);
 	len = e1000_build_ip4(f, a.mac, peer_mac, IPPROTO_UDP, 200, 9);
 	e1000_dp_send(&a, NULL, f, len);
@@ -678,7 +649,7 @@ TEST(first_touch_of_guest_memory)
 	size_t len;
 	int fd;
 
-	if (!have_sidecore_cpu())
+	if (!e1000_have_cpu(SIDECORE))
 		SKIP(return, "needs CPU %d", SIDECORE);
 	fd = memfd_create("e1000-first-touch", MFD_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -695,7 +666,7 @@ TEST(first_touch_of_guest_memory)
 	e1000_dp_init(&a, guest_first_touch, &o);
 	slow_mem_map(&s, &a);
 	a.sh->arg[0] = len;
-	pin_off_sidecore();
+	e1000_pin_off_sidecore();
 	e1000_expect_sync(&a.t, 1);
 	expect_slow_frame(&a);
 	TH_LOG("%d sidecore threads after the first fault", sidecore_threads());

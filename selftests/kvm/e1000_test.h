@@ -164,6 +164,16 @@ void e1000_dp_opts_init(struct e1000_dp_opts *o);
 void e1000_dp_init(struct e1000_dp *d, void *guest_code,
 		   const struct e1000_dp_opts *o);
 void e1000_dp_free(struct e1000_dp *d);
+/* A pthread body: run @dp's vCPU until the guest is done. */
+void *e1000_vcpu_thread(void *dp);
+/* Is CPU @cpu online (may it be a sidecore)? */
+bool e1000_have_cpu(int cpu);
+/*
+ * This thread onto CPU 0, off the sidecore's CPU, as a deployment pins
+ * its vCPUs; after creating the devices: only a caller that may run on a
+ * CPU may name it as a sidecore.
+ */
+void e1000_pin_off_sidecore(void);
 void e1000_dp_enable_irq(struct e1000_dp *d, void (*handler)(struct ex_regs *));
 int e1000_dp_recv(struct e1000_dp *d, struct e1000_rx_info *info, void *buf,
 		  size_t cap, int timeout_ms);
