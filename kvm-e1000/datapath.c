@@ -366,8 +366,8 @@ int kvm_e1000_db_init(struct kvm_e1000 *e)
 
 /*
  * The worker is detached and BAR0 is off the bus: nothing runs a pass or
- * calls into the core any more.  A VMM's mapping of the doorbell pages
- * holds its own references on them.
+ * calls into the core any more, and no VMM's mapping reaches the doorbell
+ * pages (vfio_mmap.c zapped them).
  */
 void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 {

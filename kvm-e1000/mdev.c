@@ -273,9 +273,12 @@ int kvm_e1000_mdev_init(void)
 	ret = e1000_mdev_put_wq_init();
 	if (ret)
 		return ret;
-	ret = mdev_register_driver(&e1000_mdev_driver);
+	ret = e1000_db_fs_init();
 	if (ret)
 		goto err_wq;
+	ret = mdev_register_driver(&e1000_mdev_driver);
+	if (ret)
+		goto err_fs;
 	ret = class_register(&parent_class);
 	if (ret)
 		goto err_driver;
@@ -297,6 +300,8 @@ err_class:
 	class_unregister(&parent_class);
 err_driver:
 	mdev_unregister_driver(&e1000_mdev_driver);
+err_fs:
+	e1000_db_fs_exit();
 err_wq:
 	e1000_mdev_put_wq_exit();
 	return ret;
@@ -309,5 +314,6 @@ void kvm_e1000_mdev_exit(void)
 	device_unregister(parent_dev);
 	class_unregister(&parent_class);
 	mdev_unregister_driver(&e1000_mdev_driver);
+	e1000_db_fs_exit();
 	e1000_mdev_put_wq_exit();
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the VFIO mediated-device route shares between its files: mdev.c
- * (the parent, the bindings, sysfs), vfio_dev.c (the VFIO device) and
- * vfio_irq.c (INTx).
+ * (the parent, the bindings, sysfs), vfio_dev.c (the VFIO device),
+ * vfio_irq.c (INTx) and vfio_mmap.c (the doorbell pages' mappings).
  */
 #ifndef KVM_E1000_MDEV_H
 #define KVM_E1000_MDEV_H
@@ -27,6 +27,8 @@ struct e1000_mdev {
 	/* VFIO_PCI_REQ_IRQ_INDEX: how we ask the VMM to let go (removal). */
 	struct eventfd_ctx *req;
 	struct kvm_e1000_stats last;	/* counters of the last session */
+	/* Where a VMM's mmaps of the doorbell pages live (vfio_mmap.c). */
+	struct inode *db_inode;
 
 	/* The binding (KVM_E1000_MDEV_BIND). */
 	struct file *tap;
@@ -41,6 +43,14 @@ struct e1000_mdev {
 extern const struct vfio_device_ops e1000_mdev_vfio_ops;
 int e1000_mdev_put_wq_init(void);
 void e1000_mdev_put_wq_exit(void);
+
+/* vfio_mmap.c: the doorbell pages' mappings, bound to one open each. */
+int e1000_db_fs_init(void);
+void e1000_db_fs_exit(void);
+struct inode *e1000_db_inode_new(void);
+void e1000_db_inode_put(struct inode *inode);
+void e1000_db_inode_set(struct inode *inode, struct page **pages);
+int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma);
 
 /* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS. */
 long e1000_mdev_get_irq_info(void __user *arg);

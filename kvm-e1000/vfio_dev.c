@@ -131,33 +131,59 @@ static int piece(u64 off, size_t left)
 	return 1;
 }
 
+/* Under m->lock: the bytes of @buf done before the first error, or it. */
+static int rw_locked(struct e1000_mdev *m, unsigned int index, u64 off,
+		     u8 *buf, int count, bool write)
+{
+	int done = 0, ret = 0;
+
+	while (done < count) {
+		int len = piece(off + done, count - done);
+
+		ret = region_access(m, index, off + done, buf + done, len,
+				    write);
+		if (ret)
+			break;
+		done += len;
+	}
+	return done ?: ret;
+}
+
+#define RW_CHUNK	64
+
+/*
+ * The user's buffer is copied outside m->lock: a fault on it takes the
+ * mm's lock, which mmap holds while it takes m->lock.
+ */
 static ssize_t rw(struct e1000_mdev *m, char __user *ubuf, size_t count,
 		  loff_t *ppos, bool write)
 {
 	unsigned int index = *ppos >> REGION_SHIFT;
 	u64 off = *ppos & REGION_OFF_MASK;
+	u8 buf[RW_CHUNK];
 	size_t done = 0;
 	int ret = 0;
 
-	mutex_lock(&m->lock);
 	while (done < count) {
-		int len = piece(off + done, count - done);
-		u8 buf[4];
+		int n = min_t(size_t, count - done, sizeof(buf));
 
-		if (write && copy_from_user(buf, ubuf + done, len)) {
+		if (write && copy_from_user(buf, ubuf + done, n)) {
 			ret = -EFAULT;
 			break;
 		}
-		ret = region_access(m, index, off + done, buf, len, write);
-		if (ret)
+		mutex_lock(&m->lock);
+		ret = rw_locked(m, index, off + done, buf, n, write);
+		mutex_unlock(&m->lock);
+		if (ret <= 0)
 			break;
-		if (!write && copy_to_user(ubuf + done, buf, len)) {
+		if (!write && copy_to_user(ubuf + done, buf, ret)) {
 			ret = -EFAULT;
 			break;
 		}
-		done += len;
+		done += ret;
+		if (ret < n)
+			break;
 	}
-	mutex_unlock(&m->lock);
 	if (!done)
 		return ret;
 	*ppos += done;
@@ -276,24 +302,17 @@ static long get_region_info(struct e1000_mdev *m, void __user *arg)
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
-static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
-{
-	vma->vm_flags |= flags;
-}
-#endif
-
 /*
  * QEMU maps the doorbell area and hands it to KVM as guest memory.  The
- * mapping takes its own references on the pages: they outlive the device
- * model if the VMM keeps the mapping past the device's close.
+ * mapping is filled on fault from whichever open of the device is current
+ * and zapped when it closes (vfio_mmap.c).
  */
 static int e1000_vfio_mmap(struct vfio_device *vdev,
 			   struct vm_area_struct *vma)
 {
 	struct e1000_mdev *m = to_mdev(vdev);
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	unsigned long i, n = vma_pages(vma);
+	unsigned long n = vma_pages(vma);
 	int ret = -EINVAL;
 
 	if (off >> REGION_SHIFT != VFIO_PCI_BAR0_REGION_INDEX ||
@@ -304,14 +323,8 @@ static int e1000_vfio_mmap(struct vfio_device *vdev,
 	    n > (E1000_DB_BASE + E1000_DB_SIZE - off) >> PAGE_SHIFT)
 		return -EINVAL;
 	mutex_lock(&m->lock);
-	if (!m->e || !kvm_e1000_db_mapped(m->e))
-		goto out;
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	for (i = 0, ret = 0; i < n && !ret; i++)
-		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
-				     m->e->db_pages[((off - E1000_DB_BASE) >>
-						     PAGE_SHIFT) + i]);
-out:
+	if (m->e && kvm_e1000_db_mapped(m->e))
+		ret = e1000_db_inode_mmap(m->db_inode, vma);
 	mutex_unlock(&m->lock);
 	return ret;
 }
@@ -399,6 +412,8 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 		m->io_at = E1000_PCI_BAR_OFF;
 		m->intx = false;
 		m->e = e;
+		if (kvm_e1000_db_mapped(e))
+			e1000_db_inode_set(m->db_inode, e->db_pages);
 	}
 	mutex_unlock(&m->lock);
 	/*
@@ -423,6 +438,8 @@ static void e1000_vfio_close(struct vfio_device *vdev)
 	mutex_lock(&m->lock);
 	e = m->e;
 	m->e = NULL;
+	/* No mapping reaches its doorbell pages once it is destroyed. */
+	e1000_db_inode_set(m->db_inode, NULL);
 	kvm_e1000_get_stats(e, &m->last);
 	e1000_mdev_req_release(m);
 	kvm = e->kvm;
@@ -442,6 +459,9 @@ static int e1000_vfio_init(struct vfio_device *vdev)
 {
 	struct e1000_mdev *m = to_mdev(vdev);
 
+	m->db_inode = e1000_db_inode_new();
+	if (IS_ERR(m->db_inode))
+		return PTR_ERR(m->db_inode);
 	mutex_init(&m->lock);
 	INIT_LIST_HEAD(&m->node);
 	m->sidecore = KVM_E1000_NO_SIDECORE;
@@ -455,6 +475,7 @@ static void e1000_vfio_release(struct vfio_device *vdev)
 
 	if (m->tap)
 		fput(m->tap);
+	e1000_db_inode_put(m->db_inode);
 	mutex_destroy(&m->lock);
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 	vfio_free_device(vdev);

@@ -49,14 +49,15 @@ static void tap_quiet(const char *name)
 	close(fd);
 }
 
-static void tap_up(struct e1000_dp *d, int mtu)
+int e1000_tap_up(const char *name, int mtu)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr;
+	int ifindex;
 
 	TEST_ASSERT(s >= 0, "socket(AF_INET): %s", strerror(errno));
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", d->tap_name);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (mtu) {
 		ifr.ifr_mtu = mtu;
 		TEST_ASSERT(!ioctl(s, SIOCSIFMTU, &ifr), "SIOCSIFMTU: %s",
@@ -68,33 +69,35 @@ static void tap_up(struct e1000_dp *d, int mtu)
 	TEST_ASSERT(!ioctl(s, SIOCSIFFLAGS, &ifr), "SIOCSIFFLAGS: %s",
 		    strerror(errno));
 	close(s);
-	d->ifindex = if_nametoindex(d->tap_name);
-	TEST_ASSERT(d->ifindex > 0, "if_nametoindex(%s)", d->tap_name);
+	ifindex = if_nametoindex(name);
+	TEST_ASSERT(ifindex > 0, "if_nametoindex(%s)", name);
+	return ifindex;
 }
 
-static void pkt_open(struct e1000_dp *d)
+int e1000_packet_open(int ifindex)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = htons(ETH_P_ALL),
-		.sll_ifindex = d->ifindex,
+		.sll_ifindex = ifindex,
 	};
-	int one = 1, buf = 32 << 20;
+	int fd, one = 1, buf = 32 << 20;
 
-	d->pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	TEST_ASSERT(d->pkt_fd >= 0, "socket(AF_PACKET): %s", strerror(errno));
-	TEST_ASSERT(!setsockopt(d->pkt_fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	TEST_ASSERT(fd >= 0, "socket(AF_PACKET): %s", strerror(errno));
+	TEST_ASSERT(!setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one,
 				sizeof(one)), "PACKET_VNET_HDR: %s",
 		    strerror(errno));
-	TEST_ASSERT(!setsockopt(d->pkt_fd, SOL_PACKET, PACKET_AUXDATA, &one,
+	TEST_ASSERT(!setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one,
 				sizeof(one)), "PACKET_AUXDATA: %s",
 		    strerror(errno));
 	/* Whole bursts wait here while the vCPU runs: no drops. */
-	TEST_ASSERT(!setsockopt(d->pkt_fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,
+	TEST_ASSERT(!setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,
 				sizeof(buf)), "SO_RCVBUFFORCE: %s",
 		    strerror(errno));
-	TEST_ASSERT(!bind(d->pkt_fd, (struct sockaddr *)&sll, sizeof(sll)),
+	TEST_ASSERT(!bind(fd, (struct sockaddr *)&sll, sizeof(sll)),
 		    "bind(AF_PACKET): %s", strerror(errno));
+	return fd;
 }
 
 static void dp_irqfd(struct e1000_dp *d)
@@ -156,8 +159,8 @@ void e1000_dp_init(struct e1000_dp *d, void *guest_code,
 		TEST_ASSERT(!ioctl(d->tap_fd, TUNSETOFFLOAD, tun_off),
 			    "TUNSETOFFLOAD: %s", strerror(errno));
 	tap_quiet(d->tap_name);
-	tap_up(d, o->mtu);
-	pkt_open(d);
+	d->ifindex = e1000_tap_up(d->tap_name, o->mtu);
+	d->pkt_fd = e1000_packet_open(d->ifindex);
 	if (o->irq)
 		dp_irqfd(d);
 

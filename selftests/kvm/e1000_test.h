@@ -160,6 +160,10 @@ struct e1000_rx_info {
 	uint16_t tpid;
 };
 
+/* Bring tap @name up (@mtu 0: as it is); its ifindex. */
+int e1000_tap_up(const char *name, int mtu);
+/* A packet socket on @ifindex with virtio-net headers: what the tap saw. */
+int e1000_packet_open(int ifindex);
 void e1000_dp_opts_init(struct e1000_dp_opts *o);
 void e1000_dp_init(struct e1000_dp *d, void *guest_code,
 		   const struct e1000_dp_opts *o);

@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <net/if.h>
+#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "kselftest_harness.h"
@@ -111,7 +115,8 @@ static int open_device(struct vmm *v)
 	return ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, v->uuid);
 }
 
-static void vmm_open(struct vmm *v)
+/* @b (or NULL): the binding the device is opened with; its uuid is set. */
+static void vmm_open_bound(struct vmm *v, struct kvm_e1000_mdev_bind *b)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
@@ -148,9 +153,22 @@ static void vmm_open(struct vmm *v)
 	TEST_ASSERT(!ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr),
 		    "KVM_DEV_VFIO_GROUP_ADD: %s", strerror(errno));
 
+	if (b) {
+		int ctl = e1000_open_ctl();
+
+		snprintf(b->uuid, sizeof(b->uuid), "%s", v->uuid);
+		TEST_ASSERT(!ioctl(ctl, KVM_E1000_MDEV_BIND, b),
+			    "KVM_E1000_MDEV_BIND: %s", strerror(errno));
+		close(ctl);
+	}
 	v->dev = open_device(v);
 	TEST_ASSERT(v->dev >= 0, "VFIO_GROUP_GET_DEVICE_FD: %s",
 		    strerror(errno));
+}
+
+static void vmm_open(struct vmm *v)
+{
+	vmm_open_bound(v, NULL);
 }
 
 static void vmm_close(struct vmm *v)
@@ -389,6 +407,174 @@ TEST(vfio_reopen)
 	/* BAR0 unassigned again: memory BAR, 32-bit, not prefetchable. */
 	EXPECT_EQ(0, rd32(&v, VFIO_PCI_CONFIG_REGION_INDEX, 0x10));
 	vmm_close(&v);
+}
+
+/* ---- Doorbell pages: a mapping follows the open device, never outlives it ---- */
+
+#define DB_GPA		0x100000ULL	/* guest RAM: the TX ring, then a frame */
+#define DB_MEM		0x10000
+#define DB_FRAME	0x1000
+#define DB_SLOT		1
+
+static sigjmp_buf db_jmp;
+
+static void db_sigbus(int sig)
+{
+	siglongjmp(db_jmp, sig);
+}
+
+/* Whether reading @p raises SIGBUS: a zapped mapping with no device. */
+static bool db_faults(volatile uint32_t *p)
+{
+	struct sigaction sa = { .sa_handler = db_sigbus }, old;
+	bool bus = false;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(db_jmp, 1))
+		bus = true;
+	else
+		(void)*p;
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+static volatile uint32_t *db_reg(volatile uint32_t *db, uint32_t off)
+{
+	return db + (off - 0x2000) / 4;
+}
+
+/*
+ * What a driver does to send one frame, with every ring register stored
+ * through the doorbell mapping (no trapped access) but TCTL (in BAR0's
+ * first page) and COMMAND (config space), written through the device fd.
+ * The device is fresh: its ring starts at descriptor 0.
+ */
+static void db_send(struct vmm *v, volatile uint32_t *db, uint8_t *mem,
+		    uint8_t tag)
+{
+	struct e1000_tx_desc *d = (void *)mem;
+	uint16_t cmd;
+
+	TEST_ASSERT(pread(v->dev, &cmd, 2,
+			  REGION(VFIO_PCI_CONFIG_REGION_INDEX) + PCI_COMMAND) == 2,
+		    "COMMAND: %s", strerror(errno));
+	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	TEST_ASSERT(pwrite(v->dev, &cmd, 2,
+			   REGION(VFIO_PCI_CONFIG_REGION_INDEX) + PCI_COMMAND) == 2,
+		    "COMMAND: %s", strerror(errno));
+	memset(mem, 0, DB_MEM);
+	memset(mem + DB_FRAME, 0xff, 6);		/* broadcast */
+	mem[DB_FRAME + 6] = 0x02;			/* a local source */
+	mem[DB_FRAME + 12] = 0x88;			/* local experimental */
+	mem[DB_FRAME + 13] = 0xb5;
+	memset(mem + DB_FRAME + 14, tag, 46);
+	d->buffer_addr = DB_GPA + DB_FRAME;
+	d->length = 60;
+	d->cmd = E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_IFCS_B |
+		 E1000_TXD_CMD_RS_B;
+	*db_reg(db, E1000_TDBAL) = DB_GPA;
+	*db_reg(db, E1000_TDBAH) = 0;
+	*db_reg(db, E1000_TDLEN) = 8 * sizeof(*d);
+	wr32(v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TCTL,
+	     E1000_TCTL_EN | E1000_TCTL_PSP);
+	*db_reg(db, E1000_TDT) = 1;
+}
+
+/* Wait for the device to publish @want in doorbell register @off. */
+static uint32_t db_wait(volatile uint32_t *db, uint32_t off, uint32_t want)
+{
+	int ms;
+
+	for (ms = 0; ms < 5000 && *db_reg(db, off) != want; ms++)
+		usleep(1000);
+	return *db_reg(db, off);
+}
+
+/* The frame db_send() queued with @tag, as the tap's host side saw it. */
+static bool db_seen(int pkt, uint8_t tag)
+{
+	struct pollfd p = { .fd = pkt, .events = POLLIN };
+	uint8_t buf[10 + 2048];
+	ssize_t n;
+
+	while (poll(&p, 1, 5000) == 1) {
+		n = recv(pkt, buf, sizeof(buf), 0);
+		/* After the virtio-net header: ours, by type and payload. */
+		if (n >= 10 + 60 && buf[10 + 12] == 0x88 &&
+		    buf[10 + 13] == 0xb5 && buf[10 + 14] == tag &&
+		    buf[10 + 59] == tag)
+			return true;
+	}
+	return false;
+}
+
+static void mdev_attr(const struct vmm *v, const char *name, char *out,
+		      size_t size)
+{
+	char path[160];
+	FILE *f;
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/kvm-e1000/%s", v->uuid,
+		 name);
+	f = fopen(path, "re");
+	TEST_ASSERT(f && fgets(out, size, f), "%s: %s", path, strerror(errno));
+	fclose(f);
+	out[strcspn(out, "\n")] = 0;
+}
+
+TEST(vfio_doorbell_mapping)
+{
+	struct kvm_e1000_mdev_bind b = {
+		.sidecore = 1,
+		.flags = KVM_E1000_MDEV_BIND_DOORBELL_PAGES,
+	};
+	volatile uint32_t *db;
+	char tap_name[IFNAMSIZ], vm[32];
+	struct vmm v;
+	uint8_t *mem;
+	int pkt;
+
+	if (!e1000_have_cpu(1))
+		SKIP(return, "needs a second CPU for the sidecore");
+	b.tap_fd = e1000_open_tap(tap_name, sizeof(tap_name));
+	pkt = e1000_packet_open(e1000_tap_up(tap_name, 0));
+	vmm_open_bound(&v, &b);
+	e1000_pin_off_sidecore();
+	mem = mmap(NULL, DB_MEM, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	vm_set_user_memory_region(v.vm, DB_SLOT, 0, DB_GPA, DB_MEM, mem);
+	db = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, v.dev,
+		  REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000);
+	ASSERT_NE(MAP_FAILED, db);
+
+	/* The first open: doorbells stored in the mapping move a frame. */
+	db_send(&v, db, mem, 0xa1);
+	EXPECT_TRUE(db_seen(pkt, 0xa1));
+	EXPECT_EQ(1, db_wait(db, E1000_TDH, 1));
+
+	/*
+	 * The VMM closes the device and keeps the mapping: the device goes
+	 * (the mapping does not hold it open) and so do its pages.
+	 */
+	close(v.dev);
+	mdev_attr(&v, "vm", vm, sizeof(vm));
+	EXPECT_STREQ("none", vm);
+	EXPECT_TRUE(db_faults(db_reg(db, E1000_TDT)));
+
+	/* Reopened: the old mapping reaches the new device's registers. */
+	v.dev = open_device(&v);
+	ASSERT_LE(0, v.dev);
+	EXPECT_EQ(0, *db_reg(db, E1000_TDT));
+	db_send(&v, db, mem, 0xb2);
+	EXPECT_TRUE(db_seen(pkt, 0xb2));
+	EXPECT_EQ(1, db_wait(db, E1000_TDH, 1));
+
+	munmap((void *)db, 0x2000);
+	vmm_close(&v);
+	munmap(mem, DB_MEM);
+	close(pkt);
+	close(b.tap_fd);
 }
 
 /* ---- Removal while open: the VMM is asked, lets go, nothing hangs ---- */
