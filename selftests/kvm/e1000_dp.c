@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -394,6 +396,30 @@ void e1000_vnet_complete(uint8_t *f, size_t len, uint16_t start, uint16_t off)
 	f[start + off + 1] = sum & 0xff;
 }
 
+/* Ports 40000 -> 5201, a TCP or UDP header and a patterned payload. */
+static void put_l4(uint8_t *l4, uint8_t proto, size_t payload_len,
+		   uint32_t seed)
+{
+	size_t l4h = proto == IPPROTO_TCP ? E1000_TCP_HDR : E1000_UDP_HDR;
+
+	l4[0] = 0x9c;			/* ports 40000 -> 5201 */
+	l4[1] = 0x40;
+	l4[2] = 0x14;
+	l4[3] = 0x51;
+	if (proto == IPPROTO_TCP) {
+		*(uint32_t *)(l4 + 4) = htonl(0x10000000 + seed);
+		*(uint32_t *)(l4 + 8) = htonl(0x20000000);
+		l4[12] = 5 << 4;
+		l4[13] = 0x18;		/* PSH | ACK */
+		l4[14] = 0xff;
+		l4[15] = 0xff;
+	} else {
+		l4[4] = (l4h + payload_len) >> 8;
+		l4[5] = (l4h + payload_len) & 0xff;
+	}
+	e1000_pattern(l4 + l4h, payload_len, seed);
+}
+
 /*
  * An Ethernet + IPv4 + TCP/UDP frame with a patterned payload, checksums
  * left to the caller: IP checksum 0, L4 checksum 0.  Returns its length.
@@ -419,22 +445,7 @@ size_t e1000_build_ip4(uint8_t *f, const uint8_t *dst, const uint8_t *src,
 	ip[9] = proto;
 	*(uint32_t *)(ip + 12) = htonl(E1000_IP_SRC);
 	*(uint32_t *)(ip + 16) = htonl(E1000_IP_DST);
-	l4[0] = 0x9c;			/* ports 40000 -> 5201 */
-	l4[1] = 0x40;
-	l4[2] = 0x14;
-	l4[3] = 0x51;
-	if (proto == IPPROTO_TCP) {
-		*(uint32_t *)(l4 + 4) = htonl(0x10000000 + seed);
-		*(uint32_t *)(l4 + 8) = htonl(0x20000000);
-		l4[12] = 5 << 4;
-		l4[13] = 0x18;		/* PSH | ACK */
-		l4[14] = 0xff;
-		l4[15] = 0xff;
-	} else {
-		l4[4] = (l4h + payload_len) >> 8;
-		l4[5] = (l4h + payload_len) & 0xff;
-	}
-	e1000_pattern(l4 + l4h, payload_len, seed);
+	put_l4(l4, proto, payload_len, seed);
 	return E1000_L4_OFF + l4h + payload_len;
 }
 
@@ -453,4 +464,69 @@ void e1000_dp_stats(struct e1000_dp *d, struct kvm_e1000_stats *st,
 			return;
 		usleep(10000);
 	}
+}
+
+/*
+ * An Ethernet + IPv6 + TCP frame from fe80::1 to fe80::2, payload
+ * patterned, TCP checksum 0.  Returns its length.
+ */
+size_t e1000_build_ip6(uint8_t *f, const uint8_t *dst, const uint8_t *src,
+		       size_t payload_len, uint32_t seed)
+{
+	size_t plen = E1000_TCP_HDR + payload_len;
+	uint8_t *ip = f + E1000_ETH_HDR;
+
+	memset(f, 0, E1000_L4_OFF6 + E1000_TCP_HDR);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	ip[0] = 0x60;
+	ip[4] = plen >> 8;
+	ip[5] = plen & 0xff;
+	ip[6] = IPPROTO_TCP;
+	ip[7] = 64;
+	ip[8] = 0xfe;
+	ip[9] = 0x80;
+	ip[23] = 1;
+	ip[24] = 0xfe;
+	ip[25] = 0x80;
+	ip[39] = 2;
+	put_l4(ip + E1000_IP6_HDR, IPPROTO_TCP, payload_len, seed);
+	return E1000_L4_OFF6 + E1000_TCP_HDR + payload_len;
+}
+
+/* IPv6 pseudo-header (RFC 8200 8.1): addresses, L4 length, next header. */
+uint32_t e1000_pseudo6(const uint8_t *ip, uint8_t proto, uint32_t l4_len)
+{
+	uint32_t sum = e1000_csum_partial(ip + 8, 32, 0);
+
+	return e1000_csum_partial(NULL, 0, sum + proto + (l4_len & 0xffff) +
+				  (l4_len >> 16));
+}
+
+/* TCP checksum of an IPv6 frame without extension headers. */
+bool e1000_l4_csum6_ok(const uint8_t *f, size_t len)
+{
+	const uint8_t *ip = f + E1000_ETH_HDR;
+	uint32_t l4_len = ip[4] << 8 | ip[5];
+
+	if (E1000_L4_OFF6 + l4_len > len)
+		return false;
+	return e1000_csum(ip + E1000_IP6_HDR, l4_len,
+			  e1000_pseudo6(ip, ip[6], l4_len)) == 0;
+}
+
+/* Run a shell command of the testbed (ip, tc, ethtool); it must succeed. */
+void e1000_sh(const char *fmt, ...)
+{
+	char cmd[256];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	TEST_ASSERT(ret == 0, "'%s' exited %d", cmd, ret);
 }

@@ -198,6 +198,8 @@ void e1000_dp_stats(struct e1000_dp *d, struct kvm_e1000_stats *st,
 #define E1000_TCP_HDR		20
 #define E1000_UDP_HDR		8
 #define E1000_L4_OFF		(E1000_ETH_HDR + E1000_IP_HDR)
+#define E1000_IP6_HDR		40
+#define E1000_L4_OFF6		(E1000_ETH_HDR + E1000_IP6_HDR)
 
 size_t e1000_build_ip4(uint8_t *f, const uint8_t *dst, const uint8_t *src,
 		       uint8_t proto, size_t payload_len, uint32_t seed);
@@ -208,6 +210,11 @@ bool e1000_ip4_csum_ok(const uint8_t *f);
 bool e1000_l4_csum_ok(const uint8_t *f, size_t len);
 void e1000_vnet_complete(uint8_t *f, size_t len, uint16_t start, uint16_t off);
 void e1000_pattern(uint8_t *p, size_t len, uint32_t seed);
+size_t e1000_build_ip6(uint8_t *f, const uint8_t *dst, const uint8_t *src,
+		       size_t payload_len, uint32_t seed);
+uint32_t e1000_pseudo6(const uint8_t *ip, uint8_t proto, uint32_t l4_len);
+bool e1000_l4_csum6_ok(const uint8_t *f, size_t len);
+void e1000_sh(const char *fmt, ...);
 
 /* Guest side: a descriptor ring as a driver keeps it. */
 struct e1000_gring {

@@ -10,7 +10,6 @@
  * registers only.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -561,19 +560,6 @@ static void guest_burst(uint64_t bar)
 	GUEST_DONE();
 }
 
-static void sh(const char *fmt, ...)
-{
-	char cmd[256];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	TEST_ASSERT(ret == 0, "'%s' exited %d", cmd, ret);
-}
-
 /* tap -> bridge -> dummy with a slow qdisc; a capture of what leaves it. */
 static int slow_egress(struct e1000_dp *d, const char *br, const char *dum)
 {
@@ -584,15 +570,15 @@ static int slow_egress(struct e1000_dp *d, const char *br, const char *dum)
 	};
 
 	/* The testbed's kernel cannot load modules on demand: ask first. */
-	sh("modprobe -a bridge dummy sch_tbf");
-	sh("ip link add %s type bridge && ip link add %s type dummy", br, dum);
+	e1000_sh("modprobe -a bridge dummy sch_tbf");
+	e1000_sh("ip link add %s type bridge && ip link add %s type dummy", br, dum);
 	/* No IPv6 chatter of their own on the wire we count. */
-	sh("for i in %s %s; do echo 1 >/proc/sys/net/ipv6/conf/$i/disable_ipv6;"
+	e1000_sh("for i in %s %s; do echo 1 >/proc/sys/net/ipv6/conf/$i/disable_ipv6;"
 	   " done", br, dum);
-	sh("ip link set %s master %s && ip link set %s master %s",
+	e1000_sh("ip link set %s master %s && ip link set %s master %s",
 	   d->tap_name, br, dum, br);
-	sh("tc qdisc add dev %s root tbf rate 8mbit burst 4kb limit 1mb", dum);
-	sh("ip link set %s up && ip link set %s up", dum, br);
+	e1000_sh("tc qdisc add dev %s root tbf rate 8mbit burst 4kb limit 1mb", dum);
+	e1000_sh("ip link set %s up && ip link set %s up", dum, br);
 	TEST_ASSERT(!ioctl(d->tap_fd, TUNSETSNDBUF, &sndbuf),
 		    "TUNSETSNDBUF: %s", strerror(errno));
 
@@ -670,7 +656,7 @@ TEST(tx_tap_backpressure)
 	TH_LOG("tap pushed back %llu times", (unsigned long long)st.tx_backpressure);
 
 	close(fd);
-	sh("ip link del %s && ip link del %s", dum, br);
+	e1000_sh("ip link del %s && ip link del %s", dum, br);
 	e1000_dp_free(&d);
 }
 
