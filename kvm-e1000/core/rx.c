@@ -197,29 +197,33 @@ static u32 rx_free(const struct e1000_ring_pass *r)
 	return (r->tail + r->size - r->head) % r->size;
 }
 
-/* Bytes [off, off + n) of the view into the buffer at @gpa. */
+/*
+ * Bytes [off, off + n) of the view into the buffer at @gpa.  The view's
+ * pieces (frame, padding, FCS, a completed checksum) are several writes
+ * into one buffer: a buffer outside RAM is one DMA error, so stop at its
+ * first fault.
+ */
 static int rx_copy(struct e1000_core *core, const struct rx_view *v,
 		   u64 gpa, u32 off, u32 n)
 {
 	const struct e1000_platform *plat = core->plat;
 	u32 pos = 0, a, b, k;
 	unsigned int i;
-	int ret = E1000_DMA_OK;
 
 	for (i = 0; i < RX_MAX_SEGS; pos += v->n[i], i++) {
 		a = max_t(u32, off, pos);
 		b = min_t(u32, off + n, pos + v->n[i]);
 		if (a < b && plat->dma_write(core->opaque, gpa + a - off,
 					     v->p[i] + a - pos, b - a))
-			ret = E1000_DMA_FAULT;
+			return E1000_DMA_FAULT;
 	}
 	for (k = 0; k < 2 && v->patch_at != RX_NO_PATCH; k++) {
 		a = v->patch_at + k;
 		if (a >= off && a < off + n &&
 		    plat->dma_write(core->opaque, gpa + a - off, &v->patch[k], 1))
-			ret = E1000_DMA_FAULT;
+			return E1000_DMA_FAULT;
 	}
-	return ret;
+	return E1000_DMA_OK;
 }
 
 /* One descriptor: its buffer, then length/csum/status/errors/special. */
@@ -230,8 +234,16 @@ static bool rx_fill(struct e1000_core *core, struct e1000_rx_pass *p,
 	struct e1000_rx_desc d;
 	bool ok = true;
 
-	if (core->plat->dma_read(core->opaque, gpa, &d, sizeof(d)) ||
-	    rx_copy(core, v, le64_to_cpu(d.buffer_addr), off, n))
+	/*
+	 * A descriptor outside RAM is one DMA error: there is no buffer to
+	 * fill and nothing to write back to (the same address would only
+	 * fault, and count, again).
+	 */
+	if (core->plat->dma_read(core->opaque, gpa, &d, sizeof(d))) {
+		p->ring.head = (p->ring.head + 1) % p->ring.size;
+		return false;
+	}
+	if (rx_copy(core, v, le64_to_cpu(d.buffer_addr), off, n))
 		ok = false;
 	d.length = cpu_to_le16(n);
 	d.csum = 0;

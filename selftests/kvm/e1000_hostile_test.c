@@ -118,16 +118,21 @@ static void put_context(struct e1000_dp *d, uint32_t i)
 			    E1000_TXD_CMD_TSE | 0xfffff;
 }
 
-static void put_legacy(struct e1000_dp *d, uint32_t i, uint64_t addr,
-		       uint16_t len, uint8_t cmd)
+static void put_legacy_at(struct e1000_dp *d, uint64_t gpa, uint64_t addr,
+			  uint16_t len, uint8_t cmd)
 {
-	struct e1000_tx_desc *t = e1000_dp_hva(d, BIG_RING_GPA +
-					       i * E1000_DESC_SIZE);
+	struct e1000_tx_desc *t = e1000_dp_hva(d, gpa);
 
 	memset(t, 0, sizeof(*t));
 	t->buffer_addr = addr;
 	t->length = len;
 	t->cmd = cmd;
+}
+
+static void put_legacy(struct e1000_dp *d, uint32_t i, uint64_t addr,
+		       uint16_t len, uint8_t cmd)
+{
+	put_legacy_at(d, BIG_RING_GPA + i * E1000_DESC_SIZE, addr, len, cmd);
 }
 
 /* ---- Guest side ---- */
@@ -638,6 +643,512 @@ TEST_F_TIMEOUT(hostile, interrupt_storm, CASE_TIMEOUT)
 	EXPECT_LE(s1.serve_ns - s0.serve_ns, MAX_IDLE_NS);
 	EXPECT_EQ(len, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 3000));
 	EXPECT_EQ(1, stats(&d).tx_frames);
+	e1000_dp_free(&d);
+}
+
+/*
+ * (e) Guest errors, one scenario each (table below): a ring or buffer the
+ * device cannot use, a TSO context that makes no frame, receive buffers
+ * too small for what arrives, a reset with a frame half gathered.  The
+ * guest sets one ring up as the scenario says and the host sends the
+ * scenario's frames; each error lands in its one documented counter
+ * (include/uapi/linux/kvm_e1000.h), exactly as often as the scenario
+ * makes it, the serve time stays bounded, nothing keeps being served once
+ * the scenario is over, and after CTRL.RST and a driver's re-init a
+ * normal frame goes out, alone.
+ */
+#define DMA_END		(E1000_DMA_GPA + E1000_DMA_SIZE)	/* no RAM after */
+#define BAD_RING	E1000_DMA_SCRATCH
+#define RECOVER_BUF	(E1000_DMA_TX_BUF + 0x100000)
+#define RECOVER_LEN	(E1000_L4_OFF + E1000_UDP_HDR + 100)
+#define BAD_SETTLE_MS	3000
+#define BAD_MAX_NS	(20 * 1000 * 1000)	/* the scenario's serve time */
+#define MAX_NS_PER_FRAME 200000	/* and per frame it was sent */
+#define FLOOD_BURST	50	/* frames in the tap's queue at most */
+#define MAX_SEND	8
+
+/* Guest arguments of the scenario (e1000_shared.arg, after ARG_LEN). */
+#define ARG_RX		3
+#define ARG_RING	4
+#define ARG_RLEN	5
+#define ARG_HEAD	6
+#define ARG_TAIL	7
+#define ARG_RCTL	8
+#define ARG_DRAIN	9
+#define RET_MPC		3
+
+/* The counters a guest error may land in, and what a frame counts in. */
+enum { C_TX, C_RX, C_TX_DROP, C_RX_DROP, C_DMA, C_DESC, NCNT };
+
+static const struct {
+	const char *name;
+	size_t off;
+} cnt[NCNT] = {
+	[C_TX] = { "tx_frames", offsetof(struct kvm_e1000_stats, tx_frames) },
+	[C_RX] = { "rx_frames", offsetof(struct kvm_e1000_stats, rx_frames) },
+	[C_TX_DROP] = { "tx_dropped", offsetof(struct kvm_e1000_stats, tx_dropped) },
+	[C_RX_DROP] = { "rx_dropped", offsetof(struct kvm_e1000_stats, rx_dropped) },
+	[C_DMA] = { "dma_errors", offsetof(struct kvm_e1000_stats, dma_errors) },
+	[C_DESC] = { "desc_errors", offsetof(struct kvm_e1000_stats, desc_errors) },
+};
+
+static uint64_t cnt_of(const struct kvm_e1000_stats *st, int c)
+{
+	return *(const uint64_t *)((const char *)st + cnt[c].off);
+}
+
+/* What the host writes into the ring (where the ring is RAM). */
+enum fill {
+	FILL_NONE,
+	FILL_LEGACY,	/* a frame of frame_len at buf per descriptor */
+	FILL_CHAIN,	/* 1 KiB at buf per descriptor, no EOP anywhere */
+	FILL_TSO,	/* a TSO context, then the frame in one descriptor */
+	FILL_RX,	/* receive buffers at buf + i * stride */
+};
+
+#define TSO_IP4		(E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP | E1000_TXD_CMD_TSE)
+#define TSO_IP6		(E1000_TXD_CMD_TCP | E1000_TXD_CMD_TSE)
+
+/* A TSO context: offsets as a driver computes them, or as a guest lies. */
+struct tso_ctx {
+	uint8_t ipcss, ipcso, tucss, tucso;
+	uint16_t ipcse;
+	uint8_t hdr_len;
+	uint16_t mss;
+	uint32_t tucmd;
+};
+
+/*
+ * The frame as Linux's e1000 hands it over for TSO: IP lengths 0, no IP
+ * checksum, the TCP checksum field holding the pseudo-header sum without
+ * the length (the device adds it).  At @gpa; returns its length.
+ */
+static size_t put_tso_frame(struct e1000_dp *d, uint64_t gpa, bool ip6,
+			    size_t len, uint32_t seed)
+{
+	uint8_t *f = e1000_dp_hva(d, gpa), *c;
+	uint32_t sum;
+
+	if (ip6) {
+		len = e1000_build_ip6(f, peer_mac, d->mac,
+				      len - E1000_L4_OFF6 - E1000_TCP_HDR, seed);
+		f[E1000_ETH_HDR + 4] = 0;
+		f[E1000_ETH_HDR + 5] = 0;
+		sum = e1000_pseudo6(f + E1000_ETH_HDR, IPPROTO_TCP, 0);
+		c = f + E1000_L4_OFF6 + 16;
+	} else {
+		len = e1000_build_ip4(f, peer_mac, d->mac, IPPROTO_TCP,
+				      len - E1000_L4_OFF - E1000_TCP_HDR, seed);
+		f[E1000_ETH_HDR + 2] = 0;
+		f[E1000_ETH_HDR + 3] = 0;
+		sum = e1000_pseudo(f + E1000_ETH_HDR, IPPROTO_TCP, 0);
+		c = f + E1000_L4_OFF + 16;
+	}
+	c[0] = sum >> 8;
+	c[1] = sum & 0xff;
+	return len;
+}
+
+/* Context @c at ring slot @i, the @len-byte frame at @gpa in slot @i + 1. */
+static void put_tso(struct e1000_dp *d, uint64_t ring, uint32_t i,
+		    const struct tso_ctx *c, uint64_t gpa, uint32_t len)
+{
+	/* The guest's descriptor writers, on the host's view of the ring. */
+	struct e1000_gring r = {
+		.base = (uint64_t)e1000_dp_hva(d, ring), .size = 1 << 16,
+		.tail = i,
+	};
+	struct e1000_context_desc cd = {
+		.ipcss = c->ipcss, .ipcso = c->ipcso, .ipcse = c->ipcse,
+		.tucss = c->tucss, .tucso = c->tucso,
+		.hdr_len = c->hdr_len, .mss = c->mss,
+	};
+
+	e1000_guest_tx_context(&r, &cd, c->tucmd,
+			       len > c->hdr_len ? len - c->hdr_len : 0);
+	e1000_guest_tx_data(&r, gpa, len, E1000_TXD_CMD_TSE |
+			    E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP |
+			    E1000_TXD_CMD_RS, E1000_TXD_POPTS_TXSM |
+			    (c->tucmd & E1000_TXD_CMD_IP ?
+			     E1000_TXD_POPTS_IXSM : 0), 0);
+}
+
+FIXTURE(bad) {
+};
+
+FIXTURE_VARIANT(bad) {
+	bool rx;
+	uint64_t ring;		/* the ring's base, as the guest writes it */
+	uint32_t len;		/* TDLEN / RDLEN, as the guest writes it */
+	uint32_t head, tail;
+	uint32_t rctl;		/* RX: RCTL besides EN */
+	bool drain;		/* TX: the guest waits for TDH == TDT */
+	enum fill fill;
+	uint64_t buf;
+	uint32_t stride;	/* FILL_RX: bytes between buffers */
+	uint32_t frame_len;	/* FILL_LEGACY, FILL_TSO */
+	const struct tso_ctx *ctx;	/* FILL_TSO */
+	uint16_t send[MAX_SEND];	/* RX: frames the host sends, in order */
+	uint32_t flood;		/* RX: send[0] sent this many times */
+	int mtu;
+	uint64_t want[NCNT];	/* counters once the scenario is over */
+	uint64_t reset_dropped;	/* the reset drops a frame in progress */
+	bool mpc;		/* MPC (read before the reset) == rx_dropped */
+};
+
+FIXTURE_SETUP(bad)
+{
+}
+
+FIXTURE_TEARDOWN(bad)
+{
+}
+
+#define RCTL_STD	(E1000_RCTL_BAM | E1000_RCTL_SECRC | E1000_RCTL_SZ_2048)
+#define RCTL_FCS	(E1000_RCTL_BAM | E1000_RCTL_SZ_2048)
+#define RCTL_TINY	(E1000_RCTL_BAM | E1000_RCTL_SECRC | E1000_RCTL_LPE | \
+			 E1000_RCTL_SZ_256)
+
+/* TDLEN/RDLEN keep bits 19:7: 0x1234 makes a ring of 288 descriptors. */
+#define ODD_LEN		0x1234
+#define ODD_RING	((ODD_LEN & ~0x7fU) / E1000_DESC_SIZE)
+
+FIXTURE_VARIANT_ADD(bad, tx_ring_len_0) {
+	.len = 0, .ring = BAD_RING, .tail = 5,
+	.want = { [C_DESC] = 1 },
+};
+
+FIXTURE_VARIANT_ADD(bad, tx_ring_len_odd) {
+	.ring = BAD_RING, .len = ODD_LEN, .head = ODD_RING - 2, .tail = 2,
+	.fill = FILL_LEGACY, .buf = E1000_DMA_TX_BUF, .frame_len = 100,
+	.want = { [C_TX] = 4 },
+};
+
+FIXTURE_VARIANT_ADD(bad, tx_tail_past_odd_len) {
+	.ring = BAD_RING, .len = ODD_LEN, .tail = ODD_RING + 2,
+	.fill = FILL_LEGACY, .buf = E1000_DMA_TX_BUF, .frame_len = 100,
+	.want = { [C_DESC] = 1 },
+};
+
+FIXTURE_VARIANT_ADD(bad, rx_ring_len_0) {
+	.rx = true, .ring = BAD_RING, .len = 0, .tail = 5, .rctl = RCTL_STD,
+	.send = { 100, 100 },
+	.want = { [C_DESC] = 1, [C_RX_DROP] = 2 },
+};
+
+FIXTURE_VARIANT_ADD(bad, tx_ring_in_bar0) {
+	.ring = E1000_BAR0_GPA, .len = 128, .tail = 4,
+	.want = { [C_DMA] = 4 },
+};
+
+FIXTURE_VARIANT_ADD(bad, tx_ring_past_memslot) {
+	.ring = DMA_END - 4 * E1000_DESC_SIZE, .len = 128, .tail = 7,
+	.fill = FILL_LEGACY, .buf = E1000_DMA_TX_BUF, .frame_len = 100,
+	.want = { [C_TX] = 4, [C_DMA] = 3 },
+};
+
+FIXTURE_VARIANT_ADD(bad, rx_ring_in_bar0) {
+	.rx = true, .ring = E1000_BAR0_GPA, .len = 128, .tail = 7,
+	.rctl = RCTL_STD, .send = { 100, 100, 100 },
+	.want = { [C_DMA] = 3 },
+};
+
+FIXTURE_VARIANT_ADD(bad, rx_ring_past_memslot) {
+	.rx = true, .ring = DMA_END - 4 * E1000_DESC_SIZE, .len = 128,
+	.tail = 7, .rctl = RCTL_STD, .fill = FILL_RX,
+	.buf = E1000_DMA_RX_BUF, .stride = 2048,
+	.send = { 100, 100, 100, 100, 100, 100 },
+	.want = { [C_RX] = 4, [C_DMA] = 2 },
+};
+
+FIXTURE_VARIANT_ADD(bad, tx_buf_in_bar0) {
+	.ring = BAD_RING, .len = 128, .tail = 4, .fill = FILL_LEGACY,
+	.buf = E1000_BAR0_GPA, .frame_len = 100,
+	.want = { [C_DMA] = 4 },
+};
+
+FIXTURE_VARIANT_ADD(bad, tx_buf_past_memslot) {
+	.ring = BAD_RING, .len = 128, .tail = 2, .fill = FILL_LEGACY,
+	.buf = DMA_END - 50, .frame_len = 100,
+	.want = { [C_DMA] = 2 },
+};
+
+/* With the FCS appended: one buffer is one error, however it is written. */
+FIXTURE_VARIANT_ADD(bad, rx_buf_in_bar0) {
+	.rx = true, .ring = BAD_RING, .len = 128, .tail = 7,
+	.rctl = RCTL_FCS, .fill = FILL_RX, .buf = E1000_BAR0_GPA,
+	.stride = 2048, .send = { 100, 100, 100 },
+	.want = { [C_DMA] = 3 },
+};
+
+FIXTURE_VARIANT_ADD(bad, rx_buf_past_memslot) {
+	.rx = true, .ring = BAD_RING, .len = 128, .tail = 7,
+	.rctl = RCTL_FCS, .fill = FILL_RX, .buf = DMA_END - 1024,
+	.stride = 0, .send = { 1500, 1500 },
+	.want = { [C_DMA] = 2 },
+};
+
+static const struct tso_ctx ctx_hdr_past_frame = {
+	.ipcss = E1000_ETH_HDR, .ipcso = E1000_ETH_HDR + 10,
+	.ipcse = E1000_L4_OFF - 1, .tucss = E1000_L4_OFF,
+	.tucso = E1000_L4_OFF + 16, .hdr_len = 255, .mss = 1448,
+	.tucmd = TSO_IP4,
+};
+
+static const struct tso_ctx ctx_mss_0 = {
+	.ipcss = E1000_ETH_HDR, .ipcso = E1000_ETH_HDR + 10,
+	.ipcse = E1000_L4_OFF - 1, .tucss = E1000_L4_OFF,
+	.tucso = E1000_L4_OFF + 16,
+	.hdr_len = E1000_L4_OFF + E1000_TCP_HDR, .mss = 0, .tucmd = TSO_IP4,
+};
+
+FIXTURE_VARIANT_ADD(bad, tso_hdr_len_past_frame) {
+	.ring = BAD_RING, .len = 128, .tail = 2, .fill = FILL_TSO,
+	.buf = E1000_DMA_TX_BUF, .frame_len = 100, .ctx = &ctx_hdr_past_frame,
+	.want = { [C_TX_DROP] = 1 },
+};
+
+FIXTURE_VARIANT_ADD(bad, tso_mss_0) {
+	.ring = BAD_RING, .len = 128, .tail = 2, .fill = FILL_TSO,
+	.buf = E1000_DMA_TX_BUF, .frame_len = 3000, .ctx = &ctx_mss_0,
+	.want = { [C_TX_DROP] = 1 },
+};
+
+/*
+ * 256-byte buffers, 15 given: a 9000-byte frame needs 36 of them, more
+ * than the ring holds, and is dropped once it has waited rx_stall_us; the
+ * 3000-byte frame behind it is spread over 12 buffers.
+ */
+FIXTURE_VARIANT_ADD(bad, rx_tiny_buffers) {
+	.rx = true, .ring = BAD_RING, .len = 256, .tail = 15,
+	.rctl = RCTL_TINY, .fill = FILL_RX, .buf = E1000_DMA_RX_BUF,
+	.stride = 256, .send = { 9000, 3000 }, .mtu = 9000,
+	.want = { [C_RX] = 1, [C_RX_DROP] = 1 }, .mpc = true,
+};
+
+/* (f) A flood into tiny buffers the guest never gives back. */
+#define FLOOD		2000
+
+FIXTURE_VARIANT_ADD(bad, rx_flood_unrefilled) {
+	.rx = true, .ring = BAD_RING, .len = 256, .tail = 15,
+	.rctl = RCTL_TINY, .fill = FILL_RX, .buf = E1000_DMA_RX_BUF,
+	.stride = 256, .send = { 1000 }, .flood = FLOOD,
+	/* 4 buffers a frame: 3 frames fit in 15. */
+	.want = { [C_RX] = 3, [C_RX_DROP] = FLOOD - 3 }, .mpc = true,
+};
+
+/* A 40 KiB chain gathered, its EOP never given: then CTRL.RST. */
+FIXTURE_VARIANT_ADD(bad, tx_reset_mid_chain) {
+	.ring = BAD_RING, .len = 1024, .tail = 40, .drain = true,
+	.fill = FILL_CHAIN, .buf = E1000_DMA_TX_BUF,
+	.reset_dropped = 1,
+};
+
+static void guest_bad(uint64_t bar)
+{
+	uint64_t ring = SH->arg[ARG_RING];
+	uint32_t tail = SH->arg[ARG_TAIL];
+	struct e1000_gring r;
+
+	e1000_guest_link_up(bar);
+	if (SH->arg[ARG_RX]) {
+		e1000_wr(bar, E1000_RDBAL, (uint32_t)ring);
+		e1000_wr(bar, E1000_RDBAH, ring >> 32);
+		e1000_wr(bar, E1000_RDLEN, SH->arg[ARG_RLEN]);
+		e1000_wr(bar, E1000_RDH, SH->arg[ARG_HEAD]);
+		e1000_wr(bar, E1000_RDT, tail);
+		e1000_wr(bar, E1000_RCTL, E1000_RCTL_EN | SH->arg[ARG_RCTL]);
+	} else {
+		e1000_wr(bar, E1000_TDBAL, (uint32_t)ring);
+		e1000_wr(bar, E1000_TDBAH, ring >> 32);
+		e1000_wr(bar, E1000_TDLEN, SH->arg[ARG_RLEN]);
+		e1000_wr(bar, E1000_TDH, SH->arg[ARG_HEAD]);
+		e1000_wr(bar, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
+		e1000_wr(bar, E1000_TDT, tail);
+		if (SH->arg[ARG_DRAIN])
+			GUEST_ASSERT_1(guest_drained(bar, tail, WAIT_MS),
+				       e1000_rd(bar, E1000_TDH));
+	}
+	GUEST_SYNC(1);		/* the host sends, counts, measures */
+	SH->ret[RET_MPC] = e1000_rd(bar, E1000_MPC);
+	/* As a driver recovers: reset, set up anew, send. */
+	e1000_guest_reset(bar);
+	e1000_guest_link_up(bar);
+	e1000_guest_tx_setup(&r, bar, E1000_DMA_TX_RING, 16);
+	e1000_guest_tx_legacy(&r, RECOVER_BUF, RECOVER_LEN, LEG_CMD, 0, 0, 0);
+	e1000_guest_tx_kick(&r);
+	GUEST_ASSERT_1(e1000_guest_tx_wait(&r, WAIT_MS),
+		       e1000_rd(bar, E1000_TDH));
+	GUEST_DONE();
+}
+
+static bool in_ram(uint64_t gpa, uint64_t len)
+{
+	return gpa >= E1000_DMA_GPA && gpa + len <= DMA_END;
+}
+
+/* The scenario's ring contents, where they are RAM. */
+static void bad_fill(struct e1000_dp *d, const FIXTURE_VARIANT(bad) *v)
+{
+	uint32_t i, n = (v->len & E1000_RDLEN_MASK) / E1000_DESC_SIZE;
+	uint64_t gpa;
+
+	if (v->fill == FILL_TSO) {
+		put_tso(d, v->ring, 0, v->ctx, v->buf,
+			put_tso_frame(d, v->buf, false, v->frame_len, 5));
+		return;
+	}
+	if (v->fill == FILL_LEGACY && in_ram(v->buf, v->frame_len))
+		e1000_build_ip4(e1000_dp_hva(d, v->buf), peer_mac, d->mac,
+				IPPROTO_UDP, v->frame_len - E1000_L4_OFF -
+				E1000_UDP_HDR, 4);
+	for (i = 0; i < n; i++) {
+		gpa = v->ring + (uint64_t)i * E1000_DESC_SIZE;
+		if (!in_ram(gpa, E1000_DESC_SIZE))
+			continue;
+		if (v->fill == FILL_RX) {
+			struct e1000_rx_desc *rd = e1000_dp_hva(d, gpa);
+
+			memset(rd, 0, sizeof(*rd));
+			rd->buffer_addr = v->buf + (uint64_t)i * v->stride;
+		} else if (v->fill == FILL_LEGACY) {
+			put_legacy_at(d, gpa, v->buf, v->frame_len, LEG_CMD);
+		} else if (v->fill == FILL_CHAIN) {
+			put_legacy_at(d, gpa, v->buf, NOEOP_LEN,
+				      E1000_TXD_CMD_IFCS_B | E1000_TXD_CMD_RS_B);
+		}
+	}
+}
+
+/* Wait for every counter to reach @want, then a little for any excess. */
+static struct kvm_e1000_stats bad_settle(struct e1000_dp *d,
+					 const uint64_t *want)
+{
+	struct kvm_e1000_stats st;
+	int i, c;
+
+	for (i = 0; i < BAD_SETTLE_MS / 10; i++) {
+		st = stats(d);
+		for (c = 0; c < NCNT && cnt_of(&st, c) >= want[c]; c++)
+			;
+		if (c == NCNT)
+			break;
+		usleep(10000);
+	}
+	usleep(100 * 1000);
+	return stats(d);
+}
+
+/* Send the scenario's frames, a burst at a time, each counted once. */
+static uint32_t bad_send(struct e1000_dp *d, const FIXTURE_VARIANT(bad) *v,
+			 uint8_t *frames[MAX_SEND], size_t lens[MAX_SEND])
+{
+	uint32_t i, sent = 0, n = v->flood ? v->flood : MAX_SEND;
+	struct kvm_e1000_stats st;
+	int tries;
+
+	for (i = 0; i < n; i++) {
+		size_t len = lens[v->flood ? 0 : i];
+
+		if (!len)
+			break;
+		e1000_dp_send(d, NULL, frames[v->flood ? 0 : i], len);
+		if (++sent % FLOOD_BURST)
+			continue;
+		/* The tap's queue is the device's: keep it from overflowing. */
+		for (tries = 0; tries < BAD_SETTLE_MS / 10; tries++) {
+			st = stats(d);
+			if (st.rx_frames + st.rx_dropped + st.dma_errors >= sent)
+				break;
+			usleep(10000);
+		}
+	}
+	return sent;
+}
+
+TEST_F_TIMEOUT(bad, counted, CASE_TIMEOUT)
+{
+	static uint8_t fbuf[MAX_SEND][9216];
+	static struct e1000_dp d;
+	struct kvm_e1000_stats st, before_reset;
+	struct e1000_rx_info info;
+	uint8_t *frames[MAX_SEND];
+	size_t lens[MAX_SEND] = { 0 };
+	struct e1000_dp_opts o;
+	uint64_t idle_ns, got;
+	uint32_t i, sent, c;
+
+	e1000_dp_opts_init(&o);
+	o.mtu = variant->mtu;
+	e1000_dp_init(&d, guest_bad, &o);
+	bad_fill(&d, variant);
+	e1000_build_ip4(e1000_dp_hva(&d, RECOVER_BUF), peer_mac, d.mac,
+			IPPROTO_UDP, 100, 6);
+	d.sh->arg[ARG_RX] = variant->rx;
+	d.sh->arg[ARG_RING] = variant->ring;
+	d.sh->arg[ARG_RLEN] = variant->len;
+	d.sh->arg[ARG_HEAD] = variant->head;
+	d.sh->arg[ARG_TAIL] = variant->tail;
+	d.sh->arg[ARG_RCTL] = variant->rctl;
+	d.sh->arg[ARG_DRAIN] = variant->drain;
+	for (i = 0; i < MAX_SEND && variant->send[i]; i++) {
+		frames[i] = fbuf[i];
+		lens[i] = e1000_build_ip4(fbuf[i], d.mac, peer_mac, IPPROTO_UDP,
+					  variant->send[i] - E1000_L4_OFF -
+					  E1000_UDP_HDR, 0x200 + i);
+	}
+
+	e1000_expect_sync(&d.t, 1);
+	sent = bad_send(&d, variant, frames, lens);
+	before_reset = bad_settle(&d, variant->want);
+	idle_ns = idle_serve_ns(&d);
+	got = e1000_dp_drain(&d);
+	TH_LOG("serve %.3f ms for %u frames sent; %lu ns served idle after",
+	       before_reset.serve_ns / 1e6, sent, (unsigned long)idle_ns);
+	for (c = 0; c < NCNT; c++) {
+		EXPECT_EQ(variant->want[c], cnt_of(&before_reset, c))
+			TH_LOG("%s", cnt[c].name);
+	}
+	EXPECT_EQ(variant->want[C_TX], got);
+	EXPECT_LE(before_reset.serve_ns,
+		  BAD_MAX_NS + (uint64_t)sent * MAX_NS_PER_FRAME);
+	EXPECT_LE(idle_ns, MAX_IDLE_NS);
+	/* The frame that did fit, whole, across its buffers. */
+	if (variant->fill == FILL_RX && variant->want[C_RX] == 1) {
+		size_t off = 0, n;
+
+		for (i = 0; off < lens[sent - 1]; i++) {
+			struct e1000_rx_desc *rd = e1000_dp_hva(&d, variant->ring +
+							       i * E1000_DESC_SIZE);
+
+			n = rd->length;
+			ASSERT_TRUE(rd->status & E1000_RXD_STAT_DD);
+			ASSERT_LE(off + n, lens[sent - 1]);
+			EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, variant->buf +
+							 i * variant->stride),
+					    frames[sent - 1] + off, n));
+			off += n;
+			if (rd->status & E1000_RXD_STAT_EOP)
+				break;
+		}
+		EXPECT_EQ(lens[sent - 1], off);
+	}
+
+	e1000_run_to_done(&d.t);
+	EXPECT_EQ(RECOVER_LEN, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 3000));
+	EXPECT_EQ(0, memcmp(rxb, e1000_dp_hva(&d, RECOVER_BUF), RECOVER_LEN));
+	EXPECT_EQ(0, e1000_dp_recv(&d, &info, rxb, sizeof(rxb), 100));
+	E1000_DP_STATS(&d, &st, tx_frames, variant->want[C_TX] + 1);
+	EXPECT_EQ(variant->want[C_TX] + 1, st.tx_frames);
+	EXPECT_EQ(variant->want[C_TX_DROP] + variant->reset_dropped,
+		  st.tx_dropped);
+	for (c = C_RX_DROP; c < NCNT; c++) {
+		EXPECT_EQ(cnt_of(&before_reset, c), cnt_of(&st, c))
+			TH_LOG("%s after the reset", cnt[c].name);
+	}
+	EXPECT_EQ(1, st.resets);
+	if (variant->mpc)
+		EXPECT_EQ(variant->want[C_RX_DROP], d.sh->ret[RET_MPC]);
 	e1000_dp_free(&d);
 }
 

@@ -1308,6 +1308,36 @@ static void test_rx_no_buffers(void)
 	EXPECT(!e1000_rx_has_buffers(&p));
 }
 
+/*
+ * A receive buffer or descriptor outside RAM is one DMA error: not one per
+ * piece written into the buffer (frame, FCS), nor a second one for the
+ * write-back of a descriptor that could not even be read.
+ */
+static void test_rx_dma_fault(void)
+{
+	static const u64 outside = 0xdead0000ULL;
+	u8 f[100] = { 0 };
+	unsigned int before;
+
+	memcpy(f, dst_mac, 6);
+	rx_setup(8, 0, 7, 0);
+	wr(E1000_RCTL, E1000_RCTL_EN);		/* the FCS appended: 2 pieces */
+	*(__le64 *)MEM(RXR) = cpu_to_le64(outside);
+	before = F.dma_faults;
+	EXPECT_EQ(rx_one(f, sizeof(f), NULL), E1000_RX_ERROR);
+	EXPECT_EQ(F.dma_faults - before, 1);
+	EXPECT_EQ(rxd(0)->status, E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
+		  E1000_RXD_STAT_IXSM);
+	EXPECT(rxd(0)->errors & E1000_RXD_ERR_RXE);
+
+	wr(E1000_RDBAL, outside);
+	wr(E1000_RDH, 0);
+	before = F.dma_faults;
+	EXPECT_EQ(rx_one(f, sizeof(f), NULL), E1000_RX_ERROR);
+	EXPECT_EQ(F.dma_faults - before, 1);
+	EXPECT_EQ(rd(E1000_RDH), 1);
+}
+
 static void test_rx_timers(void)
 {
 	u8 f[60] = { 0 };
@@ -1958,6 +1988,7 @@ const struct test datapath_tests[] = {
 	{ "RX checksum status and NEEDS_CSUM", test_rx_csum },
 	{ "RX FCS appended unless SECRC", test_rx_fcs },
 	{ "RX full ring: NO_BUFFERS, MPC, RXO", test_rx_no_buffers },
+	{ "RX buffer or descriptor outside RAM: one DMA error", test_rx_dma_fault },
 	{ "RX RDTR/RADV delays, RXDMT0", test_rx_timers },
 	{ "RX pass voided by ring rewrite or reset", test_rx_voided },
 	{ "RX 64 KiB TCPv4/v6 GSO frames segmented into the ring", test_rx_gso },
