@@ -11,6 +11,8 @@
  * guest code only writes registers.  Bounds carry wide margins: the
  * testbed is a TCG-emulated machine on a shared host.
  */
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -18,7 +20,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 
 #include "kselftest_harness.h"
 #include "e1000_test.h"
@@ -1149,6 +1155,236 @@ TEST_F_TIMEOUT(bad, counted, CASE_TIMEOUT)
 	EXPECT_EQ(1, st.resets);
 	if (variant->mpc)
 		EXPECT_EQ(variant->want[C_RX_DROP], d.sh->ret[RET_MPC]);
+	e1000_dp_free(&d);
+}
+
+/*
+ * (g) The device's GSO output through a Linux bridge to a port without
+ * offloads (a veth with TSO, GSO, scatter-gather and checksumming off):
+ * the host's own segmentation runs on the metadata the device produced,
+ * and what arrives on the far side must be the segments of the guest's
+ * frame, with valid sums.  TSO contexts whose metadata would not match the
+ * frame's headers are dropped and counted (tx_dropped) and reach neither
+ * the tap nor the bridge; the device goes on sending good frames.
+ */
+#define KICK_DONE	0xffffffffULL
+#define GB_RING		64
+#define GB_BUF(i)	(E1000_DMA_TX_BUF + (uint64_t)(i) * 0x20000)
+#define GB_V4_LEN	(E1000_L4_OFF + E1000_TCP_HDR + 14980)
+#define GB_V6_LEN	(E1000_L4_OFF6 + E1000_TCP_HDR + 14000)
+/* The largest frame the device gathers: its IPv4 length would wrap. */
+#define GB_WRAP_LEN	69312
+
+/* The ring at BIG_RING_GPA, TDT set to what the host says, until done. */
+static void guest_kicks(uint64_t bar)
+{
+	uint64_t tail;
+
+	guest_ring(bar, SH->arg[ARG_SIZE]);
+	while ((tail = READ_ONCE(SH->arg[ARG_TAIL])) != KICK_DONE) {
+		e1000_wr(bar, E1000_TDT, tail);
+		GUEST_ASSERT_2(guest_drained(bar, tail, WAIT_MS), tail,
+			       e1000_rd(bar, E1000_TDH));
+		GUEST_SYNC(tail);
+	}
+	GUEST_DONE();
+}
+
+static const struct tso_ctx ctx4 = {
+	.ipcss = E1000_ETH_HDR, .ipcso = E1000_ETH_HDR + 10,
+	.ipcse = E1000_L4_OFF - 1, .tucss = E1000_L4_OFF,
+	.tucso = E1000_L4_OFF + 16, .hdr_len = E1000_L4_OFF + E1000_TCP_HDR,
+	.mss = 1448, .tucmd = TSO_IP4,
+};
+
+static const struct tso_ctx ctx6 = {
+	.ipcss = E1000_ETH_HDR, .tucss = E1000_L4_OFF6,
+	.tucso = E1000_L4_OFF6 + 16, .hdr_len = E1000_L4_OFF6 + E1000_TCP_HDR,
+	.mss = 1428, .tucmd = TSO_IP6,
+};
+
+static const struct tso_ctx ctx_v6_on_v4 = {
+	.ipcss = E1000_ETH_HDR, .ipcso = E1000_ETH_HDR + 10,
+	.ipcse = E1000_L4_OFF - 1, .tucss = E1000_L4_OFF,
+	.tucso = E1000_L4_OFF + 16, .hdr_len = E1000_L4_OFF + E1000_TCP_HDR,
+	.mss = 1448, .tucmd = TSO_IP6,
+};
+
+static const struct tso_ctx ctx_ipcss_0 = {
+	.ipcss = 0, .ipcso = E1000_ETH_HDR + 10, .ipcse = E1000_L4_OFF - 1,
+	.tucss = E1000_L4_OFF, .tucso = E1000_L4_OFF + 16,
+	.hdr_len = E1000_L4_OFF + E1000_TCP_HDR, .mss = 1448,
+	.tucmd = TSO_IP4,
+};
+
+static const struct tso_ctx ctx_tucso_low = {
+	.ipcss = E1000_ETH_HDR, .ipcso = E1000_ETH_HDR + 10,
+	.ipcse = E1000_L4_OFF - 1, .tucss = E1000_L4_OFF,
+	.tucso = E1000_ETH_HDR + 10, .hdr_len = E1000_L4_OFF + E1000_TCP_HDR,
+	.mss = 1448, .tucmd = TSO_IP4,
+};
+
+static const struct gso_send {
+	const char *what;
+	const struct tso_ctx *ctx;
+	bool ip6;		/* the frame's bytes */
+	uint32_t len;
+	bool bad;
+} gso_sends[] = {
+	{ "TCPv4", &ctx4, false, GB_V4_LEN },
+	{ "TCPv6", &ctx6, true, GB_V6_LEN },
+	{ "IPv6 context on IPv4 bytes", &ctx_v6_on_v4, false, GB_V4_LEN, true },
+	{ "IPv4 total length wraps", &ctx4, false, GB_WRAP_LEN, true },
+	{ "IPCSS 0", &ctx_ipcss_0, false, GB_V4_LEN, true },
+	{ "TUCSO before TUCSS", &ctx_tucso_low, false, GB_V4_LEN, true },
+	{ "TCPv4 after them", &ctx4, false, GB_V4_LEN },
+};
+
+struct bridge {
+	char br[IFNAMSIZ], near[IFNAMSIZ], far[IFNAMSIZ];
+	int fd;			/* what arrives on the far veth */
+};
+
+/* tap -> bridge -> veth without offloads -> its peer, captured. */
+static void bridge_up(struct e1000_dp *d, struct bridge *b)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+	};
+	int buf = 16 << 20;
+
+	snprintf(b->br, sizeof(b->br), "e1kgb%d", getpid() % 100000);
+	snprintf(b->near, sizeof(b->near), "e1kgn%d", getpid() % 100000);
+	snprintf(b->far, sizeof(b->far), "e1kgf%d", getpid() % 100000);
+	/* The testbed's kernel cannot load modules on demand: ask first. */
+	e1000_sh("modprobe -a bridge veth");
+	e1000_sh("ip link add %s type bridge && ip link add %s type veth peer name %s",
+		 b->br, b->near, b->far);
+	e1000_sh("for i in %s %s %s; do echo 1 >/proc/sys/net/ipv6/conf/$i/disable_ipv6; done",
+		 b->br, b->near, b->far);
+	/* No offload on the way out: the host segments and sums itself. */
+	e1000_sh("ethtool -K %s tso off gso off sg off tx off >/dev/null",
+		 b->near);
+	e1000_sh("ip link set %s master %s && ip link set %s master %s",
+		 d->tap_name, b->br, b->near, b->br);
+	e1000_sh("ip link set %s up && ip link set %s up && ip link set %s up",
+		 b->far, b->near, b->br);
+	b->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	TEST_ASSERT(b->fd >= 0, "socket(AF_PACKET): %s", strerror(errno));
+	TEST_ASSERT(!setsockopt(b->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,
+				sizeof(buf)), "SO_RCVBUFFORCE: %s",
+		    strerror(errno));
+	sll.sll_ifindex = if_nametoindex(b->far);
+	TEST_ASSERT(sll.sll_ifindex > 0, "if_nametoindex(%s)", b->far);
+	TEST_ASSERT(!bind(b->fd, (struct sockaddr *)&sll, sizeof(sll)),
+		    "bind(AF_PACKET): %s", strerror(errno));
+}
+
+static void bridge_down(struct bridge *b)
+{
+	close(b->fd);
+	e1000_sh("ip link del %s && ip link del %s", b->near, b->br);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/*
+ * The segments of @frame (as the guest wrote it) that arrive on the far
+ * side within @ms each: count them, and check each one's length, IP
+ * length, sequence number, checksums and payload.  Our frames only: the
+ * ports and Ethertype say which.
+ */
+static uint32_t far_segments(struct __test_metadata *_metadata, int fd,
+			     const uint8_t *frame, uint32_t len,
+			     const struct tso_ctx *c, bool ip6, int ms)
+{
+	static uint8_t f[4096];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint32_t hl = c->hdr_len, pay = len - hl, off = 0, want, segs = 0;
+	uint32_t seq0 = get32(frame + c->tucss + 4);
+	const uint8_t *ip;
+	ssize_t n;
+
+	while (poll(&p, 1, ms) == 1) {
+		n = recv(fd, f, sizeof(f), 0);
+		ASSERT_LE(0, n);
+		if (n < hl || memcmp(f + 12, frame + 12, 2) ||
+		    memcmp(f + c->tucss, frame + c->tucss, 4))
+			continue;
+		want = pay - off < c->mss ? pay - off : c->mss;
+		ip = f + E1000_ETH_HDR;
+		segs++;
+		EXPECT_EQ(hl + want, n);
+		if (n != hl + want || off >= pay)
+			break;
+		EXPECT_EQ(seq0 + off, get32(f + c->tucss + 4));
+		if (ip6) {
+			EXPECT_EQ(n - E1000_L4_OFF6, (uint32_t)(ip[4] << 8 | ip[5]));
+			EXPECT_TRUE(e1000_l4_csum6_ok(f, n));
+		} else {
+			EXPECT_EQ(n - E1000_ETH_HDR, (uint32_t)(ip[2] << 8 | ip[3]));
+			EXPECT_TRUE(e1000_ip4_csum_ok(f));
+			EXPECT_TRUE(e1000_l4_csum_ok(f, n));
+		}
+		EXPECT_EQ(0, memcmp(f + hl, frame + hl + off, want));
+		off += want;
+		if (off == pay)
+			ms = 200;	/* and then nothing more of it */
+	}
+	return segs;
+}
+
+TEST_F_TIMEOUT(hostile, tso_through_bridge, CASE_TIMEOUT)
+{
+	static struct e1000_dp d;
+	struct kvm_e1000_stats st;
+	struct e1000_rx_info info;
+	uint32_t i, len, segs, good = 0, bad = 0;
+	const struct gso_send *g;
+	struct bridge b;
+	int n;
+
+	dp_start(&d, guest_kicks, KVM_E1000_NO_SIDECORE, false);
+	d.sh->arg[ARG_SIZE] = GB_RING;
+	bridge_up(&d, &b);
+	for (i = 0; i < ARRAY_SIZE(gso_sends); i++) {
+		g = &gso_sends[i];
+		len = put_tso_frame(&d, GB_BUF(i), g->ip6, g->len, 0x300 + i);
+		put_tso(&d, BIG_RING_GPA, 2 * i, g->ctx, GB_BUF(i), len);
+		d.sh->arg[ARG_TAIL] = 2 * i + 2;
+		e1000_expect_sync(&d.t, 2 * i + 2);
+		/* What the tap handed the host stack, before the bridge. */
+		n = e1000_dp_recv(&d, &info, rxb, sizeof(rxb), g->bad ? 100 : 3000);
+		segs = far_segments(_metadata, b.fd, e1000_dp_hva(&d, GB_BUF(i)),
+				    len, g->ctx, g->ip6, g->bad ? 200 : 3000);
+		st = stats(&d);
+		TH_LOG("%s: %d bytes on the tap, %u segments past the bridge; serve %.2f ms so far",
+		       g->what, n, segs, st.serve_ns / 1e6);
+		if (g->bad) {
+			bad++;
+			EXPECT_EQ(0, n);
+			EXPECT_EQ(0, segs);
+		} else {
+			good++;
+			EXPECT_EQ(len, n);
+			EXPECT_EQ(g->ip6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+				  VIRTIO_NET_HDR_GSO_TCPV4, info.vnet.gso_type);
+			EXPECT_EQ((len - g->ctx->hdr_len + g->ctx->mss - 1) /
+				  g->ctx->mss, segs);
+		}
+		EXPECT_EQ(bad, st.tx_dropped);
+		EXPECT_EQ(good, st.tx_frames);
+	}
+	d.sh->arg[ARG_TAIL] = KICK_DONE;
+	e1000_run_to_done(&d.t);
+	st = stats(&d);
+	EXPECT_EQ(0, st.dma_errors);
+	EXPECT_EQ(0, st.desc_errors);
+	bridge_down(&b);
 	e1000_dp_free(&d);
 }
 
