@@ -842,6 +842,14 @@ FIXTURE_VARIANT_ADD(bad, rx_ring_len_0) {
 	.want = { [C_DESC] = 1, [C_RX_DROP] = 2 },
 };
 
+/* The largest receive ring, every buffer the same 2 KiB. */
+FIXTURE_VARIANT_ADD(bad, rx_ring_len_huge) {
+	.rx = true, .ring = BAD_RING, .len = TDLEN_MAX, .tail = BIG_RING - 1,
+	.rctl = RCTL_STD, .fill = FILL_RX, .buf = E1000_DMA_RX_BUF,
+	.stride = 0, .send = { 100, 100, 100 },
+	.want = { [C_RX] = 3 },
+};
+
 FIXTURE_VARIANT_ADD(bad, tx_ring_in_bar0) {
 	.ring = E1000_BAR0_GPA, .len = 128, .tail = 4,
 	.want = { [C_DMA] = 4 },
