@@ -48,9 +48,28 @@ int kvm_e1000_check_sidecore(s32 cpu, bool caller)
 	return 0;
 }
 
+/* The core's model for an ABI model number, or -EINVAL. */
+int kvm_e1000_model(u32 abi_model, enum e1000_model *model)
+{
+	switch (abi_model) {
+	case KVM_E1000_MODEL_82540EM:
+		*model = E1000_MODEL_82540EM;
+		return 0;
+	case KVM_E1000_MODEL_82545EM:
+		*model = E1000_MODEL_82545EM;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int check_args(const struct kvm_e1000_create *args)
 {
+	enum e1000_model model;
+
 	if (args->flags & ~KVM_E1000_CREATE_FLAGS_ALL)
+		return -EINVAL;
+	if (kvm_e1000_model(args->model, &model))
 		return -EINVAL;
 	if (!all_zero(args->reserved, sizeof(args->reserved)))
 		return -EINVAL;
@@ -199,7 +218,7 @@ static struct kvm_e1000 *alloc_device(const struct kvm_e1000_params *p)
 		eth_random_addr(mac);
 	else
 		ether_addr_copy(mac, p->mac);
-	kvm_e1000_platform_init(e, mac);
+	kvm_e1000_platform_init(e, mac, p->model);
 	kvm_e1000_irq_init(e);
 	kvm_e1000_bar_attach(e);
 	return e;
@@ -276,6 +295,8 @@ static int get_params(const struct kvm_e1000_create *args,
 	p->bar0 = args->bar0_gpa;
 	p->sidecore = args->sidecore;
 	ether_addr_copy(p->mac, args->mac);
+	/* check_args() accepted it. */
+	kvm_e1000_model(args->model, &p->model);
 	return 0;
 fail:
 	put_params(p);

@@ -187,6 +187,7 @@ struct kvm_e1000_params {
 	s32 sidecore;			/* or KVM_E1000_NO_SIDECORE */
 	u8 mac[ETH_ALEN];		/* all zero: a random one */
 	bool doorbell_pages;		/* mirror the ring registers to RAM */
+	enum e1000_model model;
 };
 
 /* dev.c */
@@ -196,6 +197,7 @@ void kvm_e1000_destroy(struct kvm_e1000 *e);
 void kvm_e1000_reset(struct kvm_e1000 *e);
 void kvm_e1000_set_bus_master(struct kvm_e1000 *e, bool on);
 int kvm_e1000_check_sidecore(s32 cpu, bool caller);
+int kvm_e1000_model(u32 abi_model, enum e1000_model *model);
 
 /* vm.c */
 int kvm_e1000_vm_join(struct kvm_e1000 *e);
@@ -272,7 +274,8 @@ static inline void kvm_e1000_unlock(struct kvm_e1000 *e, unsigned long flags)
 }
 
 /* platform.c */
-void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6]);
+void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6],
+			     enum e1000_model model);
 void kvm_e1000_platform_stop(struct kvm_e1000 *e);
 
 /* iobus.c: KVM's unexported io-bus registration, resolved at load time. */

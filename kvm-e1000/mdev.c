@@ -3,7 +3,8 @@
  * The VFIO mediated-device route: stock QEMU's vfio-pci (and so libvirt)
  * drives kvm-e1000 without knowing anything about it.
  *
- * The module is an mdev parent with one type, "82540EM"; each mdev is a
+ * The module is an mdev parent with one type per model, "82540EM" and
+ * "82545EM"; the type fixes the part the guest sees.  Each mdev is a
  * vfio_device (vfio_dev.c: regions, mmap, ioctls, open and close) whose one
  * interrupt is INTx (vfio_irq.c).  This file is the parent, its type, the
  * bindings and the sysfs files.
@@ -202,6 +203,17 @@ static const struct attribute_group *mdev_groups[] = {
 
 /* ---- the mdev driver and parent ---- */
 
+/* A type of the parent: the model its devices are. */
+struct e1000_mdev_type {
+	struct mdev_type type;
+	enum e1000_model model;
+};
+
+static enum e1000_model type_model(struct mdev_type *mtype)
+{
+	return container_of(mtype, struct e1000_mdev_type, type)->model;
+}
+
 static int e1000_mdev_probe(struct mdev_device *mdev)
 {
 	struct e1000_mdev *m;
@@ -211,6 +223,8 @@ static int e1000_mdev_probe(struct mdev_device *mdev)
 			      &e1000_mdev_vfio_ops);
 	if (IS_ERR(m))
 		return PTR_ERR(m);
+	/* Before it is registered: nothing reads it meanwhile. */
+	m->model = type_model(mdev->type);
 	ret = vfio_register_emulated_iommu_dev(&m->vdev);
 	if (ret) {
 		vfio_put_device(&m->vdev);
@@ -237,7 +251,8 @@ static void e1000_mdev_remove(struct mdev_device *mdev)
 
 static ssize_t e1000_mdev_description(struct mdev_type *mtype, char *buf)
 {
-	return sysfs_emit(buf, "Intel 82540EM (e1000) emulated in the host kernel\n");
+	return sysfs_emit(buf, "Intel %s (e1000) emulated in the host kernel\n",
+			  e1000_model_desc(type_model(mtype))->name);
 }
 
 static struct mdev_driver e1000_mdev_driver = {
@@ -254,13 +269,31 @@ static struct mdev_driver e1000_mdev_driver = {
 	.show_description = e1000_mdev_description,
 };
 
-/* sysfs shows the type as "<parent class>-82540EM": kvm-e1000-82540EM. */
-static struct mdev_type type_82540em = {
-	.sysfs_name = "82540EM",
-	.pretty_name = "Intel 82540EM Gigabit Ethernet (kvm-e1000)",
+/*
+ * sysfs shows a type as "<parent class>-<sysfs_name>": kvm-e1000-82540EM,
+ * kvm-e1000-82545EM.
+ */
+static struct e1000_mdev_type e1000_types[] = {
+	{
+		.type = {
+			.sysfs_name = "82540EM",
+			.pretty_name = "Intel 82540EM Gigabit Ethernet (kvm-e1000)",
+		},
+		.model = E1000_MODEL_82540EM,
+	},
+	{
+		.type = {
+			.sysfs_name = "82545EM",
+			.pretty_name = "Intel 82545EM Gigabit Ethernet (kvm-e1000)",
+		},
+		.model = E1000_MODEL_82545EM,
+	},
 };
 
-static struct mdev_type *mdev_types[] = { &type_82540em };
+static struct mdev_type *mdev_types[] = {
+	&e1000_types[0].type,
+	&e1000_types[1].type,
+};
 
 static struct class parent_class = { .name = KVM_E1000_NAME };
 static struct device *parent_dev;

@@ -20,6 +20,7 @@ struct e1000_mdev {
 
 	/* Serialises opens, closes, bindings and every region access. */
 	struct mutex lock;
+	enum e1000_model model;		/* its mdev type's, for good */
 	struct e1000_pci pci;
 	struct kvm_e1000 *e;		/* the model, while a VMM has it open */
 	u64 mem_at, io_at;		/* where the windows were asked to be */

@@ -233,7 +233,8 @@ static enum hrtimer_restart timer_expired(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6])
+void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6],
+			     enum e1000_model model)
 {
 	int i;
 
@@ -244,7 +245,7 @@ void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6])
 		e->timers[i].e = e;
 		e->timers[i].id = i;
 	}
-	e1000_core_init(&e->core, &kernel_platform, e, mac);
+	e1000_core_init(&e->core, &kernel_platform, e, mac, model);
 }
 
 /* After this no timer runs or is armed again. */

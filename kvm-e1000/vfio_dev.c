@@ -403,9 +403,10 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 	p.doorbell_pages = m->doorbell_pages &&
 			   p.sidecore != KVM_E1000_NO_SIDECORE;
 	ether_addr_copy(p.mac, m->mac);
+	p.model = m->model;
 	e = kvm_e1000_build(&p);
 	if (!IS_ERR(e)) {
-		e1000_pci_init(&m->pci);
+		e1000_pci_init(&m->pci, m->model);
 		/* Power-on COMMAND has no Bus Master Enable. */
 		kvm_e1000_set_bus_master(e, e1000_pci_bus_master(&m->pci));
 		m->mem_at = E1000_PCI_BAR_OFF;

@@ -148,11 +148,12 @@ static void e1000_core_do_reset(struct e1000_core *core)
 }
 
 void e1000_core_init(struct e1000_core *core, const struct e1000_platform *plat,
-		     void *opaque, const u8 mac[6])
+		     void *opaque, const u8 mac[6], enum e1000_model model)
 {
 	memset(core, 0, sizeof(*core));
 	core->plat = plat;
 	core->opaque = opaque;
+	core->model = e1000_model_desc(model);
 	memcpy(core->mac_addr, mac, sizeof(core->mac_addr));
 	/* Until told otherwise (a VMM that owns PCI config space may). */
 	core->bus_master = true;

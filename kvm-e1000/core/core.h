@@ -114,6 +114,31 @@ struct e1000_platform {
 #define E1000_FRAME_TAKEN	0
 #define E1000_FRAME_BUSY	1
 
+/*
+ * The part being emulated (model.c).  The glue maps its ABI's model
+ * numbers onto these; 82540EM is the default.
+ */
+enum e1000_model {
+	E1000_MODEL_82540EM,
+	E1000_MODEL_82545EM,
+	E1000_NMODELS,
+};
+
+/* What tells one model from another to software. */
+struct e1000_model_desc {
+	const char *name;
+	u16 device_id;		/* PCI device ID (vendor: Intel) */
+	u16 subsys_id;		/* PCI subsystem ID (vendor: Intel) */
+	u8 revision;		/* PCI revision ID */
+	u16 compat;		/* EEPROM word 03h: EEPROM_COMPAT_* */
+	u16 pba[2];		/* EEPROM words 08h-09h: board number */
+	u32 phy_id;		/* PHY_ID1 << 16 | PHY_ID2 */
+	bool pcix;		/* a PCI-X capability after PM's */
+};
+
+/* Any value: one past the table gives the default model's description. */
+const struct e1000_model_desc *e1000_model_desc(enum e1000_model model);
+
 /* Counters the core keeps; the module adds its own (MMIO size errors...). */
 struct e1000_core_counters {
 	u64 mmio_reads;
@@ -188,6 +213,7 @@ struct e1000_tx_state {
 struct e1000_core {
 	const struct e1000_platform *plat;
 	void *opaque;
+	const struct e1000_model_desc *model;
 
 	u32 regs[E1000_NREGS];		/* indexed by BAR offset / 4 */
 	u16 eeprom[E1000_EEPROM_WORDS];
@@ -229,9 +255,12 @@ struct e1000_core {
 	struct e1000_core_counters cnt;
 };
 
-/* Fill the EEPROM from @mac and reset; the platform may be called. */
+/*
+ * Become @model, fill the EEPROM from @mac and reset; the platform may be
+ * called.
+ */
 void e1000_core_init(struct e1000_core *core, const struct e1000_platform *plat,
-		     void *opaque, const u8 mac[6]);
+		     void *opaque, const u8 mac[6], enum e1000_model model);
 /* Power-on/function-level reset: registers, PHY, EEPROM state machine. */
 void e1000_core_reset(struct e1000_core *core);
 
@@ -415,12 +444,14 @@ void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p);
 void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p);
 
 /*
- * PCI configuration space (pci.c): the conventional 256-byte header of the
- * 82540EM with its Power Management capability.  Accesses are 1, 2 or 4
- * bytes, naturally aligned; others read all ones and drop writes.
+ * PCI configuration space (pci.c): the conventional 256-byte header with
+ * the Power Management capability and, on the 82545EM, PCI-X's.  Accesses
+ * are 1, 2 or 4 bytes, naturally aligned; others read all ones and drop
+ * writes.
  */
 #define E1000_PCI_CFG_SIZE	256
 #define E1000_PCI_PM_CAP	0xdc		/* Power Management capability */
+#define E1000_PCI_PCIX_CAP	0xe4		/* PCI-X (82545EM) */
 #define E1000_PCI_BAR_OFF	(~0ULL)		/* BAR not decoding */
 
 /* Events of e1000_pci_write() for the caller to act on. */
@@ -432,7 +463,7 @@ struct e1000_pci {
 	u8 w1cmask[E1000_PCI_CFG_SIZE];	/* bits cleared by writing 1 */
 };
 
-void e1000_pci_init(struct e1000_pci *pci);
+void e1000_pci_init(struct e1000_pci *pci, enum e1000_model model);
 /*
  * @intx: the device's INTx line now (e1000_core_irq_line()), which
  * STATUS.Interrupt Status reports whatever COMMAND.Interrupt Disable says.

@@ -22,23 +22,15 @@
 /*
  * The image an 82540EM add-in card (PRO/1000 MT Desktop, subsystem
  * 8086:001E) carries, word by word after the 8254x SDM's EEPROM address
- * map (5.6).  Words the part loads at power-up agree with the reset state
+ * map (5.6).  The 82545EM's has the same layout and settings: its own
+ * words (compatibility, PBA, subsystem and device IDs) come from the
+ * model (model.c) at init.  Words the part loads at power-up agree with the reset state
  * the rest of the model has, since on hardware that state comes from here:
  * CTRL.FD (regs.c), the PHY's pause advertisement (phy.c), WUC.APME, and
  * the PCI IDs the configuration space reports (pci.c).
  */
-/* Software compatibility: an add-in card with no LOM/server/client marks. */
-#define EE_COMPAT		0x0000
 /* EEPROM image version: none recorded; drivers may show it, none checks it. */
 #define EE_IMAGE_VERSION	0x0000
-/*
- * Printed board assembly number, four hex bytes ("054000-000": no real
- * board's).  Intel's tools show it to identify a board's revision; no
- * driver relies on it.  Not 0xFAFA in word 8, which later parts use as a
- * marker for a PBA block elsewhere.
- */
-#define EE_PBA_1		0x0540
-#define EE_PBA_2		0x0000
 /*
  * A valid image; load the PCI IDs of words 0Bh-0Eh; full PCI power
  * management (the configuration space has the PM capability); full duplex
@@ -66,17 +58,20 @@
 
 static const u16 ee_image[E1000_EEPROM_WORDS] = {
 	/* Words 0-2 hold the station address, filled in at init. */
-	[EEPROM_COMPAT] = EE_COMPAT,
+	/* 03h: software compatibility, from the model. */
 	[EEPROM_ID_LED_SETTINGS] = EEPROM_ID_LED_DEFAULTS,
 	[EEPROM_VERSION] = EE_IMAGE_VERSION,
 	[EEPROM_OEM_0] = 0,
 	[EEPROM_OEM_1] = 0,
-	[EEPROM_PBA_BYTE_1] = EE_PBA_1,
-	[EEPROM_PBA_BYTE_2] = EE_PBA_2,
+	/*
+	 * 08h-09h: the printed board assembly number, four hex bytes, from
+	 * the model.  Intel's tools show it to identify a board's revision;
+	 * no driver relies on it.  Never 0xFAFA in word 8, which later parts
+	 * use as a marker for a PBA block elsewhere.
+	 */
 	[EEPROM_INIT_CONTROL1_REG] = EE_ICW1,
-	[EEPROM_SUBSYSTEM_ID] = E1000_SUBSYS_ID_82540EM,
+	/* 0Bh, 0Dh: the subsystem and device IDs, from the model. */
 	[EEPROM_SUBSYSTEM_VENDOR] = E1000_VENDOR_ID_INTEL,
-	[EEPROM_DEVICE_ID] = E1000_DEV_ID_82540EM,
 	[EEPROM_VENDOR_ID] = E1000_VENDOR_ID_INTEL,
 	[EEPROM_INIT_CONTROL2_REG] = EE_ICW2,
 	/* 10h-1Fh: the second port of a dual-port part; none here. */
@@ -95,11 +90,17 @@ static const u16 ee_image[E1000_EEPROM_WORDS] = {
 
 void e1000_core_eeprom_init(struct e1000_core *core, const u8 mac[6])
 {
+	const struct e1000_model_desc *m = core->model;
 	u16 *ee = core->eeprom;
 	u16 sum = 0;
 	int i;
 
 	memcpy(ee, ee_image, sizeof(ee_image));
+	ee[EEPROM_COMPAT] = m->compat;
+	ee[EEPROM_PBA_BYTE_1] = m->pba[0];
+	ee[EEPROM_PBA_BYTE_2] = m->pba[1];
+	ee[EEPROM_SUBSYSTEM_ID] = m->subsys_id;
+	ee[EEPROM_DEVICE_ID] = m->device_id;
 	/* Byte 1 of the address in the low byte of word 0, and so on. */
 	for (i = 0; i < 3; i++)
 		ee[EEPROM_MAC_ADDR_0 + i] = mac[2 * i] | mac[2 * i + 1] << 8;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The 82540EM's PCI configuration space (8254x SDM, "PCI Local Bus
+ * The 8254x's PCI configuration space (8254x SDM, "PCI Local Bus
  * Interface"): the type 0 header with BAR0 (128 KiB registers), BAR2 (the
- * I/O window onto them), INTA#, and the PCI Power Management capability.
+ * I/O window onto them), INTA#, the PCI Power Management capability and,
+ * on the 82545EM, the PCI-X capability.  IDs come from the model.
  *
  * Plain core code, like the register model: the VFIO glue forwards every
  * config access here and asks afterwards where the BARs decode and whether
@@ -15,7 +16,9 @@
 #include "core.h"
 
 /*
- * A conventional PCI function with INTx only: no PCI-X or MSI capability.
+ * A PCI function with INTx only: no MSI capability (the 82545EM's MSI is
+ * not offered; its interrupt is INTx on every route, as the e1000 driver
+ * uses it).
  * Software may set I/O, Memory and Bus Master enable, Memory Write and
  * Invalidate, Parity Error Response, SERR# and, as PCI 2.3 defines it,
  * Interrupt Disable.  Generic drivers that own a device from userspace
@@ -39,7 +42,6 @@
 
 /* Network controller, Ethernet (PCI_CLASS_NETWORK_ETHERNET of pci_ids.h). */
 #define E1000_PCI_CLASS		0x0200
-#define E1000_PCI_REVISION	0x02
 #define E1000_PCI_MIN_GNT	0xff
 #define E1000_PCI_MAX_LAT	0x00
 
@@ -56,6 +58,31 @@
 				 PCI_PM_CAP_PME_D3hot | PCI_PM_CAP_PME_D3cold)
 #define E1000_PCI_PM_D0		0
 #define E1000_PCI_PM_D3HOT	3
+
+/*
+ * PCI-X (PCI-X 1.0 addendum; the 82545EM's, at E4h after PM).  Software
+ * may set data parity error recovery, relaxed ordering, the maximum
+ * memory read byte count and outstanding split transactions: nothing here
+ * crosses a PCI-X bus, so they are stored and have no effect.
+ */
+#define E1000_PCIX_CMD_WMASK	(PCI_X_CMD_DPERR_E | PCI_X_CMD_ERO | \
+				 PCI_X_CMD_MAX_READ | PCI_X_CMD_MAX_SPLIT)
+/*
+ * A 64-bit, 133 MHz capable simple device that reads up to 2 KiB at a
+ * time (Designed MMRBC 2: Linux's e1000 caps MMRBC at 2048 on PCI-X, so
+ * it would have nothing to correct), one outstanding split transaction,
+ * the smallest cumulative read size, and not PCI-X 266/533 (so Linux
+ * looks for no extended configuration space).  The bus, device and
+ * function numbers the part captures from PCI-X configuration writes
+ * keep their reset values FFh/1Fh/0 in a conventional slot.
+ */
+#define E1000_PCIX_DESIGNED_MMRBC_2K	2
+#define E1000_PCIX_STATUS_RESET	(0xff << 8 | 0x1f << 3 | \
+				 PCI_X_STATUS_64BIT | PCI_X_STATUS_133MHZ | \
+				 E1000_PCIX_DESIGNED_MMRBC_2K << 21)
+/* The error bits software clears by writing 1. */
+#define E1000_PCIX_STATUS_W1C	(PCI_X_STATUS_SPL_DISC | PCI_X_STATUS_UNX_SPL | \
+				 PCI_X_STATUS_SPL_ERR)
 
 static void put16(u8 *p, u16 v)
 {
@@ -79,16 +106,31 @@ static u32 get32(const u8 *p)
 	return get16(p) | (u32)get16(p + 2) << 16;
 }
 
-void e1000_pci_init(struct e1000_pci *pci)
+static void pcix_init(struct e1000_pci *pci)
 {
+	u8 *px = pci->cfg + E1000_PCI_PCIX_CAP;
+
+	pci->cfg[E1000_PCI_PM_CAP + PCI_CAP_LIST_NEXT] = E1000_PCI_PCIX_CAP;
+	px[PCI_CAP_LIST_ID] = PCI_CAP_ID_PCIX;
+	px[PCI_CAP_LIST_NEXT] = 0;
+	put32(px + PCI_X_STATUS, E1000_PCIX_STATUS_RESET);
+	put16(pci->wmask + E1000_PCI_PCIX_CAP + PCI_X_CMD,
+	      E1000_PCIX_CMD_WMASK);
+	put32(pci->w1cmask + E1000_PCI_PCIX_CAP + PCI_X_STATUS,
+	      E1000_PCIX_STATUS_W1C);
+}
+
+void e1000_pci_init(struct e1000_pci *pci, enum e1000_model model)
+{
+	const struct e1000_model_desc *m = e1000_model_desc(model);
 	u8 *c = pci->cfg;
 	u8 *pm = c + E1000_PCI_PM_CAP;
 
 	memset(pci, 0, sizeof(*pci));
 	put16(c + PCI_VENDOR_ID, E1000_VENDOR_ID_INTEL);
-	put16(c + PCI_DEVICE_ID, E1000_DEV_ID_82540EM);
+	put16(c + PCI_DEVICE_ID, m->device_id);
 	put16(c + PCI_STATUS, E1000_PCI_STATUS_RESET);
-	c[PCI_REVISION_ID] = E1000_PCI_REVISION;
+	c[PCI_REVISION_ID] = m->revision;
 	c[PCI_CLASS_PROG] = 0;
 	put16(c + PCI_CLASS_DEVICE, E1000_PCI_CLASS);
 	c[PCI_HEADER_TYPE] = PCI_HEADER_TYPE_NORMAL;
@@ -96,7 +138,7 @@ void e1000_pci_init(struct e1000_pci *pci)
 	      PCI_BASE_ADDRESS_MEM_TYPE_32);
 	put32(c + PCI_BASE_ADDRESS_2, PCI_BASE_ADDRESS_SPACE_IO);
 	put16(c + PCI_SUBSYSTEM_VENDOR_ID, E1000_VENDOR_ID_INTEL);
-	put16(c + PCI_SUBSYSTEM_ID, E1000_SUBSYS_ID_82540EM);
+	put16(c + PCI_SUBSYSTEM_ID, m->subsys_id);
 	c[PCI_CAPABILITY_LIST] = E1000_PCI_PM_CAP;
 	c[PCI_INTERRUPT_PIN] = 1;	/* INTA# */
 	c[PCI_MIN_GNT] = E1000_PCI_MIN_GNT;
@@ -118,6 +160,8 @@ void e1000_pci_init(struct e1000_pci *pci)
 	put16(pci->w1cmask + PCI_STATUS, E1000_PCI_STATUS_W1C);
 	put16(pci->w1cmask + E1000_PCI_PM_CAP + PCI_PM_CTRL,
 	      PCI_PM_CTRL_PME_STATUS);
+	if (m->pcix)
+		pcix_init(pci);
 }
 
 static u32 pm_state(const struct e1000_pci *pci)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The 82540EM's internal PHY, a Marvell 88E1011, reached through MDIC at
+ * The internal PHY of the 82540EM and 82545EM, a Marvell 88E1011, reached through MDIC at
  * MDIO address 1.  The cable always has a 10/100/1000, full/half duplex,
  * autonegotiating partner with symmetric and asymmetric pause, so
  * autonegotiation completes the moment it is (re)started: the resolved
@@ -35,8 +35,7 @@ struct e1000_phy_reg {
 static const struct e1000_phy_reg e1000_phy_regs[E1000_PHY_REGS] = {
 	[PHY_CTRL]		= { PHY_CTRL_RESET, 0xFFFF },
 	[PHY_STATUS]		= { PHY_STATUS_CAPS, 0 },
-	[PHY_ID1]		= { M88E1011_I_PHY_ID >> 16, 0 },
-	[PHY_ID2]		= { M88E1011_I_PHY_ID & 0xFFFF, 0 },
+	/* PHY_ID1, PHY_ID2: read-only, the model's (phy_reset). */
 	[PHY_AUTONEG_ADV]	= { PHY_ADV_RESET, 0xBFFF },
 	[PHY_NEXT_PAGE_TX]	= { 0x2001, 0xFFFF },
 	[PHY_1000T_CTRL]	= { CR_1000T_FD_CAPS | CR_1000T_HD_CAPS, 0xFF00 },
@@ -127,6 +126,8 @@ void e1000_core_phy_reset(struct e1000_core *core)
 
 	for (i = 0; i < E1000_PHY_REGS; i++)
 		core->phy[i] = e1000_phy_regs[i].reset;
+	core->phy[PHY_ID1] = core->model->phy_id >> 16;
+	core->phy[PHY_ID2] = core->model->phy_id & 0xFFFF;
 	phy_negotiate(core);
 }
 

@@ -118,6 +118,11 @@ const struct e1000_platform fake_platform = {
 
 void fake_init(struct fake *f)
 {
+	fake_init_model(f, E1000_MODEL_82540EM);
+}
+
+void fake_init_model(struct fake *f, enum e1000_model model)
+{
 	struct fake_frame frames[FAKE_FRAMES];
 
 	/* Keep the frame buffers across tests: they are large. */
@@ -125,7 +130,7 @@ void fake_init(struct fake *f)
 	memset(f, 0, sizeof(*f));
 	memcpy(f->frames, frames, sizeof(frames));
 	f->busy_after = -1;
-	e1000_core_init(&f->core, &fake_platform, f, fake_mac);
+	e1000_core_init(&f->core, &fake_platform, f, fake_mac, model);
 	f->core.tx_buf = f->tx_buf;
 }
 

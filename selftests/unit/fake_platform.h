@@ -62,6 +62,8 @@ extern const u8 fake_mac[6];
 
 /* Zero @f and initialise its core with fake_mac, a tx_buf, no busy. */
 void fake_init(struct fake *f);
+/* The same, as another model than the default 82540EM. */
+void fake_init_model(struct fake *f, enum e1000_model model);
 /* Free what fake_init allocated. */
 void fake_fini(struct fake *f);
 

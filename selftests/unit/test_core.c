@@ -458,7 +458,7 @@ static void test_eeprom_map(void)
 	/* Full power management: the PM capability is in config space. */
 	EXPECT(icw1 & EEPROM_ICW1_PM);
 	/* 0Bh-0Eh agree with what the configuration space reports. */
-	e1000_pci_init(&pci);
+	e1000_pci_init(&pci, E1000_MODEL_82540EM);
 	EXPECT_EQ(ee[EEPROM_SUBSYSTEM_ID],
 		  e1000_pci_read(&pci, PCI_SUBSYSTEM_ID, 2, false));
 	EXPECT_EQ(ee[EEPROM_SUBSYSTEM_VENDOR],
@@ -505,7 +505,7 @@ static void test_eeprom_other_mac(void)
 		EXPECT(c != NULL);
 		return;
 	}
-	e1000_core_init(c, &fake_platform, &F, mac);
+	e1000_core_init(c, &fake_platform, &F, mac, E1000_MODEL_82540EM);
 	EXPECT_EQ(c->eeprom[0], 0xAB02);
 	EXPECT_EQ(c->eeprom[1], 0xEFCD);
 	EXPECT_EQ(c->eeprom[2], 0x2301);
@@ -1192,6 +1192,104 @@ static void test_linux_probe(void)
 	EXPECT_EQ(F.core.cnt.mmio_unknown, 0);
 }
 
+/* ---- models ---- */
+
+/*
+ * The 82545EM's EEPROM, read as the driver reads it (EERD): its own IDs,
+ * board number and server mark, every other word the 82540EM's, a valid
+ * checksum, and the IDs the configuration space of the same model shows.
+ */
+static void test_eeprom_82545em(void)
+{
+	u16 base[E1000_EEPROM_WORDS];
+	struct e1000_pci pci;
+	u16 sum = 0;
+	int i;
+
+	memcpy(base, F.core.eeprom, sizeof(base));
+	fake_init_model(&F, E1000_MODEL_82545EM);
+	EXPECT_EQ(eerd_read(EEPROM_DEVICE_ID), 0x100F);
+	EXPECT_EQ(eerd_read(EEPROM_SUBSYSTEM_ID), 0x1001);
+	EXPECT_EQ(eerd_read(EEPROM_VENDOR_ID), 0x8086);
+	EXPECT_EQ(eerd_read(EEPROM_SUBSYSTEM_VENDOR), 0x8086);
+	EXPECT_EQ(eerd_read(EEPROM_COMPAT), EEPROM_COMPAT_SERVER);
+	EXPECT_EQ(eerd_read(EEPROM_PBA_BYTE_1), 0x0545);
+	EXPECT_EQ(eerd_read(EEPROM_PBA_BYTE_2), 0x0000);
+	for (i = 0; i < E1000_EEPROM_WORDS; i++) {
+		u16 w = eerd_read(i);
+
+		sum += w;
+		if (i == EEPROM_COMPAT || i == EEPROM_PBA_BYTE_1 ||
+		    i == EEPROM_SUBSYSTEM_ID || i == EEPROM_DEVICE_ID ||
+		    i == EEPROM_CHECKSUM_REG)
+			continue;
+		EXPECT_EQ(w, base[i]);
+	}
+	EXPECT_EQ(sum, EEPROM_SUM);
+	EXPECT(F.core.eeprom[EEPROM_CHECKSUM_REG] !=
+	       base[EEPROM_CHECKSUM_REG]);
+	e1000_pci_init(&pci, E1000_MODEL_82545EM);
+	EXPECT_EQ(F.core.eeprom[EEPROM_DEVICE_ID],
+		  e1000_pci_read(&pci, PCI_DEVICE_ID, 2, false));
+	EXPECT_EQ(F.core.eeprom[EEPROM_SUBSYSTEM_ID],
+		  e1000_pci_read(&pci, PCI_SUBSYSTEM_ID, 2, false));
+	EXPECT_EQ(F.core.eeprom[EEPROM_SUBSYSTEM_VENDOR],
+		  e1000_pci_read(&pci, PCI_SUBSYSTEM_VENDOR_ID, 2, false));
+}
+
+/*
+ * Both parts carry the M88E1011-class PHY Linux's e1000_detect_gig_phy()
+ * demands of e1000_82540 and e1000_82545 alike; the registers the driver
+ * programs for an M88 PHY (e1000_copper_link_mgp_setup()) behave the same.
+ */
+static void test_phy_82545em(void)
+{
+	int i;
+
+	for (i = 0; i < E1000_NMODELS; i++) {
+		fake_init_model(&F, i);
+		EXPECT_EQ(phy_rd(PHY_ID1), 0x0141);
+		EXPECT_EQ(phy_rd(PHY_ID2), 0x0C20);
+		EXPECT_EQ((u32)phy_rd(PHY_ID1) << 16 |
+			  (phy_rd(PHY_ID2) & 0xFFF0), M88E1011_I_PHY_ID);
+		/* Read-only, and back after a PHY reset. */
+		phy_wr(PHY_ID1, 0);
+		phy_wr(PHY_ID2, 0);
+		EXPECT_EQ(phy_rd(PHY_ID1), 0x0141);
+		phy_wr(PHY_CTRL, phy_rd(PHY_CTRL) | MII_CR_RESET);
+		EXPECT_EQ(phy_rd(PHY_ID2), 0x0C20);
+		/* Auto MDI-X and CRS on TX, as the driver sets them. */
+		phy_wr(M88E1000_PHY_SPEC_CTRL, 0x0868);
+		EXPECT_EQ(phy_rd(M88E1000_PHY_SPEC_CTRL), 0x0868);
+		phy_wr(M88E1000_EXT_PHY_SPEC_CTRL, 0x0C60 |
+		       M88E1000_EPSCR_TX_CLK_25);
+		EXPECT_EQ(phy_rd(M88E1000_EXT_PHY_SPEC_CTRL),
+			  0x0C60 | M88E1000_EPSCR_TX_CLK_25);
+		phy_wr(PHY_CTRL, phy_rd(PHY_CTRL) | MII_CR_RESET);
+		EXPECT(phy_rd(PHY_STATUS) & MII_SR_LINK_STATUS);
+		/* A conventional PCI slot: drivers see bus type PCI. */
+		EXPECT_EQ(rd(E1000_STATUS) & E1000_STATUS_PCIX_MODE, 0);
+	}
+}
+
+/* The table: each model's IDs, and an unknown one falls back safely. */
+static void test_model_table(void)
+{
+	const struct e1000_model_desc *a = e1000_model_desc(E1000_MODEL_82540EM);
+	const struct e1000_model_desc *b = e1000_model_desc(E1000_MODEL_82545EM);
+
+	EXPECT_EQ(a->device_id, 0x100E);
+	EXPECT_EQ(a->subsys_id, 0x001E);
+	EXPECT(!a->pcix);
+	EXPECT_EQ(b->device_id, 0x100F);
+	EXPECT_EQ(b->subsys_id, 0x1001);
+	EXPECT(b->pcix);
+	EXPECT(e1000_model_desc(E1000_NMODELS) == a);
+	EXPECT(e1000_model_desc((enum e1000_model)-1) == a);
+	/* The default core is the 82540EM. */
+	EXPECT(F.core.model == a);
+}
+
 /* ---- runner ---- */
 
 static const struct test tests[] = {
@@ -1219,6 +1317,9 @@ static const struct test tests[] = {
 	{ "I/O BAR IOADDR/IODATA", test_io_bar },
 	{ "Linux e1000_reg_test", test_linux_reg_test },
 	{ "Linux probe sequence", test_linux_probe },
+	{ "model table: IDs and fallback", test_model_table },
+	{ "82545EM EEPROM words and checksum", test_eeprom_82545em },
+	{ "PHY identity and M88 registers on both models", test_phy_82545em },
 };
 
 static const struct test *test_at(unsigned int i)

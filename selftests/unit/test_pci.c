@@ -26,7 +26,7 @@ static unsigned int cw(u32 off, u32 len, u32 val)
 
 static void test_pci_identity(void)
 {
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	EXPECT_EQ(cr(PCI_VENDOR_ID, 4), 0x100E8086);
 	EXPECT_EQ(cr(PCI_VENDOR_ID, 2), 0x8086);
 	EXPECT_EQ(cr(PCI_DEVICE_ID, 2), 0x100E);
@@ -51,7 +51,7 @@ static void test_pci_read_only(void)
 	u8 before[E1000_PCI_CFG_SIZE];
 	u32 off;
 
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	memcpy(before, P.cfg, sizeof(before));
 	for (off = 0; off < E1000_PCI_CFG_SIZE; off += 4) {
 		if (off == PCI_COMMAND || off == PCI_CACHE_LINE_SIZE ||
@@ -84,7 +84,7 @@ static void test_pci_intx_disable(void)
 {
 	u16 orig, toggle;
 
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	EXPECT(!e1000_pci_intx_disabled(&P));
 	cw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	orig = cr(PCI_COMMAND, 2);
@@ -107,7 +107,7 @@ static void test_pci_intx_disable(void)
 	cw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
 	EXPECT_EQ(e1000_pci_mem_base(&P), 0xfebc0000);
 	/* A function-level reset of the model leaves config space alone. */
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	EXPECT(!e1000_pci_intx_disabled(&P));
 }
 
@@ -117,7 +117,7 @@ static void test_pci_intx_disable(void)
  */
 static void test_pci_interrupt_status(void)
 {
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	line = false;
 	EXPECT_EQ(cr(PCI_STATUS, 2), 0x0230);
 	line = true;
@@ -181,7 +181,7 @@ static void test_intx_masking(void)
 {
 	int i;
 
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	X.holds = 0;
 	signals = 0;
 	guest_cfg_write(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
@@ -253,7 +253,7 @@ static void test_pci_bar_sizing(void)
 {
 	int i;
 
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	for (i = 0; i < 6; i++)
 		cw(PCI_BASE_ADDRESS_0 + 4 * i, 4, 0xffffffff);
 	cw(PCI_ROM_ADDRESS, 4, 0xffffffff);
@@ -280,7 +280,7 @@ static void test_pci_bar_sizing(void)
 
 static void test_pci_decoding(void)
 {
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	cw(PCI_BASE_ADDRESS_0, 4, 0xfebc0000);
 	cw(PCI_BASE_ADDRESS_2, 4, 0xc000);
 	EXPECT_EQ(e1000_pci_mem_base(&P), E1000_PCI_BAR_OFF);
@@ -307,7 +307,7 @@ static void test_pci_decoding(void)
 
 static void test_pci_status_w1c(void)
 {
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	P.cfg[PCI_STATUS + 1] |= (PCI_STATUS_REC_MASTER_ABORT |
 				  PCI_STATUS_DETECTED_PARITY) >> 8;
 	/* Writing 0 and the read-only bits changes nothing. */
@@ -329,7 +329,7 @@ static void test_pci_power(void)
 {
 	const u32 pm = E1000_PCI_PM_CAP;
 
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	/* The capability chain: PM, version 2, then the end. */
 	EXPECT_EQ(cr(pm, 1), PCI_CAP_ID_PM);
 	EXPECT_EQ(cr(pm + PCI_CAP_LIST_NEXT, 1), 0);
@@ -365,7 +365,7 @@ static void test_pci_power(void)
 
 static void test_pci_bad_access(void)
 {
-	e1000_pci_init(&P);
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
 	EXPECT_EQ(cr(PCI_VENDOR_ID + 1, 2), 0xffffffff);
 	EXPECT_EQ(cr(PCI_VENDOR_ID + 2, 4), 0xffffffff);
 	EXPECT_EQ(cr(PCI_VENDOR_ID, 3), 0xffffffff);
@@ -375,6 +375,131 @@ static void test_pci_bad_access(void)
 	EXPECT_EQ(cw(E1000_PCI_CFG_SIZE - 2, 4, 0xffffffff), 0);
 	EXPECT_EQ(cr(E1000_PCI_CFG_SIZE - 4, 4), 0);
 	EXPECT_EQ(cw(0x1000, 4, 0xffffffff), 0);
+}
+
+/* Walk the capability list as Linux's pci_find_capability() does. */
+static u32 cap_walk(u8 *ids, u32 max)
+{
+	u32 pos = cr(PCI_CAPABILITY_LIST, 1), n = 0;
+
+	if (!(cr(PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	while (pos && n < max) {
+		/* Capabilities live above the header, dword aligned. */
+		EXPECT(pos >= 0x40 && !(pos & 3));
+		ids[n++] = cr(pos + PCI_CAP_LIST_ID, 1);
+		pos = cr(pos + PCI_CAP_LIST_NEXT, 1);
+	}
+	EXPECT_EQ(pos, 0);	/* the list ends within max entries */
+	return n;
+}
+
+static void test_pci_identity_82545em(void)
+{
+	u8 caps[8];
+
+	e1000_pci_init(&P, E1000_MODEL_82545EM);
+	EXPECT_EQ(cr(PCI_VENDOR_ID, 4), 0x100F8086);
+	EXPECT_EQ(cr(PCI_CLASS_REVISION, 4), 0x02000001);
+	/* PRO/1000 MT Server Adapter. */
+	EXPECT_EQ(cr(PCI_SUBSYSTEM_VENDOR_ID, 4), 0x10018086);
+	/* The rest of the header is the 82540EM's. */
+	EXPECT_EQ(cr(PCI_STATUS, 2), 0x0230);
+	EXPECT_EQ(cr(PCI_HEADER_TYPE, 1), 0);
+	EXPECT_EQ(cr(PCI_INTERRUPT_PIN, 1), 1);
+	EXPECT_EQ(cr(PCI_BASE_ADDRESS_0, 4), 0);
+	EXPECT_EQ(cr(PCI_BASE_ADDRESS_2, 4), 1);
+	/* PM at DCh, then PCI-X at E4h, then the end. */
+	EXPECT_EQ(cap_walk(caps, 8), 2);
+	EXPECT_EQ(caps[0], PCI_CAP_ID_PM);
+	EXPECT_EQ(caps[1], PCI_CAP_ID_PCIX);
+	EXPECT_EQ(cr(E1000_PCI_PM_CAP + PCI_CAP_LIST_NEXT, 1),
+		  E1000_PCI_PCIX_CAP);
+}
+
+static void test_pci_caps_82540em(void)
+{
+	u8 caps[8];
+
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
+	EXPECT_EQ(cap_walk(caps, 8), 1);
+	EXPECT_EQ(caps[0], PCI_CAP_ID_PM);
+	/* No PCI-X: where the 82545EM has it, nothing. */
+	EXPECT_EQ(cr(E1000_PCI_PCIX_CAP, 4), 0);
+	EXPECT_EQ(cr(E1000_PCI_PCIX_CAP + PCI_X_STATUS, 4), 0);
+	EXPECT_EQ(cw(E1000_PCI_PCIX_CAP, 4, 0xffffffff), 0);
+	EXPECT_EQ(cr(E1000_PCI_PCIX_CAP, 4), 0);
+}
+
+static void test_pci_pcix(void)
+{
+	const u32 cmd = E1000_PCI_PCIX_CAP + PCI_X_CMD;
+	const u32 st = E1000_PCI_PCIX_CAP + PCI_X_STATUS;
+	u32 status;
+
+	e1000_pci_init(&P, E1000_MODEL_82545EM);
+	/* PCI-X 1.0, reset: 512-byte reads, one split transaction. */
+	EXPECT_EQ(cr(cmd, 2), 0);
+	EXPECT_EQ(PCI_X_CMD_VERSION(cr(cmd, 2)), 0);
+	status = cr(st, 4);
+	EXPECT(status & PCI_X_STATUS_64BIT);
+	EXPECT(status & PCI_X_STATUS_133MHZ);
+	/* Not 266/533: Linux then looks for no extended config space. */
+	EXPECT_EQ(status & (PCI_X_STATUS_266MHZ | PCI_X_STATUS_533MHZ), 0);
+	EXPECT_EQ(status & PCI_X_STATUS_COMPLEX, 0);
+	EXPECT_EQ((status & PCI_X_STATUS_MAX_READ) >> 21, 2);	/* 2 KiB */
+	EXPECT_EQ(status & (PCI_X_STATUS_SPL_DISC | PCI_X_STATUS_UNX_SPL |
+			    PCI_X_STATUS_SPL_ERR), 0);
+	/* Bus FFh, device 1Fh, function 0: never captured in a PCI slot. */
+	EXPECT_EQ(status & 0xffff, 0xfff8);
+
+	/* Command: the defined fields stick, reserved bits read 0. */
+	cw(cmd, 2, 0xffff);
+	EXPECT_EQ(cr(cmd, 2), PCI_X_CMD_DPERR_E | PCI_X_CMD_ERO |
+		  PCI_X_CMD_MAX_READ | PCI_X_CMD_MAX_SPLIT);
+	/* The way Linux's pcix_set_mmrbc() writes it: a word, 2 KiB. */
+	cw(cmd, 2, (cr(cmd, 2) & ~PCI_X_CMD_MAX_READ) | PCI_X_CMD_READ_2K);
+	EXPECT_EQ(cr(cmd, 2) & PCI_X_CMD_MAX_READ, PCI_X_CMD_READ_2K);
+	cw(cmd, 2, 0);
+	EXPECT_EQ(cr(cmd, 2), 0);
+	/* A dword write at the header touches neither ID nor next. */
+	cw(E1000_PCI_PCIX_CAP, 4, 0xffffffff);
+	EXPECT_EQ(cr(E1000_PCI_PCIX_CAP, 2), PCI_CAP_ID_PCIX);
+	cw(cmd, 2, 0);
+
+	/* Status: read-only but for its RW1C error bits. */
+	cw(st, 4, 0xffffffff);
+	EXPECT_EQ(cr(st, 4), status);
+	cw(st, 4, 0);
+	EXPECT_EQ(cr(st, 4), status);
+	P.cfg[st + 2] |= (PCI_X_STATUS_SPL_DISC | PCI_X_STATUS_UNX_SPL) >> 16;
+	P.cfg[st + 3] |= PCI_X_STATUS_SPL_ERR >> 24;
+	cw(st, 4, PCI_X_STATUS_UNX_SPL);
+	EXPECT_EQ(cr(st, 4), status | PCI_X_STATUS_SPL_DISC |
+		  PCI_X_STATUS_SPL_ERR);
+	cw(st, 4, PCI_X_STATUS_SPL_DISC | PCI_X_STATUS_SPL_ERR);
+	EXPECT_EQ(cr(st, 4), status);
+}
+
+/* Every dword outside the writable registers keeps its value. */
+static void test_pci_read_only_82545em(void)
+{
+	u8 before[E1000_PCI_CFG_SIZE];
+	u32 off;
+
+	e1000_pci_init(&P, E1000_MODEL_82545EM);
+	memcpy(before, P.cfg, sizeof(before));
+	for (off = 0; off < E1000_PCI_CFG_SIZE; off += 4) {
+		if (off == PCI_COMMAND || off == PCI_CACHE_LINE_SIZE ||
+		    off == PCI_BASE_ADDRESS_0 || off == PCI_BASE_ADDRESS_2 ||
+		    off == PCI_INTERRUPT_LINE ||
+		    off == E1000_PCI_PM_CAP + PCI_PM_CTRL ||
+		    off == E1000_PCI_PCIX_CAP)
+			continue;
+		cw(off, 4, 0xffffffff);
+		cw(off, 4, 0);
+	}
+	EXPECT(!memcmp(before, P.cfg, sizeof(before)));
 }
 
 const struct test pci_tests[] = {
@@ -390,6 +515,11 @@ const struct test pci_tests[] = {
 	{ "PCI STATUS error bits are RW1C", test_pci_status_w1c },
 	{ "PCI power management D0/D3hot", test_pci_power },
 	{ "PCI misaligned and out-of-range accesses", test_pci_bad_access },
+	{ "PCI identity and capabilities of the 82545EM",
+	  test_pci_identity_82545em },
+	{ "PCI capabilities of the 82540EM: PM only", test_pci_caps_82540em },
+	{ "PCI-X command and status of the 82545EM", test_pci_pcix },
+	{ "PCI read-only fields of the 82545EM", test_pci_read_only_82545em },
 };
 
 const unsigned int n_pci_tests = ARRAY_SIZE(pci_tests);

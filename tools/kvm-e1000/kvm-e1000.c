@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -34,12 +35,23 @@
 #define TUN_PATH	"/dev/net/tun"
 #define MDEV_BUS	"/sys/class/mdev_bus"
 #define MDEV_DEVICES	"/sys/bus/mdev/devices"
-#define MDEV_TYPE	"kvm-e1000-82540EM"
+/* The module's mdev types: "kvm-e1000-" and the model's sysfs name. */
+#define MDEV_TYPE_PREFIX "kvm-e1000-"
 #define ATTR_DIR	"kvm-e1000"
 /* The kernel picks the first free number for a tap named with %d. */
 #define DEFAULT_TAP	"ke1000-%d"
 
 static const char *prog = "kvm-e1000";
+
+/* --model NAME: the mdev type of each model the module offers. */
+static const struct {
+	const char *name;	/* as --model takes it */
+	const char *type;	/* the mdev type under mdev_supported_types */
+} models[] = {
+	{ "82540em", MDEV_TYPE_PREFIX "82540EM" },	/* the default */
+	{ "82545em", MDEV_TYPE_PREFIX "82545EM" },
+};
+#define NMODELS	(sizeof(models) / sizeof(models[0]))
 
 static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 {
@@ -55,12 +67,13 @@ static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: %s create [--tap NAME] [--mac MAC] [--sidecore CPU [--doorbell-pages]]\n"
+		"usage: %s create [--model M] [--tap NAME] [--mac MAC]\n"
+		"                 [--sidecore CPU [--doorbell-pages]]\n"
 		"       %s destroy UUID\n"
 		"       %s list\n"
 		"       %s status UUID\n"
-		"       %s run [--tap NAME] [--mac MAC] [--sidecore CPU [--doorbell-pages]]\n"
-		"              -- QEMU [ARGS...]\n"
+		"       %s run [--model M] [--tap NAME] [--mac MAC]\n"
+		"              [--sidecore CPU [--doorbell-pages]] -- QEMU [ARGS...]\n"
 		"\n"
 		"create   make an in-kernel e1000 (a VFIO mediated device), bound to the\n"
 		"         tap NAME (created if needed; default ke1000-N), and print\n"
@@ -70,6 +83,8 @@ static void usage(FILE *f)
 		"status   one device's binding and counters\n"
 		"run      create a device, run QEMU with it, destroy it when QEMU exits\n"
 		"\n"
+		"--model  the part the guest sees: 82540em (default; QEMU's e1000) or\n"
+		"         82545em (QEMU's e1000-82545em, VMware's default NIC)\n"
 		"--doorbell-pages  map the ring registers into the guest as RAM: no exit\n"
 		"         for TDT/RDT writes, the sidecore polls them (see the ABI header\n"
 		"         for the price: ethtool's register self-test fails)\n",
@@ -142,8 +157,8 @@ static int open_ctl(void)
 	return -1;
 }
 
-/* The mdev type directory of the module's parent device. */
-static int find_type_dir(char *out, size_t size)
+/* The directory of mdev type @type under the module's parent device. */
+static int find_type_dir(const char *type, char *out, size_t size)
 {
 	DIR *d = opendir(MDEV_BUS);
 	struct dirent *de;
@@ -158,8 +173,8 @@ static int find_type_dir(char *out, size_t size)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(out, size, MDEV_BUS "/%s/mdev_supported_types/" MDEV_TYPE,
-			 de->d_name);
+		snprintf(out, size, MDEV_BUS "/%s/mdev_supported_types/%s",
+			 de->d_name, type);
 		if (!stat(out, &st)) {
 			ret = 0;
 			break;
@@ -167,15 +182,17 @@ static int find_type_dir(char *out, size_t size)
 	}
 	closedir(d);
 	if (ret)
-		err("no mdev type " MDEV_TYPE " under " MDEV_BUS
-		    ": the kvm-e1000 module is not loaded");
+		err("no mdev type %s under " MDEV_BUS
+		    ": the kvm-e1000 module is not loaded (or too old for the model)",
+		    type);
 	return ret;
 }
 
-/* Is @uuid one of ours?  Its mdev_type link names our type. */
+/* Is @uuid one of ours?  Its mdev_type link names one of our types. */
 static bool is_ours(const char *uuid)
 {
 	char path[PATH_MAX], target[PATH_MAX];
+	unsigned int i;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/mdev_type", uuid);
@@ -183,8 +200,13 @@ static bool is_ours(const char *uuid)
 	if (n < 0)
 		return false;
 	target[n] = 0;
-	n = strlen(target) - strlen(MDEV_TYPE);
-	return n > 0 && target[n - 1] == '/' && !strcmp(target + n, MDEV_TYPE);
+	for (i = 0; i < NMODELS; i++) {
+		n = strlen(target) - strlen(models[i].type);
+		if (n > 0 && target[n - 1] == '/' &&
+		    !strcmp(target + n, models[i].type))
+			return true;
+	}
+	return false;
 }
 
 static int new_uuid(char out[KVM_E1000_UUID_LEN + 1])
@@ -293,6 +315,7 @@ static int tap_up(const char *name)
 /* ---- create / destroy ---- */
 
 struct create_opts {
+	const char *type;	/* mdev type: models[].type */
 	char tap[IFNAMSIZ];
 	int sidecore;
 	unsigned int flags;	/* KVM_E1000_MDEV_BIND_* */
@@ -389,7 +412,7 @@ static int create(const struct create_opts *o, char uuid[KVM_E1000_UUID_LEN + 1]
 	ctl = open_ctl();
 	if (ctl < 0)
 		return -1;
-	if (find_type_dir(type_dir, sizeof(type_dir)))
+	if (find_type_dir(o->type, type_dir, sizeof(type_dir)))
 		goto out;
 	memcpy(tapname, o->tap, IFNAMSIZ);
 	tap = open_tap(tapname);
@@ -418,6 +441,7 @@ out:
 static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 {
 	static const struct option opts[] = {
+		{ "model", required_argument, NULL, 'M' },
 		{ "tap", required_argument, NULL, 't' },
 		{ "mac", required_argument, NULL, 'm' },
 		{ "sidecore", required_argument, NULL, 's' },
@@ -425,14 +449,27 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned int i;
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->type = models[0].type;
 	snprintf(o->tap, IFNAMSIZ, "%s", DEFAULT_TAP);
 	o->sidecore = KVM_E1000_NO_SIDECORE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+t:m:s:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+M:t:m:s:dh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'M':
+			for (i = 0; i < NMODELS; i++)
+				if (!strcasecmp(optarg, models[i].name))
+					break;
+			if (i == NMODELS) {
+				err("bad model '%s' (want 82540em or 82545em)",
+				    optarg);
+				return -1;
+			}
+			o->type = models[i].type;
+			break;
 		case 't':
 			if (strlen(optarg) >= IFNAMSIZ || !*optarg) {
 				err("bad tap name '%s'", optarg);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * kvm-e1000: an in-kernel Intel 82540EM (e1000) device model for KVM.
+ * kvm-e1000: an in-kernel Intel 82540EM/82545EM (e1000) device model for
+ * KVM.
  *
  * Userspace ABI of /dev/kvm-e1000.
  *
@@ -52,6 +53,20 @@
 /* No flags are defined yet; every bit of kvm_e1000_create.flags is reserved. */
 #define KVM_E1000_CREATE_FLAGS_ALL	0U
 
+/*
+ * The part a device is (kvm_e1000_create.model).  Both run the same MAC,
+ * EEPROM layout and PHY; they differ in their PCI IDs and the EEPROM
+ * words holding them, and the 82545EM has a PCI-X capability.
+ *   82540EM  8086:100E, subsystem 8086:001E (PRO/1000 MT Desktop): QEMU's
+ *            "e1000"; the default
+ *   82545EM  8086:100F, subsystem 8086:1001 (PRO/1000 MT Server): QEMU's
+ *            "e1000-82545em", VMware's default virtual NIC
+ * With this ABI the VMM emulates the configuration space itself, so it
+ * must show the same IDs; the device's EEPROM (EERD, EECD) carries them.
+ */
+#define KVM_E1000_MODEL_82540EM		0
+#define KVM_E1000_MODEL_82545EM		1
+
 /**
  * struct kvm_e1000_create - argument of KVM_E1000_CREATE
  * @vm_fd:	a KVM VM file descriptor (from KVM_CREATE_VM).  The device holds
@@ -89,6 +104,9 @@
  * @mac:	the station address, stored in the EEPROM and in RAL0/RAH0.
  *		All zeroes asks for a random locally administered address; a
  *		multicast address is refused.
+ * @model:	KVM_E1000_MODEL_*; 0 is the 82540EM, so a caller that
+ *		zeroes the structure gets what it always got.  Other values
+ *		are EINVAL.
  * @reserved:	must be zero.
  */
 struct kvm_e1000_create {
@@ -100,7 +118,8 @@ struct kvm_e1000_create {
 	__s32 sidecore;
 	__u32 flags;
 	__u8  mac[6];
-	__u8  reserved[42];
+	__u16 model;
+	__u8  reserved[40];
 };
 
 /**
@@ -171,12 +190,14 @@ struct kvm_e1000_stats {
 /*
  * The VFIO mediated-device route, for VMMs that know nothing of this ABI
  * (stock QEMU's vfio-pci, libvirt): the module registers an mdev parent
- * with the type "82540EM" (kvm-e1000-82540EM in sysfs); writing a UUID to
+ * with one type per model, "82540EM" and "82545EM" (kvm-e1000-82540EM and
+ * kvm-e1000-82545EM in sysfs); writing a UUID to
  * /sys/class/mdev_bus/kvm-e1000/mdev_supported_types/kvm-e1000-82540EM/create
- * creates a device, and `-device vfio-pci,sysfsdev=/sys/bus/mdev/devices/UUID`
- * hands it to QEMU.  The VM is the one QEMU's VFIO-KVM device links to the
- * device's group; BAR0 and BAR2 go onto that VM's KVM buses where the guest
- * programs them; INTx goes through VFIO_DEVICE_SET_IRQS.
+ * creates a device of that model (its configuration space included), and
+ * `-device vfio-pci,sysfsdev=/sys/bus/mdev/devices/UUID` hands it to QEMU.
+ * The VM is the one QEMU's VFIO-KVM device links to the device's group;
+ * BAR0 and BAR2 go onto that VM's KVM buses where the guest programs them;
+ * INTx goes through VFIO_DEVICE_SET_IRQS.
  *
  * What QEMU cannot say, the backend, is bound beforehand with
  * KVM_E1000_MDEV_BIND.  The mdev keeps its own reference on the tap until
