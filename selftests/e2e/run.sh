@@ -8,8 +8,9 @@
 #           selftests/e2e/run.sh [NIC...]
 #
 # NIC: qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore
-#      kvm-e1000-doorbell
+#      kvm-e1000-doorbell kvm-e1000-82545em
 # (default: all; a config that cannot run here is skipped with the reason).
+# L2_KVM_E1000_MODEL=82545em makes every kvm-e1000 config an 82545EM.
 # The guest image must be built first on the host
 # (tools/testbed/l2/build-image.sh; `make e2e` does both).
 # Prints TAP and a final "N passed, M failed" line; exits 1 on a failure.
@@ -76,6 +77,48 @@ t_iperf() {
 	# slow run has a few MB in flight), and the link moved real data.
 	[ "$2" -gt 0 ] && [ "$4" -gt 1000000 ] &&
 		{ [ $(($2 * 10)) -ge $(($1 * 9)) ] || [ $(($1 - $2)) -le $((8 << 20)) ]; }
+}
+
+# The part a config shows the guest: 82540em or 82545em.
+nic_model() {
+	case $1 in
+	kvm-e1000-82545em) echo 82545em ;;
+	kvm-e1000*) echo "${L2_KVM_E1000_MODEL:-82540em}" ;;
+	*) echo 82540em ;;
+	esac
+}
+
+# In the guest: eth0's PCI IDs and its capability list, walked from the
+# configuration space as pci_find_capability() does.
+# shellcheck disable=SC2016  # expanded by the guest's shell
+MODEL_GUEST_SCRIPT='
+d=/sys/class/net/eth0/device
+b() { od -An -tu1 -j "$1" -N 1 "$d/config" | tr -d " "; }
+echo "ids $(cat $d/vendor) $(cat $d/device) $(cat $d/subsystem_vendor) $(cat $d/subsystem_device) rev $(cat $d/revision)"
+p=$(b 52) caps= n=0
+while [ "$p" -ne 0 ] && [ $n -lt 8 ]; do
+	caps="$caps $(b "$p")"
+	p=$(b $((p + 1))) n=$((n + 1))
+done
+echo "caps$caps"
+'
+
+# The guest's e1000 driver has the part the config asked for (its
+# mac_type follows the device ID: e1000_82540 or e1000_82545), with the
+# capabilities that part has: PM (1), and PCI-X (7) on the 82545EM.
+t_model() {
+	local out want
+	case $(nic_model "$1") in
+	82545em) want="ids 0x8086 0x100f 0x8086 0x1001 rev 0x01
+caps 1 7" ;;
+	*) want="ids 0x8086 0x100e 0x8086 0x001e rev 0x02
+caps 1" ;;
+	esac
+	out=$(l2_exec "$G" "$MODEL_GUEST_SCRIPT" | tr -d '\r') || return 1
+	echo "$out"
+	note "$(nic_model "$1"): $(echo "$out" | head -n1 | cut -d' ' -f3)"
+	[ "$out" = "$want" ] || { echo "want: $want"; return 1; }
+	[ "$(l2_exec "$G" l2-netdrv driver)" = e1000 ]
 }
 
 # The e1000 driver's own offline test: registers, EEPROM, interrupts,
@@ -329,6 +372,9 @@ run_nic() {
 		return
 	fi
 	e2e_run "$nic: link up, guest driver $(expected_driver "$nic")" t_link "$nic"
+	case $nic in
+	kvm-e1000*) e2e_run "$nic: guest sees the $(nic_model "$nic"): PCI IDs, capabilities" t_model "$nic" ;;
+	esac
 	if ! e2e_run "$nic: ping both ways" ping_both "$G" 5; then
 		# Without traffic every later test would only wait for its
 		# timeouts: check what needs none, count the rest as failed.

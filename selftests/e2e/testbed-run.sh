@@ -19,6 +19,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 only=()
 [ -n "${E2E_ONLY:-}" ] && only=(--env "E2E_ONLY=$E2E_ONLY")
+# L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM.
+[ -n "${L2_KVM_E1000_MODEL:-}" ] &&
+	only+=(--env "L2_KVM_E1000_MODEL=$L2_KVM_E1000_MODEL")
 
 # run_config NIC: one testbed boot, retried once if L1 froze.
 run_config() {

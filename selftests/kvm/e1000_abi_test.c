@@ -278,6 +278,24 @@ TEST_F(abi, flags_reserved)
 	}
 }
 
+/* Both models are created; any other number is refused. */
+TEST_F(abi, model)
+{
+	static const unsigned int bad[] = { 2, 3, 0x80, 0x100, 0xffff };
+	size_t i;
+
+	self->args.model = KVM_E1000_MODEL_82540EM;
+	EXPECT_EQ(0, create_errno(self->ctl_fd, &self->args));
+	self->args.model = KVM_E1000_MODEL_82545EM;
+	EXPECT_EQ(0, create_errno(self->ctl_fd, &self->args));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		self->args.model = bad[i];
+		EXPECT_EQ(EINVAL, create_errno(self->ctl_fd, &self->args)) {
+			TH_LOG("model %#x accepted", bad[i]);
+		}
+	}
+}
+
 TEST_F(abi, reserved_bytes)
 {
 	size_t i;

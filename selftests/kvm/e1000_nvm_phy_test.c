@@ -2,7 +2,7 @@
 /*
  * The EEPROM (through EERD and through the Microwire bit-bang interface of
  * EECD) and the PHY (through MDIC), driven from the guest as the Linux e1000
- * driver does at probe time.
+ * driver does at probe time; for each model the device is created as.
  */
 #include "kselftest_harness.h"
 #include "e1000_test.h"
@@ -181,6 +181,69 @@ TEST(mdic_phy_link_and_id)
 	e1000_vm_init(&t, guest_phy);
 	e1000_run_to_done(&t);
 	e1000_vm_free(&t);
+}
+
+/* ---- Models ---- */
+
+/* What the guest must find, set by the host before the vCPU runs. */
+static uint16_t want_dev_id, want_subsys_id;
+
+/*
+ * The words the Linux driver reads at probe, bit-banged as it does (and
+ * the checksum over all of them), and the PHY it then looks for.
+ */
+static void guest_model(uint64_t bar)
+{
+	uint16_t sum = 0, w;
+	int i;
+
+	for (i = 0; i <= EEPROM_CHECKSUM_REG; i++)
+		sum += e1000_guest_microwire(bar, i);
+	GUEST_ASSERT_1(sum == EEPROM_SUM, sum);
+	w = e1000_guest_eerd(bar, EEPROM_DEVICE_ID);
+	GUEST_ASSERT_2(w == want_dev_id, w, want_dev_id);
+	w = e1000_guest_eerd(bar, EEPROM_SUBSYSTEM_ID);
+	GUEST_ASSERT_2(w == want_subsys_id, w, want_subsys_id);
+	w = e1000_guest_eerd(bar, EEPROM_VENDOR_ID);
+	GUEST_ASSERT_1(w == 0x8086, w);
+	w = e1000_guest_phy_read(bar, PHY_ID1);
+	GUEST_ASSERT_1(w == (M88E1011_I_PHY_ID >> 16), w);
+	w = e1000_guest_phy_read(bar, PHY_ID2);
+	GUEST_ASSERT_1((w & 0xfff0) == (M88E1011_I_PHY_ID & 0xffff), w);
+	/* The M88 registers e1000_copper_link_mgp_setup() programs. */
+	e1000_guest_phy_write(bar, M88E1000_PHY_SPEC_CTRL, 0x0868);
+	w = e1000_guest_phy_read(bar, M88E1000_PHY_SPEC_CTRL);
+	GUEST_ASSERT_1(w == 0x0868, w);
+	/* A conventional PCI slot: the driver sees bus type PCI. */
+	GUEST_ASSERT_1(!(e1000_rd(bar, E1000_STATUS) & E1000_STATUS_PCIX_MODE),
+		       e1000_rd(bar, E1000_STATUS));
+	GUEST_DONE();
+}
+
+static void run_model(uint16_t model, uint16_t dev_id, uint16_t subsys_id)
+{
+	struct kvm_e1000_create args;
+	struct e1000_vm t;
+
+	e1000_create_args_init(&args, -1);
+	args.model = model;
+	e1000_vm_init_args(&t, guest_model, &args);
+	want_dev_id = dev_id;
+	want_subsys_id = subsys_id;
+	sync_global_to_guest(t.vm, want_dev_id);
+	sync_global_to_guest(t.vm, want_subsys_id);
+	e1000_run_to_done(&t);
+	e1000_vm_free(&t);
+}
+
+TEST(model_82545em_eeprom_phy)
+{
+	run_model(KVM_E1000_MODEL_82545EM, 0x100f, 0x1001);
+}
+
+TEST(model_82540em_eeprom_phy)
+{
+	run_model(KVM_E1000_MODEL_82540EM, 0x100e, 0x001e);
 }
 
 TEST_HARNESS_MAIN

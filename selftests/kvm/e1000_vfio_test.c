@@ -4,7 +4,8 @@
  * sysfs, its group put in a type1 container and linked to a KVM VM by the
  * VFIO-KVM device (what QEMU does), then the device fd's ioctls and
  * regions driven directly.  Corner cases of region info, region bounds,
- * SET_IRQS, mmap, reopen and removal while open.
+ * SET_IRQS, mmap, reopen and removal while open; each mdev type's model
+ * as its configuration space, EEPROM and PHY show it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,7 +31,9 @@
 #include "e1000_test.h"
 
 #define TYPE_GLOB	"/sys/class/mdev_bus/*/mdev_supported_types/" \
-			"kvm-e1000-82540EM"
+			"kvm-e1000-%s"
+#define TYPE_82540EM	"82540EM"
+#define TYPE_82545EM	"82545EM"
 #define MDEV_DEVICES	"/sys/bus/mdev/devices"
 #define REGION_SHIFT	40
 #define REGION(i)	((off_t)(i) << REGION_SHIFT)
@@ -47,12 +50,14 @@ static void write_file(const char *path, const char *s)
 	close(fd);
 }
 
-static void type_dir(char *out, size_t size)
+static void type_dir(const char *type, char *out, size_t size)
 {
+	char pattern[128];
 	glob_t g;
 
-	TEST_ASSERT(!glob(TYPE_GLOB, 0, NULL, &g) && g.gl_pathc == 1,
-		    "no kvm-e1000 mdev type (%s)", TYPE_GLOB);
+	snprintf(pattern, sizeof(pattern), TYPE_GLOB, type);
+	TEST_ASSERT(!glob(pattern, 0, NULL, &g) && g.gl_pathc == 1,
+		    "no kvm-e1000 mdev type (%s)", pattern);
 	snprintf(out, size, "%s", g.gl_pathv[0]);
 	globfree(&g);
 }
@@ -65,11 +70,11 @@ static void new_uuid(char *uuid, size_t size)
 		 (unsigned int)getpid() << 8 | n++);
 }
 
-static void mdev_create(const char *uuid)
+static void mdev_create(const char *type, const char *uuid)
 {
 	char path[300];
 
-	type_dir(path, sizeof(path) - 8);
+	type_dir(type, path, sizeof(path) - 8);
 	strcat(path, "/create");
 	write_file(path, uuid);
 }
@@ -115,8 +120,11 @@ static int open_device(struct vmm *v)
 	return ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, v->uuid);
 }
 
-/* @b (or NULL): the binding the device is opened with; its uuid is set. */
-static void vmm_open_bound(struct vmm *v, struct kvm_e1000_mdev_bind *b)
+/*
+ * An mdev of @type, opened with binding @b (or none); @b's uuid is set.
+ */
+static void vmm_open_with(struct vmm *v, const char *type,
+			  struct kvm_e1000_mdev_bind *b)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
@@ -130,7 +138,7 @@ static void vmm_open_bound(struct vmm *v, struct kvm_e1000_mdev_bind *b)
 		    "modprobe vfio_iommu_type1");
 	memset(v, 0, sizeof(*v));
 	new_uuid(v->uuid, sizeof(v->uuid));
-	mdev_create(v->uuid);
+	mdev_create(type, v->uuid);
 	v->vm = vm_create_barebones();
 
 	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
@@ -168,7 +176,7 @@ static void vmm_open_bound(struct vmm *v, struct kvm_e1000_mdev_bind *b)
 
 static void vmm_open(struct vmm *v)
 {
-	vmm_open_bound(v, NULL);
+	vmm_open_with(v, TYPE_82540EM, NULL);
 }
 
 static void vmm_close(struct vmm *v)
@@ -280,6 +288,139 @@ TEST(vfio_region_bounds)
 			   REGION(VFIO_PCI_CONFIG_REGION_INDEX) + 1));
 	EXPECT_EQ(0x80, buf[0]);	/* vendor 0x8086, high byte */
 	EXPECT_EQ(0x0e, buf[1]);	/* device 0x100e, low byte */
+	vmm_close(&v);
+}
+
+/* ---- Models: each mdev type is its part ---- */
+
+static uint32_t cfg_rd(struct vmm *v, off_t off, size_t len)
+{
+	uint32_t val = 0;
+
+	TEST_ASSERT(pread(v->dev, &val, len,
+			  REGION(VFIO_PCI_CONFIG_REGION_INDEX) + off) ==
+		    (ssize_t)len, "config read %#lx: %s", (long)off,
+		    strerror(errno));
+	return val;
+}
+
+static void cfg_wr(struct vmm *v, off_t off, size_t len, uint32_t val)
+{
+	TEST_ASSERT(pwrite(v->dev, &val, len,
+			   REGION(VFIO_PCI_CONFIG_REGION_INDEX) + off) ==
+		    (ssize_t)len, "config write %#lx: %s", (long)off,
+		    strerror(errno));
+}
+
+/* The capability IDs in list order, as pci_find_capability() walks them. */
+static unsigned int cap_ids(struct vmm *v, uint8_t *ids, unsigned int max)
+{
+	unsigned int n = 0;
+	uint8_t pos;
+
+	if (!(cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	for (pos = cfg_rd(v, PCI_CAPABILITY_LIST, 1); pos && n < max;
+	     pos = cfg_rd(v, pos + PCI_CAP_LIST_NEXT, 1))
+		ids[n++] = cfg_rd(v, pos, 1);
+	return n;
+}
+
+/* A register of BAR0 as the guest's driver reaches it, through the region. */
+static uint32_t bar_cmd(struct vmm *v, uint32_t reg, uint32_t val)
+{
+	wr32(v, VFIO_PCI_BAR0_REGION_INDEX, reg, val);
+	return rd32(v, VFIO_PCI_BAR0_REGION_INDEX, reg);
+}
+
+static uint16_t eerd(struct vmm *v, uint32_t word)
+{
+	uint32_t r = bar_cmd(v, E1000_EERD,
+			     word << E1000_EERD_ADDR_SHIFT | E1000_EERD_START);
+
+	TEST_ASSERT(r & E1000_EERD_DONE, "EERD %#x not done", r);
+	return r >> E1000_EERD_DATA_SHIFT;
+}
+
+static uint16_t phy_rd(struct vmm *v, uint32_t reg)
+{
+	uint32_t r = bar_cmd(v, E1000_MDIC, E1000_MDIC_OP_READ |
+			     E1000_PHY_ADDR << E1000_MDIC_PHY_SHIFT |
+			     reg << E1000_MDIC_REG_SHIFT);
+
+	TEST_ASSERT((r & (E1000_MDIC_READY | E1000_MDIC_ERROR)) ==
+		    E1000_MDIC_READY, "MDIC %#x", r);
+	return r & E1000_MDIC_DATA_MASK;
+}
+
+/* What both models share: EEPROM checksum, PHY identity. */
+static void check_nvm_phy(struct __test_metadata *_metadata, struct vmm *v,
+			  uint16_t dev_id, uint16_t subsys_id)
+{
+	uint16_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i <= EEPROM_CHECKSUM_REG; i++)
+		sum += eerd(v, i);
+	EXPECT_EQ(EEPROM_SUM, sum);
+	/* The EEPROM holds the IDs the configuration space shows. */
+	EXPECT_EQ(dev_id, eerd(v, EEPROM_DEVICE_ID));
+	EXPECT_EQ(subsys_id, eerd(v, EEPROM_SUBSYSTEM_ID));
+	EXPECT_EQ(0x8086, eerd(v, EEPROM_SUBSYSTEM_VENDOR));
+	/* Linux's e1000_detect_gig_phy() wants this PHY for both parts. */
+	EXPECT_EQ(M88E1011_I_PHY_ID >> 16, phy_rd(v, PHY_ID1));
+	EXPECT_EQ(M88E1011_I_PHY_ID & 0xfff0, phy_rd(v, PHY_ID2) & 0xfff0);
+}
+
+TEST(vfio_model_82545em)
+{
+	const off_t px = 0xe4;
+	uint8_t ids[8];
+	uint32_t status;
+	struct vmm v;
+
+	vmm_open_with(&v, TYPE_82545EM, NULL);
+	EXPECT_EQ(0x100f8086, cfg_rd(&v, PCI_VENDOR_ID, 4));
+	EXPECT_EQ(0x10018086, cfg_rd(&v, PCI_SUBSYSTEM_VENDOR_ID, 4));
+	EXPECT_EQ(0x02000001, cfg_rd(&v, PCI_CLASS_REVISION, 4));
+	/* PM, then PCI-X at E4h, then the end of the list. */
+	ASSERT_EQ(2, cap_ids(&v, ids, 8));
+	EXPECT_EQ(PCI_CAP_ID_PM, ids[0]);
+	EXPECT_EQ(PCI_CAP_ID_PCIX, ids[1]);
+	EXPECT_EQ(px, cfg_rd(&v, 0xdc + PCI_CAP_LIST_NEXT, 1));
+	/* PCI-X command: its fields stick, reserved bits do not. */
+	EXPECT_EQ(0, cfg_rd(&v, px + PCI_X_CMD, 2));
+	cfg_wr(&v, px + PCI_X_CMD, 2, 0xffff);
+	EXPECT_EQ(0x007f, cfg_rd(&v, px + PCI_X_CMD, 2));
+	cfg_wr(&v, px + PCI_X_CMD, 2, PCI_X_CMD_READ_2K);
+	EXPECT_EQ(PCI_X_CMD_READ_2K, cfg_rd(&v, px + PCI_X_CMD, 2));
+	/* PCI-X status: 64-bit, 133 MHz, not 266/533; read-only. */
+	status = cfg_rd(&v, px + PCI_X_STATUS, 4);
+	EXPECT_EQ(PCI_X_STATUS_64BIT | PCI_X_STATUS_133MHZ,
+		  status & (PCI_X_STATUS_64BIT | PCI_X_STATUS_133MHZ |
+			    PCI_X_STATUS_266MHZ | PCI_X_STATUS_533MHZ));
+	cfg_wr(&v, px + PCI_X_STATUS, 4, 0xffffffff);
+	EXPECT_EQ(status, cfg_rd(&v, px + PCI_X_STATUS, 4));
+	/* Bus type PCI for the driver: STATUS.PCIX_MODE clear. */
+	EXPECT_EQ(0, rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_STATUS) &
+		     E1000_STATUS_PCIX_MODE);
+	check_nvm_phy(_metadata, &v, 0x100f, 0x1001);
+	vmm_close(&v);
+}
+
+TEST(vfio_model_82540em)
+{
+	uint8_t ids[8];
+	struct vmm v;
+
+	vmm_open_with(&v, TYPE_82540EM, NULL);
+	EXPECT_EQ(0x100e8086, cfg_rd(&v, PCI_VENDOR_ID, 4));
+	EXPECT_EQ(0x001e8086, cfg_rd(&v, PCI_SUBSYSTEM_VENDOR_ID, 4));
+	EXPECT_EQ(0x02000002, cfg_rd(&v, PCI_CLASS_REVISION, 4));
+	ASSERT_EQ(1, cap_ids(&v, ids, 8));
+	EXPECT_EQ(PCI_CAP_ID_PM, ids[0]);
+	EXPECT_EQ(0, cfg_rd(&v, 0xe4, 4));
+	check_nvm_phy(_metadata, &v, 0x100e, 0x001e);
 	vmm_close(&v);
 }
 
@@ -538,7 +679,7 @@ TEST(vfio_doorbell_mapping)
 		SKIP(return, "needs a second CPU for the sidecore");
 	b.tap_fd = e1000_open_tap(tap_name, sizeof(tap_name));
 	pkt = e1000_packet_open(e1000_tap_up(tap_name, 0));
-	vmm_open_bound(&v, &b);
+	vmm_open_with(&v, TYPE_82540EM, &b);
 	e1000_pin_off_sidecore();
 	mem = mmap(NULL, DB_MEM, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

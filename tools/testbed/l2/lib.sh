@@ -22,7 +22,10 @@ L2_BOOT_TIMEOUT=${L2_BOOT_TIMEOUT:-300}
 L2_KVM_E1000_TOOL=${L2_KVM_E1000_TOOL:-$L2_REPO/build/tools/kvm-e1000}
 # The L1 CPU the kvm-e1000 sidecore thread runs on.
 L2_SIDECORE_CPU=${L2_SIDECORE_CPU:-1}
-L2_NICS="qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell"
+# The part every kvm-e1000 config shows the guest (the tool's --model:
+# 82540em, 82545em), unless the config names one; empty: the tool's default.
+L2_KVM_E1000_MODEL=${L2_KVM_E1000_MODEL:-}
+L2_NICS="qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
 L2_PYTHON=python3
 [ -x /usr/bin/python3 ] && L2_PYTHON=/usr/bin/python3
 
@@ -37,7 +40,7 @@ l2_nic_check() {
 		modprobe vhost_net 2>/dev/null
 		[ -c /dev/vhost-net ] || { echo "no /dev/vhost-net (modprobe vhost_net failed)"; return 1; }
 		;;
-	kvm-e1000|kvm-e1000-sidecore|kvm-e1000-doorbell)
+	kvm-e1000|kvm-e1000-sidecore|kvm-e1000-doorbell|kvm-e1000-82545em)
 		[ -x "$L2_KVM_E1000_TOOL" ] ||
 			{ echo "build/tools/kvm-e1000 is not built yet (VFIO mdev route)"; return 1; }
 		[ -d /sys/module/kvm_e1000 ] ||
@@ -96,6 +99,8 @@ l2_tap_delete() {
 l2_nic_args() {
 	local nic=$1 tap=$2 mac=$3
 	local netdev="tap,id=n0,ifname=$tap,script=no,downscript=no"
+	local model=()
+	[ -n "$L2_KVM_E1000_MODEL" ] && model=(--model "$L2_KVM_E1000_MODEL")
 	l2_wrapper=()
 	l2_nicargs=()
 	case $nic in
@@ -108,14 +113,19 @@ l2_nic_args() {
 	kvm-e1000)
 		# The tool creates the mdev, adds its vfio-pci device to QEMU's
 		# command line and removes it when QEMU exits.
-		l2_wrapper=("$L2_KVM_E1000_TOOL" run --tap "$tap" --mac "$mac" --) ;;
+		l2_wrapper=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap"
+			    --mac "$mac" --) ;;
 	kvm-e1000-sidecore)
-		l2_wrapper=("$L2_KVM_E1000_TOOL" run --tap "$tap" --mac "$mac"
-			    --sidecore "$L2_SIDECORE_CPU" --) ;;
+		l2_wrapper=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap"
+			    --mac "$mac" --sidecore "$L2_SIDECORE_CPU" --) ;;
 	kvm-e1000-doorbell)
 		# TDT/RDT in guest RAM, polled by the sidecore: no doorbell exits.
-		l2_wrapper=("$L2_KVM_E1000_TOOL" run --tap "$tap" --mac "$mac"
-			    --sidecore "$L2_SIDECORE_CPU" --doorbell-pages --) ;;
+		l2_wrapper=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap"
+			    --mac "$mac" --sidecore "$L2_SIDECORE_CPU" --doorbell-pages --) ;;
+	kvm-e1000-82545em)
+		# The 82545EM (VMware's default NIC) with a per-device worker.
+		l2_wrapper=("$L2_KVM_E1000_TOOL" run --model 82545em --tap "$tap"
+			    --mac "$mac" --) ;;
 	*) return 1 ;;
 	esac
 }
