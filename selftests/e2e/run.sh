@@ -10,7 +10,9 @@
 # NIC: qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore
 #      kvm-e1000-doorbell kvm-e1000-82545em
 # (default: all; a config that cannot run here is skipped with the reason).
-# L2_KVM_E1000_MODEL=82545em makes every kvm-e1000 config an 82545EM.
+# A kvm-e1000 config name ending in -82545em (kvm-e1000-doorbell-82545em)
+# runs its base config on an 82545EM; L2_KVM_E1000_MODEL=82545em makes
+# every kvm-e1000 config one.
 # The guest image must be built first on the host
 # (tools/testbed/l2/build-image.sh; `make e2e` does both).
 # Prints TAP and a final "N passed, M failed" line; exits 1 on a failure.
@@ -81,11 +83,7 @@ t_iperf() {
 
 # The part a config shows the guest: 82540em or 82545em.
 nic_model() {
-	case $1 in
-	kvm-e1000-82545em) echo 82545em ;;
-	kvm-e1000*) echo "${L2_KVM_E1000_MODEL:-82540em}" ;;
-	*) echo 82540em ;;
-	esac
+	l2_nic_model "$1"
 }
 
 # In the guest: eth0's PCI IDs and its capability list, walked from the
@@ -144,7 +142,7 @@ t_selftest() {
 	# Doorbell pages: the register test reads back an unmasked ring
 	# register (the ABI header's documented price); every other part
 	# must still pass.
-	if [ "$1" = kvm-e1000-doorbell ] && echo "$out" | grep -q 'Register test  (offline)[[:space:]]*[1-9]' &&
+	if [ "$(l2_nic_base "$1")" = kvm-e1000-doorbell ] && echo "$out" | grep -q 'Register test  (offline)[[:space:]]*[1-9]' &&
 	   [ "$(echo "$out" | awk -F'\t' '/(on|off)line\)/ && $2+0 != 0' | wc -l)" = 1 ]; then
 		return "$E2E_KNOWN_FAIL"
 	fi
@@ -167,7 +165,7 @@ t_doorbell() {
 	traffic "$G" "$SMALL" || return 1
 	n=$(awk '$1 == "doorbell_writes" { print $2 }' "$d/stats")
 	echo "doorbell_writes $n"
-	if [ "$1" = kvm-e1000-doorbell ]; then
+	if [ "$(l2_nic_base "$1")" = kvm-e1000-doorbell ]; then
 		[ "${n:-0}" -gt 0 ]
 	else
 		[ "${n:-1}" -eq 0 ]

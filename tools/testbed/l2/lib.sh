@@ -24,8 +24,28 @@ L2_KVM_E1000_TOOL=${L2_KVM_E1000_TOOL:-$L2_REPO/build/tools/kvm-e1000}
 L2_SIDECORE_CPU=${L2_SIDECORE_CPU:-1}
 # The part every kvm-e1000 config shows the guest (the tool's --model:
 # 82540em, 82545em), unless the config names one; empty: the tool's default.
+# A config name ending in -82545em is its base config as an 82545EM
+# (kvm-e1000-82545em is kvm-e1000's, kvm-e1000-doorbell-82545em the
+# doorbell config's).
 L2_KVM_E1000_MODEL=${L2_KVM_E1000_MODEL:-}
 L2_NICS="qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
+
+# l2_nic_base NIC: the config without its model suffix.
+l2_nic_base() {
+	case $1 in
+	kvm-e1000-82545em) echo kvm-e1000 ;;
+	kvm-e1000*-82545em) echo "${1%-82545em}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# l2_nic_model NIC: the model a kvm-e1000 config shows (82540em, 82545em).
+l2_nic_model() {
+	case $1 in
+	kvm-e1000*-82545em) echo 82545em ;;
+	*) echo "${L2_KVM_E1000_MODEL:-82540em}" ;;
+	esac
+}
 L2_PYTHON=python3
 [ -x /usr/bin/python3 ] && L2_PYTHON=/usr/bin/python3
 
@@ -34,13 +54,13 @@ l2_log() { echo "l2: $*" >&2; }
 # l2_nic_check NIC: status 0 when NIC can run here; otherwise prints why
 # on stdout and returns 1 (2 for a name that is not a NIC config).
 l2_nic_check() {
-	case $1 in
+	case $(l2_nic_base "$1") in
 	qemu-e1000|virtio-net) ;;
 	vhost-net)
 		modprobe vhost_net 2>/dev/null
 		[ -c /dev/vhost-net ] || { echo "no /dev/vhost-net (modprobe vhost_net failed)"; return 1; }
 		;;
-	kvm-e1000|kvm-e1000-sidecore|kvm-e1000-doorbell|kvm-e1000-82545em)
+	kvm-e1000|kvm-e1000-sidecore|kvm-e1000-doorbell)
 		[ -x "$L2_KVM_E1000_TOOL" ] ||
 			{ echo "build/tools/kvm-e1000 is not built yet (VFIO mdev route)"; return 1; }
 		[ -d /sys/module/kvm_e1000 ] ||
@@ -99,11 +119,10 @@ l2_tap_delete() {
 l2_nic_args() {
 	local nic=$1 tap=$2 mac=$3
 	local netdev="tap,id=n0,ifname=$tap,script=no,downscript=no"
-	local model=()
-	[ -n "$L2_KVM_E1000_MODEL" ] && model=(--model "$L2_KVM_E1000_MODEL")
+	local model=(--model "$(l2_nic_model "$nic")")
 	l2_wrapper=()
 	l2_nicargs=()
-	case $nic in
+	case $(l2_nic_base "$nic") in
 	qemu-e1000)
 		l2_nicargs=(-netdev "$netdev" -device "e1000,netdev=n0,mac=$mac") ;;
 	virtio-net)
@@ -122,10 +141,6 @@ l2_nic_args() {
 		# TDT/RDT in guest RAM, polled by the sidecore: no doorbell exits.
 		l2_wrapper=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap"
 			    --mac "$mac" --sidecore "$L2_SIDECORE_CPU" --doorbell-pages --) ;;
-	kvm-e1000-82545em)
-		# The 82545EM (VMware's default NIC) with a per-device worker.
-		l2_wrapper=("$L2_KVM_E1000_TOOL" run --model 82545em --tap "$tap"
-			    --mac "$mac" --) ;;
 	*) return 1 ;;
 	esac
 }
