@@ -718,6 +718,48 @@ TEST(vfio_doorbell_mapping)
 	close(b.tap_fd);
 }
 
+/*
+ * A store into the doorbell pages made before a reset (CTRL.RST or VFIO's
+ * reset) is applied before it, so the reset wipes it: the device pulls the
+ * pages at the start of every trapped access and reset.  The race is real:
+ * the sidecore polls the same pages meanwhile and may win it or not.
+ */
+TEST(vfio_doorbell_store_before_reset)
+{
+	struct kvm_e1000_mdev_bind b = {
+		.tap_fd = KVM_E1000_NO_FD,
+		.sidecore = 1,
+		.flags = KVM_E1000_MDEV_BIND_DOORBELL_PAGES,
+	};
+	unsigned int i, late = 0, page = 0;
+	volatile uint32_t *db;
+	struct vmm v;
+
+	if (!e1000_have_cpu(1))
+		SKIP(return, "needs a second CPU for the sidecore");
+	vmm_open_with(&v, TYPE_82540EM, &b);
+	e1000_pin_off_sidecore();
+	db = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, v.dev,
+		  REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000);
+	ASSERT_NE(MAP_FAILED, db);
+	for (i = 0; i < 400; i++) {
+		/* RDTR: a ring register with no side effect, reset value 0. */
+		*db_reg(db, E1000_RDTR) = 1 + i;
+		if (i & 1)
+			wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_CTRL,
+			     E1000_CTRL_RST);
+		else
+			ASSERT_EQ(0, ioctl(v.dev, VFIO_DEVICE_RESET));
+		/* The reset's values are published before it returns. */
+		page += *db_reg(db, E1000_RDTR) != 0;
+		late += rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR) != 0;
+	}
+	EXPECT_EQ(0, page);
+	EXPECT_EQ(0, late);
+	munmap((void *)db, 0x2000);
+	vmm_close(&v);
+}
+
 /* ---- Removal while open: the VMM is asked, lets go, nothing hangs ---- */
 
 static void *remove_thread(void *uuid)
