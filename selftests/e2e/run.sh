@@ -218,6 +218,80 @@ t_uio() {
 	return $rc
 }
 
+# The guest stops its driver under a flood: the unbind resets the device
+# and clears Bus Master Enable.  From then on the device writes nothing to
+# guest memory (no frame received), and what L1 keeps sending is dropped
+# and counted.  Rebound, the driver works.
+# shellcheck disable=SC2016  # expanded by the guest's shell
+UNBIND_GUEST_SCRIPT='
+bdf=$(basename "$(readlink /sys/class/net/eth0/device)")
+echo "$bdf" >/sys/bus/pci/drivers/e1000/unbind || exit 1
+cmd=$(od -An -tx2 -j4 -N2 "/sys/bus/pci/devices/$bdf/config" | tr -d " ")
+echo "unbound $bdf, COMMAND $cmd"
+[ $((0x$cmd & 4)) -eq 0 ] || { echo "bus mastering still on"; exit 1; }
+echo "$bdf" >/tmp/unbound
+'
+# shellcheck disable=SC2016
+REBIND_GUEST_SCRIPT='
+bdf=$(cat /tmp/unbound)
+echo "$bdf" >/sys/bus/pci/drivers/e1000/bind || exit 1
+echo "driver now: $(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver")")"
+'
+
+# udp_flood IP SECONDS: 1000-byte UDP datagrams to IP's discard port from
+# L1, as fast as its stack takes them.
+udp_flood() {
+	python3 - "$@" <<'PY'
+import socket, sys, time
+ip, secs = sys.argv[1], float(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setblocking(False)
+sent, end = 0, time.time() + secs
+while time.time() < end:
+    try:
+        s.sendto(bytes(1000), (ip, 9))
+        sent += 1
+    except (BlockingIOError, ConnectionRefusedError, OSError):
+        time.sleep(0.0005)
+print("udp_flood: %d datagrams to %s in %.0f s" % (sent, ip, secs))
+PY
+}
+
+stat_of() {
+	awk -v k="$2" '$1 == k { print $2 }' "$1/stats"
+}
+
+t_unbind_flood() {
+	local d fpid f0 f1 f2 x1 x2 rc=0
+	l2_env "$G"
+	d=$(mdev_of_guest) || { echo "no mdev bound to $L2_TAP"; return 1; }
+	f0=$(stat_of "$d" rx_frames)
+	udp_flood "$L2_GUEST_IP" 40 &
+	fpid=$!
+	# Unbind once the flood reaches the guest (python starts slowly here).
+	for _ in $(seq 40); do
+		[ "$(stat_of "$d" rx_frames)" -gt $((f0 + 200)) ] && break
+		sleep 0.5
+	done
+	l2_exec "$G" -t 60 "$UNBIND_GUEST_SCRIPT" || rc=1
+	f1=$(stat_of "$d" rx_frames)
+	x1=$(stat_of "$d" rx_dropped)
+	sleep 6
+	f2=$(stat_of "$d" rx_frames)
+	x2=$(stat_of "$d" rx_dropped)
+	echo "rx_frames: $f0 before, $f1 at the unbind, $f2 six seconds later;" \
+	     "rx_dropped $x1 -> $x2"
+	[ "$f1" -gt "$f0" ] || { echo "the flood did not reach the guest"; rc=1; }
+	[ "$f2" -eq "$f1" ] || { echo "frames written to an unbound guest"; rc=1; }
+	[ "$x2" -gt "$x1" ] || { echo "no frame dropped and counted"; rc=1; }
+	l2_exec "$G" -t 120 "$REBIND_GUEST_SCRIPT" || rc=1
+	wait "$fpid" || rc=1
+	note "$((f1 - f0)) frames received bound, $((f2 - f1)) unbound, $((x2 - x1)) dropped"
+	l2_exec "$G" -t 60 l2-netdrv up || return 1
+	traffic "$G" "$SMALL" || rc=1
+	return $rc
+}
+
 t_reload() {
 	l2_exec "$G" -t 120 l2-netdrv reload || return 1
 	traffic "$G" "$SMALL"
@@ -399,6 +473,9 @@ run_nic() {
 	kvm-e1000*) e2e_run "$nic: uio_pci_generic: INTx masked and counted, then e1000 moves traffic" t_uio ;;
 	esac
 	e2e_run "$nic: driver unload/reload, traffic" t_reload
+	case $nic in
+	kvm-e1000*) e2e_run "$nic: driver unbound under a flood: no DMA, drops counted, rebound" t_unbind_flood ;;
+	esac
 	e2e_run "$nic: guest reboot, traffic" t_reboot
 	e2e_run "$nic: guest kernel log clean" t_guest_klog "$nic"
 	e2e_run "$nic: two guests at once" t_two_guests "$nic"
