@@ -25,6 +25,8 @@ PACKAGES=(
 	linux-source-6.1
 	# the nested testbed (tools/testbed/)
 	qemu-system-x86 qemu-utils busybox-static cpio kmod xz-utils zstd
+	# the debian13 profile's trixie root (tools/testbed/rootfs.sh)
+	mmdebstrap
 	# networking and benchmarks inside the testbed
 	iproute2 ethtool iperf3 linux-perf
 	# benchmark plots

@@ -4,8 +4,9 @@
 #
 # /init of the testbed's L1 initramfs.  Its only job: load the virtio and 9p
 # modules, mount the host's root (read-only) and the run's writable shares,
-# chroot into the host root to run guest-run.sh, then power the VM off.
-# Everything else happens in guest-run.sh, with the host's own tools.
+# chroot into the host root (or the profile's root, TB_ROOTFS) to run
+# guest-run.sh, then power the VM off.  Everything else happens in
+# guest-run.sh, with that root's own tools.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -40,11 +41,40 @@ mount -t 9p -o "ro,$P9,cache=loose" host /host || die "cannot mount the host roo
 mount --move /tbrun "/host$TB_RUN_DIR" || die "cannot place the run share"
 mount -t 9p -o "$P9,cache=mmap" out "/host$TB_OUT_DIR" || die "cannot mount the out share"
 
-mount --move /dev /host/dev
-mount --move /proc /host/proc
-mount --move /sys /host/sys
+root=/host
+if [ -n "${TB_ROOTFS:-}" ]; then
+	# The profile's root is a folder of the host's, read-only like it.
+	# Built on a tmpfs from bind mounts of its top-level folders (and
+	# copies of its symlinks, /bin -> usr/bin), so that the host folders
+	# the run needs (TB_SHARES: the checkout's, the cache's) can be
+	# placed at the same paths, with the run shares mounted under them.
+	root=/newroot
+	mkdir -p $root
+	mount -t tmpfs -o mode=755 tmpfs $root || die "cannot mount the root's tmpfs"
+	for e in "/host$TB_ROOTFS"/*; do
+		n=${e##*/}
+		case $n in
+		dev|proc|sys|tmp|run) mkdir "$root/$n"; continue ;;
+		esac
+		if [ -L "$e" ]; then
+			ln -s "$(readlink "$e")" "$root/$n"
+		elif [ -d "$e" ]; then
+			mkdir "$root/$n"
+			mount --bind "$e" "$root/$n" || die "cannot bind $TB_ROOTFS/$n"
+		fi
+	done
+	[ -x "$root/bin/bash" ] || die "no bash in $TB_ROOTFS"
+	for p in $TB_SHARES; do
+		mkdir -p "$root$p"
+		mount --rbind "/host$p" "$root$p" || die "cannot bind the host's $p"
+	done
+fi
 
-chroot /host /bin/bash "$TB_GUEST_SCRIPT" "$TB_RUN_DIR"
+mount --move /dev $root/dev
+mount --move /proc $root/proc
+mount --move /sys $root/sys
+
+chroot $root /bin/bash "$TB_GUEST_SCRIPT" "$TB_RUN_DIR"
 rc=$?
 # guest-run.sh prints the marker itself; a missing status means it died.
 [ -e "/host$TB_RUN_DIR/status" ] || echo "@@TESTBED-EXIT@@ 125 guest-run.sh died ($rc)"

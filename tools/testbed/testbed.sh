@@ -7,9 +7,9 @@
 # with kvm_amd, tun and the given modules loaded; the kernel log is checked
 # for splats and the modules are unloaded afterwards.  See README.md.
 #
-# testbed.sh [--kernel VER|debug] [--module 'PATH.ko [param=value...]']...
-#            [--timeout SECONDS] [--smp N] [--mem MB] [--env K=V]...
-#            [--chdir DIR] -- COMMAND [ARGS...]
+# testbed.sh [--profile debian12|debian13] [--kernel VER|debug]
+#            [--module 'PATH.ko [param=value...]']... [--timeout SECONDS]
+#            [--smp N] [--mem MB] [--env K=V]... [--chdir DIR] -- COMMAND [ARGS...]
 
 set -euo pipefail
 
@@ -30,8 +30,11 @@ EXIT_TIMEOUT=124	# the run took longer than --timeout
 EXIT_VMDIED=125		# L1 died or never reported a status
 EXIT_SETUP=126		# the host side could not prepare the run
 
-DEFAULT_KERNEL=6.1.0-56-amd64
-kernel=${TESTBED_KERNEL_VERSION:-$DEFAULT_KERNEL}
+# shellcheck source=profiles.sh
+. "$TB_DIR/profiles.sh"
+# The profile picks L1's kernel and root; --kernel overrides the kernel.
+profile=${TESTBED_PROFILE:-$TESTBED_DEFAULT_PROFILE}
+kernel=${TESTBED_KERNEL_VERSION:-}
 timeout=${TESTBED_TIMEOUT:-1800}
 smp=${TESTBED_SMP:-2}
 mem=${TESTBED_MEM:-4096}
@@ -60,6 +63,7 @@ die() {
 
 while [ $# -gt 0 ]; do
 	case $1 in
+	--profile) profile=${2:?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--module) modules+=("${2:?}"); shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
@@ -73,6 +77,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || usage
+profile_load "$profile" || exit "$EXIT_SETUP"
+kernel=${kernel:-$PROFILE_KERNEL}
 
 # "debug": the kernel debug-kernel.sh builds from Debian's source with
 # lockdep, KASAN and friends (built on first use, then cached).  L2 guests
@@ -85,7 +91,7 @@ done
 l2_kernel=
 machine=${TESTBED_MACHINE:-pc}
 if [ "$kernel" = debug ]; then
-	l2_kernel=${TESTBED_L2_KERNEL:-$DEFAULT_KERNEL}
+	l2_kernel=${TESTBED_L2_KERNEL:-$PROFILE_KERNEL}
 	machine=${TESTBED_MACHINE:-q35}
 	kernel=$("$TB_DIR/debug-kernel.sh") || die "cannot build the debug kernel"
 fi
@@ -144,6 +150,13 @@ fetch_kernel() {
 	done
 	if [ -z "$deb" ]; then
 		for pkg in "linux-image-$kernel" "linux-image-$kernel-unsigned"; do
+			# A profile of another Debian release fetches from its
+			# suite, through package lists of our own.
+			if [ -n "$PROFILE_SUITE" ]; then
+				(cd "$debs" && "$TB_DIR/suite-apt.sh" "$PROFILE_SUITE" \
+					apt-get download -q "$pkg") >"$debs/apt.log" 2>&1 && break
+				continue
+			fi
 			if (cd "$debs" && apt-get download -q "$pkg") >"$debs/apt.log" 2>&1; then
 				break
 			fi
@@ -161,6 +174,12 @@ fetch_kernel() {
 	fi
 	rm -rf "$MODROOT" "$MODROOT.tmp"
 	dpkg-deb -x "$deb" "$MODROOT.tmp"
+	# Debian 13's packages keep modules in /usr/lib/modules (merged /usr):
+	# the cache keeps one layout for every kernel.
+	if [ ! -d "$MODROOT.tmp/lib/modules" ] && [ -d "$MODROOT.tmp/usr/lib/modules" ]; then
+		mkdir -p "$MODROOT.tmp/lib"
+		mv "$MODROOT.tmp/usr/lib/modules" "$MODROOT.tmp/lib/modules"
+	fi
 	[ -f "$MODROOT.tmp/boot/vmlinuz-$kernel" ] || die "$deb has no vmlinuz-$kernel"
 	[ -d "$MODROOT.tmp/lib/modules/$kernel" ] || die "$deb has no modules for $kernel"
 	depmod -b "$MODROOT.tmp" "$kernel"
@@ -244,6 +263,29 @@ prepare() {
 prepare
 
 OUT_DIR=$CACHE/out
+
+# A profile with a root of its own (debian13): L1 chroots into it instead
+# of the host's root.  The root is a folder of the host's, so L1 already
+# sees it over 9p; the host folders the run needs (the checkout, the
+# cache, the modules) are bound into it at the same paths, by their
+# top-level folder.  One of the root's system folders cannot be replaced.
+rootfs=
+shares=
+if [ -n "$PROFILE_ROOTFS" ]; then
+	rootfs=$("$TB_DIR/rootfs.sh" "$PROFILE_ROOTFS") || die "cannot build the $PROFILE_ROOTFS root"
+	safe_path "$rootfs"
+	tops=()
+	for path in "$REPO" "$CACHE" "$chdir" "${modules[@]%% *}"; do
+		top=${path#/}
+		top=${top%%/*}
+		case $top in
+		usr|etc|var|bin|sbin|lib|lib32|lib64|libx32|boot|dev|proc|sys|run|"")
+			die "profile $profile: $path cannot be shared under the root's /$top" ;;
+		esac
+		tops+=("/$top")
+	done
+	shares=$(printf '%s\n' "${tops[@]}" | sort -u | tr '\n' ' ')
+fi
 RUN_DIR=$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$OUT_DIR" "$RUN_DIR"
 # Keep the last 20 runs' logs; a run still going (no status yet, less than
@@ -264,6 +306,8 @@ TB_KERNEL=$kernel
 TB_MODULE_ROOT=$MODROOT
 TB_CHDIR=$chdir
 TB_HUNG_TASK_SECS=$hung_task_secs
+TB_ROOTFS=$rootfs
+TB_SHARES="$shares"
 EOF
 printf '%s\n' "${modules[@]}" >"$RUN_DIR/modules"
 
@@ -279,6 +323,7 @@ for m in "${modules[@]}"; do
 	module_paths+=("${m%% *}")
 done
 cmd_env+=("TESTBED=1" "TESTBED_OUT=$OUT_DIR" "TESTBED_KERNEL=$kernel"
+	  "TESTBED_PROFILE=$profile"
 	  "TESTBED_MODULES=${module_paths[*]}" "TESTBED_RUN_DIR=$RUN_DIR")
 [ -z "$l2_kernel" ] || cmd_env+=("TESTBED_L2_KERNEL=$l2_kernel")
 {
@@ -436,7 +481,7 @@ fi
 if [ -e "$RUN_DIR/modload-failed" ]; then
 	fail "$EXIT_MODLOAD" "loading modules in L1 failed: $(cat "$RUN_DIR/modload-failed")"
 fi
-echo "testbed: $kernel: command exited $status, QEMU ran ${elapsed}s" >&2
+echo "testbed: $profile, $kernel: command exited $status, QEMU ran ${elapsed}s" >&2
 [ "$status" = 0 ] || fail "$status" "command exited $status"
 [ "$klog_bad" = 0 ] || fail "$EXIT_KLOG" "kernel log shows problems"
 [ "$rmmod_bad" = 0 ] || fail "$EXIT_RMMOD" "a module did not unload"
