@@ -17,6 +17,9 @@
 #   make e2e          end-to-end tests with real L2 guests (E2E_NICS=...)
 #   make bench        benchmark the NIC configs -> Documentation/benchmarks.md
 #   make check        all of the above: what CI runs
+#   make check-debian13  every KVM selftest and the e2e kvm-e1000 config on
+#                     the testbed's debian13 profile (trixie's kernel 6.12
+#                     and QEMU 10); not in make check yet
 #   make deps         install the Debian packages all of this needs (root)
 #   make debug-check  every KVM selftest on the testbed's debug kernel
 #                     (lockdep, KASAN, UBSAN, KFENCE, kmemleak); not in
@@ -46,7 +49,7 @@ FUZZ_SECONDS ?= 60
 export TOP BUILD K61_VER K612_VER KDEB13_VER
 
 .PHONY: all module modules module-6.1 module-6.12 module-6.12-deb13 \
-	core-includes unit fuzz \
+	core-includes unit fuzz check-debian13 \
 	dkms-check dkms-install selftests tool \
 	testbed-selftest testbed-check demo e2e e2e-check bench check deps \
 	debug-deps module-debug debug-check checkpatch clean
@@ -153,6 +156,18 @@ check: deps unit fuzz modules dkms-check tool checkpatch testbed-selftest \
 
 deps:
 	tools/install-deps.sh
+
+# The debian13 profile (tools/testbed/README.md): trixie's kernel and a
+# trixie root in L1, built and cached on first use (network to Debian's
+# registry).  E2E_DEB13_NICS picks the end-to-end configs.
+E2E_DEB13_NICS ?= kvm-e1000
+
+check-debian13: deps module-6.12-deb13 selftests tool
+	tools/testbed/l2/build-image.sh --profile debian13 >/dev/null
+	tools/testbed/testbed.sh --profile debian13 \
+		--module $(BUILD)/kmod/6.12-deb13/kvm-e1000.ko -- selftests/kvm/run.sh
+	selftests/e2e/testbed-run.sh --profile debian13 - \
+		$(BUILD)/kmod/6.12-deb13/kvm-e1000.ko $(E2E_DEB13_NICS)
 
 # The debug kernel (tools/testbed/README.md): built from Debian's
 # linux-source-6.1 on first use (about an hour on 2 cores), then cached.

@@ -1,7 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# testbed-run.sh KERNEL MODULE.ko NIC...: the end-to-end tests in the testbed.
+# testbed-run.sh [--profile NAME] KERNEL MODULE.ko NIC...: the end-to-end
+# tests in the testbed.  --profile (or TESTBED_PROFILE) picks L1's release
+# (tools/testbed/profiles.sh: debian12, the default, or debian13, whose L1
+# runs trixie's QEMU 10); KERNEL "-" is the profile's kernel.
 # E2E_ONLY=REGEX runs only the tests whose description matches (lib.sh).
 #
 # L2 guests need L0's multi-threaded TCG: single-threaded, an L2 boot crawls
@@ -13,9 +16,19 @@
 # repeats one config, not all of them.  Exits with the first failure's
 # status after every config ran.
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../../tools/testbed/profiles.sh
+. "$here/../../tools/testbed/profiles.sh"
+profile=${TESTBED_PROFILE:-$TESTBED_DEFAULT_PROFILE}
+if [ "${1:-}" = --profile ]; then
+	profile=${2:?}
+	shift 2
+fi
+[ $# -ge 3 ] || { echo "usage: testbed-run.sh [--profile NAME] KERNEL MODULE.ko NIC..." >&2; exit 2; }
+profile_load "$profile" || exit 2
 kernel=$1 module=$2
 shift 2
-here=$(cd "$(dirname "$0")" && pwd)
+[ "$kernel" != - ] || kernel=$PROFILE_KERNEL
 
 only=()
 [ -n "${E2E_ONLY:-}" ] && only=(--env "E2E_ONLY=$E2E_ONLY")
@@ -29,7 +42,7 @@ run_config() {
 
 	for attempt in 1 2; do
 		TESTBED_TCG_THREAD=multi "$here/../../tools/testbed/testbed.sh" \
-			--kernel "$kernel" --timeout 1500 --module "$module" \
+			--profile "$profile" --kernel "$kernel" --timeout 1500 --module "$module" \
 			"${only[@]}" -- selftests/e2e/run.sh "$1"
 		rc=$?
 		[ "$rc" -eq 124 ] || return "$rc"

@@ -7,8 +7,11 @@
 # helpers.  Runs on the host, before the testbed boots (L1 sees the host's
 # root read-only, so it cannot build anything under build/).
 #
-# build-image.sh [--kernel VER] [--force]
+# build-image.sh [--profile debian12|debian13] [--kernel VER] [--force]
 # Prints the image directory: build/l2/VER/ with vmlinuz, initramfs.cpio.gz.
+# The kernel is the profile's (tools/testbed/profiles.sh) unless --kernel
+# names one; the guest's userland is the host's busybox, iperf3 and ethtool
+# whatever the profile.
 
 set -euo pipefail
 
@@ -16,15 +19,21 @@ L2_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$L2_DIR/../../.." && pwd)
 TB_CACHE=${TESTBED_CACHE:-$REPO/build/testbed}
 
-kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
+# shellcheck source=../profiles.sh
+. "$REPO/tools/testbed/profiles.sh"
+profile=${TESTBED_PROFILE:-$TESTBED_DEFAULT_PROFILE}
+kernel=${TESTBED_KERNEL_VERSION:-}
 force=0
 while [ $# -gt 0 ]; do
 	case $1 in
+	--profile) profile=${2:?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--force) force=1; shift ;;
-	*) echo "usage: $0 [--kernel VER] [--force]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--profile NAME] [--kernel VER] [--force]" >&2; exit 2 ;;
 	esac
 done
+profile_load "$profile" || exit 2
+kernel=${kernel:-$PROFILE_KERNEL}
 
 # Bump when the image changes shape.
 IMAGE_VERSION=2
@@ -51,7 +60,8 @@ done
 # here if it has not happened yet.
 if [ ! -f "$MODROOT/lib/modules/$kernel/modules.dep" ]; then
 	echo "l2-image: preparing the testbed cache for $kernel" >&2
-	"$REPO/tools/testbed/testbed.sh" --kernel "$kernel" --timeout 120 -- true >&2 ||
+	"$REPO/tools/testbed/testbed.sh" --profile "$profile" --kernel "$kernel" \
+		--timeout 120 -- true >&2 ||
 		die "the testbed could not prepare kernel $kernel"
 fi
 VMLINUZ=$MODROOT/boot/vmlinuz-$kernel
@@ -121,7 +131,11 @@ add_modules() {
 			esac
 			echo "${name%.ko}" >>"$stage/modules/$list"
 		done < <(modprobe -d "$MODROOT" -S "$kernel" --show-depends "$mod")
-		grep -qx "$mod" "$stage/modules/$list" || die "module $mod not found for $kernel"
+		# Built in (Debian 13's kernel has virtio_pci built in): nothing
+		# to load.
+		grep -qx "$mod" "$stage/modules/$list" ||
+			modprobe -d "$MODROOT" -S "$kernel" --show-depends "$mod" |
+			grep -qx "builtin $mod" || die "module $mod not found for $kernel"
 	done
 }
 # shellcheck disable=SC2086  # lists of names
