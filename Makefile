@@ -19,7 +19,7 @@
 #   make check        all of the above: what CI runs
 #   make check-debian13  every KVM selftest and the e2e kvm-e1000 config on
 #                     the testbed's debian13 profile (trixie's kernel 6.12
-#                     and QEMU 10); not in make check yet
+#                     and QEMU 10); part of make check
 #   make deps         install the Debian packages all of this needs (root)
 #   make debug-check  every KVM selftest on the testbed's debug kernel
 #                     (lockdep, KASAN, UBSAN, KFENCE, kmemleak); not in
@@ -152,7 +152,7 @@ bench: module-6.1
 	tools/bench/bench.sh --kernel $(K61_VER) --module $(BUILD)/kmod/6.1/kvm-e1000.ko
 
 check: deps unit fuzz modules dkms-check tool checkpatch testbed-selftest \
-	testbed-check e2e-check
+	testbed-check e2e-check check-debian13
 
 deps:
 	tools/install-deps.sh
