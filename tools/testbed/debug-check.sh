@@ -6,7 +6,8 @@
 # kmemleak), with MODULE.ko built against it (make module-debug).  Fails
 # on a failed test, on any splat in L1's kernel log (scan-klog.sh) and on
 # a kmemleak report that involves the module (scan-kmemleak.sh, after the
-# module is unloaded).  Ends with a table of where the time went.
+# module is unloaded); first proves that a planted leak is caught.  Ends
+# with a table of where the time went.
 # `make debug-check` builds what it needs and runs this.
 
 set -u
@@ -22,6 +23,27 @@ timeout=${DEBUG_CHECK_TIMEOUT:-5400}
 start=$(date +%s)
 rel=$("$TB_DIR/debug-kernel.sh") || exit 1
 built=$(date +%s)
+
+# The leak check must be able to fail: a probe module that loses 32
+# allocations at load (tb_probe leak=1) must fail its run with the leak
+# status, or a clean scan below would prove nothing.
+kdir=$("$TB_DIR/debug-kernel.sh" --print kdir) || exit 1
+pdir=$REPO/build/testbed/selftest/debug-leak
+rm -rf "$pdir" && mkdir -p "$pdir"
+cp "$TB_DIR/selftest/tb_probe.c" "$TB_DIR/selftest/Kbuild" "$pdir/"
+make -s -C "$kdir" M="$pdir" modules >"$pdir/build.log" 2>&1 ||
+	{ cat "$pdir/build.log"; echo "debug-check: cannot build tb_probe"; exit 1; }
+"$TB_DIR/testbed.sh" --kernel debug --module "$pdir/tb_probe.ko leak=1" \
+	-- true >"$pdir/run.log" 2>&1
+leak_rc=$?
+if [ "$leak_rc" != 120 ]; then
+	tail -n 20 "$pdir/run.log"
+	echo "debug-check: kmemleak missed a planted leak (exit $leak_rc, want 120)"
+	exit 1
+fi
+echo "debug-check: kmemleak caught the planted leak:" \
+	"$(grep -m1 '^kmemleak: .* suspected leak' "$pdir/run.log")"
+probed=$(date +%s)
 
 # In L1: when the command started (seconds since L1's boot) and how long
 # the selftests took, for the table below.  Lockdep switches itself off
@@ -51,6 +73,7 @@ qemu=$(sed -n 's/^testbed: .*QEMU ran \([0-9.]*\)s.*/\1/p' "$log" | tail -n1)
 echo "debug-check: $rel, exit $rc"
 printf '  %-34s %8s\n' "stage" "seconds" \
 	"debug kernel (build or cache check)" "$((built - start))" \
+	"kmemleak positive control" "$((probed - built))" \
 	"L1 boot to the command (L1 clock)" "${boot:-?}" \
 	"selftests (L1 clock)" "${tests:-?}" \
 	"QEMU in all (boot, tests, leak scan)" "${qemu:-?}" \

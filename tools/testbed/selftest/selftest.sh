@@ -4,10 +4,11 @@
 # Self-test of the testbed: boots L1 several times and checks that every
 # failure the testbed promises to catch is caught, with the right status.
 #
-#   selftest.sh [--kernel VER] [--quick]
+#   selftest.sh [--kernel VER|debug] [--quick]
 #
 # Builds tools/testbed/selftest/tb_probe.c against that kernel's headers in
-# build/testbed/selftest/VER/.  About two and a half minutes per kernel;
+# build/testbed/selftest/VER/ (the debug kernel: against its build tree,
+# and a kmemleak case is added).  About two and a half minutes per kernel;
 # --quick skips the hung task case (70 s of it).
 
 set -u
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--quick) quick=1; shift ;;
-	*) echo "usage: selftest.sh [--kernel VER] [--quick]" >&2; exit 2 ;;
+	*) echo "usage: selftest.sh [--kernel VER|debug] [--quick]" >&2; exit 2 ;;
 	esac
 done
 
@@ -32,7 +33,14 @@ not_ok() { failed=$((failed + 1)); echo "FAIL: $*"; }
 "$HERE/test-scan-klog.sh" >/dev/null && ok "scan-klog unit check" ||
 	not_ok "scan-klog unit check (run selftest/test-scan-klog.sh)"
 
+# "debug": the testbed's debug kernel (debug-kernel.sh), which also has
+# kmemleak, so a leak case runs.
+release=$kernel
 kdir=/usr/src/linux-headers-$kernel
+if [ "$kernel" = debug ]; then
+	release=$("$HERE/../debug-kernel.sh") || exit 1
+	kdir=$("$HERE/../debug-kernel.sh" --print kdir) || exit 1
+fi
 mdir=$REPO/build/testbed/selftest/$kernel
 rm -rf "$mdir" && mkdir -p "$mdir"
 cp "$HERE/tb_probe.c" "$HERE/Kbuild" "$mdir/"
@@ -66,7 +74,7 @@ output_has() {
 }
 
 run 0 "L1 runs $kernel with /dev/kvm, kvm_amd and tun" -- sh -c \
-	"test \"\$(uname -r)\" = $kernel && test -c /dev/kvm &&
+	"test \"\$(uname -r)\" = $release && test -c /dev/kvm &&
 	 grep -q '^kvm_amd ' /proc/modules && grep -q '^tun ' /proc/modules &&
 	 test \"\$(cat /proc/sys/kernel/hung_task_timeout_secs)\" = 30"
 
@@ -87,6 +95,12 @@ run 121 "a WARN in the kernel log fails the run" --module "$ko warn=1" -- true
 output_has "tb_probe: warning requested" "the splat's lines are printed"
 
 run 123 "a module that does not unload fails the run" --module "$ko pin=1" -- true
+
+if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$kdir/.config" 2>/dev/null; then
+	run 120 "a leak by a --module fails the run (kmemleak)" \
+		--module "$ko leak=1" -- true
+	output_has "INVOLVES A MODULE UNDER TEST" "the leak's report is printed"
+fi
 
 run 122 "a module that cannot load fails the run" --module "$HERE/Kbuild" -- true
 
