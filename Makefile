@@ -151,8 +151,12 @@ e2e-check: module-6.1 tool
 bench: module-6.1
 	tools/bench/bench.sh --kernel $(K61_VER) --module $(BUILD)/kmod/6.1/kvm-e1000.ko
 
-check: deps unit fuzz modules dkms-check tool checkpatch testbed-selftest \
-	testbed-check e2e-check check-debian13
+CHECK_STAGES := deps unit fuzz modules dkms-check tool checkpatch \
+	testbed-selftest testbed-check e2e-check check-debian13
+
+# Each stage in order, then a table of the time each took.
+check:
+	tools/check.sh $(CHECK_STAGES)
 
 deps:
 	tools/install-deps.sh

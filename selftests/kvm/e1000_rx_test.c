@@ -708,6 +708,7 @@ TEST(rx_gso_tcp)
 	};
 	uint32_t isn, seq, got = 0, segs = 0, frames;
 	struct pollfd pfd;
+	ssize_t sent;
 	struct e1000_rx_desc *rd;
 	struct e1000_dp d;
 	uint64_t tx0;
@@ -735,7 +736,9 @@ TEST(rx_gso_tcp)
 	pfd.events = POLLOUT;
 	ASSERT_EQ(1, poll(&pfd, 1, WAIT_MS));
 	e1000_pattern(data, sizeof(data), 77);
-	ASSERT_EQ(GSO_SEND, send(sk, data, sizeof(data), 0));
+	/* A small host (the debug kernel's) may queue less than all of it. */
+	sent = send(sk, data, sizeof(data), 0);
+	ASSERT_LE(10 * GSO_MSS, sent) TH_LOG("send: %s", strerror(errno));
 
 	/* The first window (the initial cwnd), in segments, in order. */
 	seq = isn + 1;
