@@ -131,6 +131,16 @@ t_selftest() {
 	out=$(l2_exec "$G" -t 180 'ethtool -t eth0 offline')
 	rc=$?
 	echo "$out"
+	# Loopback 14: all 64 frames came back intact, but the guest took
+	# more than two jiffies to check them (its vCPU starved on a loaded
+	# nested-TCG host).  That measures the guest, not the device: once
+	# more.  A frame lost or corrupted is 13, which is never retried.
+	if echo "$out" | grep -q 'Loopback test  (offline)[[:space:]]*14[[:space:]]*$'; then
+		echo "loopback check timed out in the guest: once more"
+		out=$(l2_exec "$G" -t 180 'ethtool -t eth0 offline')
+		rc=$?
+		echo "$out"
+	fi
 	if [ $rc -eq 0 ] && echo "$out" | grep -q 'The test result is PASS'; then
 		return 0
 	fi
