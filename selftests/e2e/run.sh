@@ -159,6 +159,11 @@ t_selftest() {
 	return 1
 }
 
+# stat_of MDEV_DIR NAME: one of the device's counters.
+stat_of() {
+	awk -v k="$2" '$1 == k { print $2 }' "$1/stats"
+}
+
 # The mdev serving guest $G: its sysfs directory.
 mdev_of_guest() {
 	local d
@@ -173,7 +178,7 @@ t_doorbell() {
 	local d n
 	d=$(mdev_of_guest) || { echo "no mdev bound to $L2_TAP"; return 1; }
 	traffic "$G" "$SMALL" || return 1
-	n=$(awk '$1 == "doorbell_writes" { print $2 }' "$d/stats")
+	n=$(stat_of "$d" doorbell_writes)
 	echo "doorbell_writes $n"
 	if [ "$(l2_nic_base "$1")" = kvm-e1000-doorbell ]; then
 		[ "${n:-0}" -gt 0 ]
@@ -265,10 +270,6 @@ while time.time() < end:
         time.sleep(0.0005)
 print("udp_flood: %d datagrams to %s in %.0f s" % (sent, ip, secs))
 PY
-}
-
-stat_of() {
-	awk -v k="$2" '$1 == k { print $2 }' "$1/stats"
 }
 
 t_unbind_flood() {
