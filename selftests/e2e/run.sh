@@ -299,8 +299,16 @@ t_unbind_flood() {
 	wait "$fpid" || rc=1
 	note "$((f1 - f0)) frames received bound, $((f2 - f1)) unbound, $((x2 - x1)) dropped"
 	l2_exec "$G" -t 60 l2-netdrv up || return 1
-	traffic "$G" "$SMALL" || rc=1
+	traffic "$G" "$SMALL" || { rebind_post_mortem "$d"; rc=1; }
 	return $rc
+}
+
+# What each side saw when traffic failed after the rebind.
+rebind_post_mortem() {
+	echo "device counters:"
+	sed 's/^/  /' "$1/stats"
+	echo "L1: $(ip neigh show "$L2_GUEST_IP")"
+	l2_exec "$G" -t 30 'ip -s link show eth0; ip neigh; grep -E "eth0|e1000" /proc/interrupts; dmesg | tail -n 15' 2>&1
 }
 
 t_reload() {

@@ -175,6 +175,10 @@ if [ -n "$module" ]; then
 fi
 mkdir -p "$REPO/build/bench"
 start=$(date +%s)
+# L2 guests need multi-threaded TCG, as in the end-to-end tests: under
+# single-threaded TCG an L2 boot can stall for minutes.  The testbed then
+# holds KVM's static keys still (tools/testbed/keypin.c).
+TESTBED_TCG_THREAD=${TESTBED_TCG_THREAD:-multi} \
 "$REPO/tools/testbed/testbed.sh" --kernel "$kernel" --timeout 3600 "${mod_args[@]}" \
 	--env "BENCH_RUNS=$runs" --env "BENCH_SECONDS=$seconds" --env "BENCH_CONFIGS=$configs" \
 	-- "$BENCH_DIR/bench.sh" --inside

@@ -134,6 +134,18 @@ for m in kvm_amd tun; do
 	fi
 done
 
+# Multi-threaded TCG: hold KVM's static keys still (keypin.c).
+if [ -n "${TB_KEYPIN:-}" ]; then
+	"$TB_KEYPIN" >"$RUN_DIR/keypin.log" 2>&1 &
+	for _ in $(seq 50); do
+		grep -q holding "$RUN_DIR/keypin.log" && break
+		sleep 0.1
+	done
+	grep -q holding "$RUN_DIR/keypin.log" ||
+		{ failed "keypin: $(cat "$RUN_DIR/keypin.log")"; finish 122; }
+	kmsg "keypin holding KVM's static keys (pid $!)"
+fi
+
 : >"$RUN_DIR/loaded"
 if ! load_modules; then
 	dmesg >"$RUN_DIR/dmesg-cmd.log"

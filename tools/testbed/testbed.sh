@@ -138,6 +138,19 @@ done
 KDIR=$CACHE/kernels/$kernel
 MODROOT=$KDIR/root
 
+# Under multi-threaded TCG, L1 runs keypin.c while the command runs, so
+# that VMs coming and going patch no kernel text (see the comment there).
+# TESTBED_KEYPIN=0 leaves it out (to show what it prevents).
+keypin=
+if [ "$tcg_thread" = multi ] && [ "${TESTBED_KEYPIN:-1}" != 0 ]; then
+	keypin=$CACHE/keypin
+	if [ ! -x "$keypin" ] || [ "$TB_DIR/keypin.c" -nt "$keypin" ]; then
+		cc -O2 -Wall -static -o "$keypin.new" "$TB_DIR/keypin.c" ||
+			die "cannot build keypin"
+		mv "$keypin.new" "$keypin"
+	fi
+fi
+
 # Fetch the kernel's image package and unpack it into the cache; never
 # touches /boot or /lib/modules.
 fetch_kernel() {
@@ -288,6 +301,8 @@ if [ -n "$PROFILE_ROOTFS" ]; then
 fi
 RUN_DIR=$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$OUT_DIR" "$RUN_DIR"
+# TESTBED_RUN_DIR_FILE: where a caller wants to learn this run's log dir.
+[ -z "${TESTBED_RUN_DIR_FILE:-}" ] || echo "$RUN_DIR" >"$TESTBED_RUN_DIR_FILE"
 # Keep the last 20 runs' logs; a run still going (no status yet, less than
 # a day old) is never removed.
 old_runs=("$CACHE"/runs/*/)
@@ -308,6 +323,7 @@ TB_CHDIR=$chdir
 TB_HUNG_TASK_SECS=$hung_task_secs
 TB_ROOTFS=$rootfs
 TB_SHARES="$shares"
+TB_KEYPIN=$keypin
 EOF
 printf '%s\n' "${modules[@]}" >"$RUN_DIR/modules"
 

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * keypin: holds L1's KVM static keys still while tests run.
+ *
+ * KVM flips static keys as VMs come and go: a new vCPU's local APIC
+ * starts software-disabled (apic_sw_disabled up), the guest enabling it
+ * brings the count back down a second later, and the first VM enables
+ * SVM on every CPU while the last one disables it again.  Each 0 <-> 1
+ * transition rewrites kernel text with int3 patching while the other CPU
+ * runs a guest, which is what L0's multi-threaded TCG gets wrong: a CPU
+ * keeps executing a stale translation of the patched code and L1 freezes
+ * (tools/testbed/README.md).  One idle VM whose vCPU has its APIC
+ * software- and hardware-disabled keeps every such count above zero, so
+ * the tests' VMs never move a key across 0 and no text is patched for
+ * them.  A socket with SO_TIMESTAMP does the same for netstamp_needed_key,
+ * which every timestamping ping would flip.
+ *
+ * The vCPU never runs.  keypin prints "keypin: holding" once set up, then
+ * sleeps until killed.
+ */
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MSR_IA32_APICBASE	0x1b
+#define APIC_DEFAULT_BASE	0xfee00000ULL
+#define APICBASE_BSP		(1ULL << 8)
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/* The APIC off in the MSR: apic_hw_disabled up, for as long as we live. */
+static void apic_hw_disable(int vcpu)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry entry;
+	} msrs;
+
+	memset(&msrs, 0, sizeof(msrs));
+	msrs.hdr.nmsrs = 1;
+	msrs.entry.index = MSR_IA32_APICBASE;
+	msrs.entry.data = APIC_DEFAULT_BASE | APICBASE_BSP;
+	if (ioctl(vcpu, KVM_SET_MSRS, &msrs) != 1)
+		die("keypin: KVM_SET_MSRS(APICBASE)");
+}
+
+int main(void)
+{
+	int kvm, vm, vcpu, sock, on = 1;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		die("keypin: /dev/kvm");
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		die("keypin: KVM_CREATE_VM");
+	/* An in-kernel APIC: a vCPU without one moves yet another key. */
+	if (ioctl(vm, KVM_CREATE_IRQCHIP, 0))
+		die("keypin: KVM_CREATE_IRQCHIP");
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		die("keypin: KVM_CREATE_VCPU");
+	apic_hw_disable(vcpu);
+
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on)))
+		die("keypin: SO_TIMESTAMP");
+
+	printf("keypin: holding\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
