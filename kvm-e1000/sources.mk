@@ -5,7 +5,7 @@
 # the fuzzer; it includes only its own headers, compat.h and uapi headers
 # (tools/check-core-includes.sh).
 E1000_CORE_SRCS := $(addprefix core/,core.c regs.c eeprom.c phy.c ring.c tx.c \
-	rx.c offload.c pci.c model.c)
+	rx.c offload.c pci.c model.c state.c)
 
 # Glue written against the core's interface alone, with no kernel header,
 # so that the unit tests and the fuzzer drive the code the module runs.

@@ -15,7 +15,9 @@
 #include <asm/byteorder.h>
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/build_bug.h>
 #else
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -84,7 +84,7 @@ static u32 forced_speed(u32 ctrl)
 	}
 }
 
-static u32 compute_status(const struct e1000_core *core)
+u32 e1000_core_status(const struct e1000_core *core)
 {
 	u32 ctrl = e1000_reg(core, E1000_CTRL);
 	u32 phy_speed = e1000_core_phy_speed(core);
@@ -107,7 +107,7 @@ static u32 compute_status(const struct e1000_core *core)
 void e1000_core_update_link(struct e1000_core *core)
 {
 	u32 old = e1000_reg(core, E1000_STATUS);
-	u32 status = compute_status(core);
+	u32 status = e1000_core_status(core);
 
 	e1000_reg_set(core, E1000_STATUS, status);
 	if ((old ^ status) & E1000_STATUS_LU)
@@ -214,9 +214,6 @@ void e1000_core_write(struct e1000_core *core, u32 off, u32 val)
 	if (d->flags & E1000_REGF_PASS)
 		e1000_core_pass_changed(core);
 }
-
-/* IOADDR holds a dword-aligned BAR0 offset. */
-#define E1000_IOADDR_MASK	((E1000_MMIO_SIZE - 1) & ~3U)
 
 u32 e1000_core_io_read(struct e1000_core *core, u32 port)
 {

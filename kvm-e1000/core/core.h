@@ -486,4 +486,62 @@ bool e1000_pci_bus_master(const struct e1000_pci *pci);
  */
 bool e1000_pci_intx_disabled(const struct e1000_pci *pci);
 
+/*
+ * Device state for migration (state.c): a versioned blob in a fixed
+ * little-endian layout, independent of how struct e1000_core is laid out,
+ * holding everything of the device that lives across calls: the register
+ * file, EEPROM image and Microwire state, PHY registers, the interrupt
+ * state (line, ITR interval, causes the delay timers hold), the I/O BAR's
+ * IOADDR, bus mastering, the core's counters, the TX offload context and a
+ * TX frame in progress with its gathered bytes.  Ring positions are the
+ * TDH/TDT/RDH/RDT registers.
+ *
+ * Not in it, because it lives outside the core: PCI configuration space
+ * (struct e1000_pci, the VFIO route's), a received frame the glue holds
+ * (lost as on a wire), the backend and its offloads.  Timers are not
+ * saved as deadlines: a loaded device re-arms each that was running with
+ * its full interval, so a held interrupt comes at most one interval late.
+ *
+ * Both calls need the device quiesced: no data-path pass between begin()
+ * and end() (its TX state belongs to the pass), and the caller's lock.
+ */
+#define E1000_STATE_MAGIC	0x5331454BU	/* "KE1S" in memory order */
+#define E1000_STATE_VERSION	1
+/* The largest blob: the fixed part and a whole tx_buf. */
+#define E1000_STATE_FIXED_SIZE	24928
+#define E1000_STATE_MAX_SIZE	(E1000_STATE_FIXED_SIZE + E1000_TX_BUF_SIZE)
+
+/* Why a blob was refused (negative returns of save and load). */
+enum e1000_state_error {
+	E1000_STATE_ESPACE = 1,	/* save: the buffer is too small */
+	E1000_STATE_ESHORT,	/* shorter than its header, or its length */
+	E1000_STATE_EMAGIC,	/* not a device state */
+	E1000_STATE_EVERSION,	/* a layout this core does not know */
+	E1000_STATE_ELENGTH,	/* length field and buffer disagree */
+	E1000_STATE_EHEADER,	/* reserved header field or flag set */
+	E1000_STATE_ECSUM,	/* checksum mismatch */
+	E1000_STATE_EMODEL,	/* another model than the device's */
+	E1000_STATE_EREG,	/* a register value the device cannot hold */
+	E1000_STATE_EEEPROM,	/* EEPROM image or Microwire state */
+	E1000_STATE_EPHY,	/* PHY registers */
+	E1000_STATE_EINTR,	/* interrupt state, IOADDR, a flag byte */
+	E1000_STATE_ETX,	/* TX context or frame in progress */
+};
+
+/* Bytes e1000_core_save() needs now (E1000_STATE_MAX_SIZE at most). */
+u32 e1000_state_size(const struct e1000_core *core);
+/* Returns the blob's length, or -E1000_STATE_ESPACE. */
+int e1000_core_save(const struct e1000_core *core, void *buf, u32 len);
+/*
+ * The blob is untrusted: every field is checked against what this device
+ * can hold, in @scratch (any memory the size of a core; left undefined),
+ * and only a blob found good in full changes @core.  Returns 0 or
+ * -E1000_STATE_*; on an error @core is untouched.  The model must be
+ * @core's; the station address becomes the blob's.
+ */
+int e1000_core_load(struct e1000_core *core, struct e1000_core *scratch,
+		    const void *buf, u32 len);
+/* A short name for an error of save or load, for logs and tests. */
+const char *e1000_state_strerror(int err);
+
 #endif /* KVM_E1000_CORE_H */

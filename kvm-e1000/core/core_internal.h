@@ -86,7 +86,12 @@ static inline void e1000_reg_store(struct e1000_core *core,
 void e1000_core_stat_add(struct e1000_core *core, u32 off, u32 n);
 void e1000_core_stat_add64(struct e1000_core *core, u32 off_lo, u64 n);
 
+/* IOADDR holds a dword-aligned BAR0 offset. */
+#define E1000_IOADDR_MASK	((E1000_MMIO_SIZE - 1) & ~3U)
+
 /* core.c */
+/* STATUS as CTRL and the PHY make it. */
+u32 e1000_core_status(const struct e1000_core *core);
 void e1000_core_update_irq(struct e1000_core *core);
 void e1000_core_update_link(struct e1000_core *core);
 void e1000_core_mac_reset(struct e1000_core *core);
@@ -121,6 +126,7 @@ void e1000_core_eecd_write(struct e1000_core *core,
 			   const struct e1000_reg_desc *d, u32 idx, u32 val);
 void e1000_core_eerd_write(struct e1000_core *core,
 			   const struct e1000_reg_desc *d, u32 idx, u32 val);
+bool e1000_core_eeprom_valid(struct e1000_core *core);
 
 /* phy.c */
 void e1000_core_phy_reset(struct e1000_core *core);
@@ -129,5 +135,11 @@ void e1000_core_mdic_write(struct e1000_core *core,
 			   const struct e1000_reg_desc *d, u32 idx, u32 val);
 u32 e1000_core_phy_speed(const struct e1000_core *core);
 bool e1000_core_phy_full_duplex(const struct e1000_core *core);
+void e1000_core_phy_negotiate(struct e1000_core *core);
+bool e1000_core_phy_valid(struct e1000_core *core);
+
+/* tx.c: a saved TX state, before a device resumes it (state.c). */
+bool e1000_tx_state_valid(const struct e1000_tx_state *tx, const u8 *buf,
+			  bool backend_gso);
 
 #endif /* KVM_E1000_CORE_INTERNAL_H */

@@ -220,3 +220,58 @@ void e1000_core_eerd_write(struct e1000_core *core,
 			  E1000_EERD_DATA_SHIFT |
 			  addr << E1000_EERD_ADDR_SHIFT | E1000_EERD_DONE;
 }
+
+/*
+ * An EEPROM image and Microwire state from a saved state (in @core, a
+ * scratch core of the right model), checked against what this device can
+ * hold: the image is read-only to the guest, so it must be exactly the
+ * one e1000_core_eeprom_init() makes for the station address it carries
+ * (which also makes its checksum right); the bit-bang state must be one
+ * the protocol above reaches.  Leaves @core as it found it.
+ */
+bool e1000_core_eeprom_valid(struct e1000_core *core)
+{
+	const struct e1000_eecd_state *st = &core->eecd;
+	u16 saved[E1000_EEPROM_WORDS], sum = 0;
+	u8 mac[6];
+	bool ok;
+	int i;
+
+	for (i = 0; i < E1000_EEPROM_WORDS; i++)
+		sum += core->eeprom[i];
+	if (sum != EEPROM_SUM)
+		return false;
+	memcpy(saved, core->eeprom, sizeof(saved));
+	for (i = 0; i < 3; i++) {
+		mac[2 * i] = saved[EEPROM_MAC_ADDR_0 + i] & 0xFF;
+		mac[2 * i + 1] = saved[EEPROM_MAC_ADDR_0 + i] >> 8;
+	}
+	/* Software never sees a multicast station address. */
+	if (mac[0] & 1)
+		return false;
+	e1000_core_eeprom_init(core, mac);
+	ok = !memcmp(saved, core->eeprom, sizeof(saved));
+	memcpy(core->eeprom, saved, sizeof(saved));
+	if (!ok || memcmp(core->mac_addr, mac, sizeof(mac)))
+		return false;
+
+	/* SK as last written; CS low resets the state (eecd_write()). */
+	if (st->prev_sk != !!(e1000_reg(core, E1000_EECD) & E1000_EECD_SK))
+		return false;
+	if (!(e1000_reg(core, E1000_EECD) & E1000_EECD_CS) &&
+	    (st->bits_in || st->shift_in || st->reading))
+		return false;
+	if (st->bits_in > EE_CMD_BITS || st->shift_in >> st->bits_in)
+		return false;
+	/* The first bit clocked in is the start bit. */
+	if (st->bits_in && !(st->shift_in >> (st->bits_in - 1)))
+		return false;
+	if (!st->reading)
+		return !st->out_bits && !st->shift_out;
+	return st->bits_in == EE_CMD_BITS &&
+	       st->shift_in >> E1000_EEPROM_ADDR_BITS ==
+	       E1000_EEPROM_READ_OPCODE_MICROWIRE &&
+	       st->out_bits >= 1 && st->out_bits <= EE_DUMMY_BIT &&
+	       (st->out_bits <= 16 || st->out_bits == EE_DUMMY_BIT) &&
+	       st->shift_out == core->eeprom[st->shift_in & EE_ADDR_MASK];
+}

@@ -89,7 +89,7 @@ static u16 phy_resolve_forced(u16 ctrl)
 }
 
 /* Bring the status registers in line with PHY_CTRL and the partner. */
-static void phy_negotiate(struct e1000_core *core)
+void e1000_core_phy_negotiate(struct e1000_core *core)
 {
 	u16 *phy = core->phy;
 	u16 ctrl = phy[PHY_CTRL];
@@ -128,7 +128,7 @@ void e1000_core_phy_reset(struct e1000_core *core)
 		core->phy[i] = e1000_phy_regs[i].reset;
 	core->phy[PHY_ID1] = core->model->phy_id >> 16;
 	core->phy[PHY_ID2] = core->model->phy_id & 0xFFFF;
-	phy_negotiate(core);
+	e1000_core_phy_negotiate(core);
 }
 
 /* CTRL.PHY_RST holds the PHY in reset: no link while it is set. */
@@ -165,7 +165,7 @@ static void phy_write(struct e1000_core *core, u32 reg, u16 val)
 		 */
 		core->phy[PHY_CTRL] = val & ~(MII_CR_RESET |
 					      MII_CR_RESTART_AUTO_NEG);
-		phy_negotiate(core);
+		e1000_core_phy_negotiate(core);
 		e1000_core_update_link(core);
 		return;
 	}
@@ -197,4 +197,56 @@ void e1000_core_mdic_write(struct e1000_core *core,
 	core->regs[idx] = out | E1000_MDIC_READY;
 	if (val & E1000_MDIC_INT_EN)
 		e1000_core_raise(core, E1000_ICR_MDAC);
+}
+
+/*
+ * Advertisements that lead autonegotiation to each outcome it has
+ * (phy_resolve_autoneg()): 1000 full, 1000 half, 100 full, 100 half, 10
+ * full, 10 half, no link.
+ */
+static const struct { u16 gig, adv; } e1000_phy_outcomes[] = {
+	{ CR_1000T_FD_CAPS, 0 },
+	{ CR_1000T_HD_CAPS, 0 },
+	{ 0, NWAY_AR_100TX_FD_CAPS },
+	{ 0, NWAY_AR_100TX_HD_CAPS },
+	{ 0, NWAY_AR_10T_FD_CAPS },
+	{ 0, NWAY_AR_10T_HD_CAPS },
+	{ 0, 0 },
+};
+
+/*
+ * A PHY register file from a saved state (in @core, a scratch core of the
+ * right model): could this PHY have got there?  The IDs are the model's,
+ * the read-only registers hold their fixed value, writable ones nothing
+ * outside their mask, the self-clearing PHY_CTRL bits are clear, and the
+ * status registers are what negotiation made of PHY_CTRL when it was last
+ * written: with the advertisements of that moment, which software may
+ * have changed since (negotiation reruns only on a PHY_CTRL write), so
+ * any outcome of autonegotiation is one this PHY can hold.  Leaves
+ * core->phy as it found it.
+ */
+bool e1000_core_phy_valid(struct e1000_core *core)
+{
+	u16 saved[E1000_PHY_REGS];
+	bool ok = false;
+	unsigned int k;
+	int i;
+
+	memcpy(saved, core->phy, sizeof(saved));
+	if (saved[PHY_CTRL] & (MII_CR_RESET | MII_CR_RESTART_AUTO_NEG))
+		return false;
+	for (k = 0; k < ARRAY_SIZE(e1000_phy_outcomes) && !ok; k++) {
+		e1000_core_phy_reset(core);
+		for (i = 0; i < E1000_PHY_REGS; i++)
+			core->phy[i] = (core->phy[i] & ~e1000_phy_regs[i].wmask) |
+				       (saved[i] & e1000_phy_regs[i].wmask);
+		core->phy[PHY_AUTONEG_ADV] = e1000_phy_outcomes[k].adv;
+		core->phy[PHY_1000T_CTRL] = e1000_phy_outcomes[k].gig;
+		e1000_core_phy_negotiate(core);
+		core->phy[PHY_AUTONEG_ADV] = saved[PHY_AUTONEG_ADV];
+		core->phy[PHY_1000T_CTRL] = saved[PHY_1000T_CTRL];
+		ok = !memcmp(saved, core->phy, sizeof(saved));
+	}
+	memcpy(core->phy, saved, sizeof(saved));
+	return ok;
 }

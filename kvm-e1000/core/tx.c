@@ -614,3 +614,47 @@ void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
 				       E1000_TIMER_TADV,
 				       e1000_reg(core, E1000_TADV));
 }
+
+/*
+ * The TX state a saved device brings (@tx) with the contents of its tx_buf
+ * (@buf, E1000_TX_BUF_SIZE bytes, or NULL when no frame is in progress),
+ * checked before a device takes it: everything the descriptor walk and the
+ * senders above take for granted of a frame they resume.  @backend_gso:
+ * the backend of the device taking it (a frame the source built as GSO
+ * cannot go to a backend that does not take GSO).
+ */
+bool e1000_tx_state_valid(const struct e1000_tx_state *tx, const u8 *buf,
+			  bool backend_gso)
+{
+	struct e1000_tcp_seg s = { 0 };
+
+	if (tx->paylen & ~E1000_TXD_PAYLEN_MASK || tx->len > TX_MAX_FRAME ||
+	    tx->out_off > TX_HEADROOM ||
+	    tx->out_len > TX_SAVE_OFF - tx->out_off)
+		return false;
+	/* Between frames the rest is stale, and rewritten by the next. */
+	if (!tx->in_frame)
+		return !tx->ready;
+	if (!buf)
+		return false;
+	if (!tx->ready)
+		return true;
+	/* tx_send() built it: no bad frame, at least a header. */
+	if (tx->bad || tx->len < E1000_ETH_HLEN)
+		return false;
+	if (!tx->frame_tse)
+		return !tx->partial ||
+		       (backend_gso && !tx->loop && !tx->tucse &&
+			tx->tucss < tx->len && tx->tucso >= tx->tucss &&
+			tx->tucso + 2U <= tx->len);
+	/* Cut here, or handed on as GSO: only to a backend that takes it. */
+	if (!tso_valid(tx) || (!tx->soft_tso && (!backend_gso || tx->loop)))
+		return false;
+	if (!tx->soft_tso)
+		/* tso_gso() fixed the headers before its first offer. */
+		return tx->seg == 1 && gso_valid(tx, buf + TX_HEADROOM);
+	s.len = tx->len;
+	s.hdr_len = tx->hdr_len;
+	s.mss = tx->mss;
+	return tx->seg < e1000_tcp_seg_count(&s);
+}

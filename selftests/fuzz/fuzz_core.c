@@ -29,7 +29,12 @@
  *     addresses aligned to their size, bus mastering follows COMMAND and
  *     the power state, and a D3hot -> D0 transition resets the core;
  *     STATUS.Interrupt Status is the core's line, and the INTx output
- *     (intx.h) is never up while COMMAND.Interrupt Disable is set.
+ *     (intx.h) is never up while COMMAND.Interrupt Disable is set;
+ *   - device state (OP_STATE): a blob of any bytes, or the device's own
+ *     with fields changed, is refused with the core untouched and no
+ *     platform call, or taken as given: saved again it gives the same
+ *     bytes (interrupt causes and line apart, which a delay timer of 0
+ *     moves on at once); the device then runs on from it.
  *
  * gen_corpus.py writes the seed corpus.
  */
@@ -41,6 +46,7 @@
 #include "doorbell.h"
 #include "fake_platform.h"
 #include "intx.h"
+#include "offload.h"
 
 enum {
 	OP_WRITE,	/* off16 val32: MMIO write at (off16 * 4) % BAR size */
@@ -64,6 +70,8 @@ enum {
 	OP_RX_GSO,	/* gso8 size16 flags8 start16 off16 len16 bytes[len]: a
 			 * GSO frame from the backend; bit 7 of gso8 resumes the
 			 * one the last full ring left in hand instead */
+	OP_STATE,	/* mode8 n8, then n times off16 val16: load a device
+			 * state (see do_state()) */
 	OP_COUNT
 };
 
@@ -120,6 +128,8 @@ static struct fake F;
 static struct e1000_pci pci;
 static struct e1000_intx intx;
 static struct e1000_db db;
+/* The counters before the current operation (a load may set them back). */
+static struct e1000_core_counters cnt_before;
 static u32 db_page[E1000_DB_SIZE / 4];
 
 static u32 reg(u32 off)
@@ -531,6 +541,120 @@ static void do_cfg_write(u8 off, u8 len, u32 val)
 	check_pci();
 }
 
+/* ---- Device state ---- */
+
+#define STATE_MODE_RAW		0x01	/* zeros and patches, not a save */
+#define STATE_MODE_FIX		0x02	/* make header and checksum right */
+#define STATE_MODE_FULL		0x04	/* raw: the size with a tx_buf */
+#define STATE_MODE_TRUNC	0x08	/* drop the blob's last byte */
+
+/* A load costs a thousand other operations: a few per input. */
+#define STATE_OPS_MAX		4
+static unsigned int state_ops;
+
+static u8 state_blob[E1000_STATE_MAX_SIZE], state_again[E1000_STATE_MAX_SIZE];
+static u8 tx_buf_snap[E1000_TX_BUF_SIZE];
+static struct e1000_core core_snap, scratch;
+
+static void put32le(u8 *p, u32 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* Header fields as state.c's format description gives them. */
+static void fix_header(u8 *b, u32 len)
+{
+	u32 m;
+
+	put32le(b, E1000_STATE_MAGIC);
+	b[4] = E1000_STATE_VERSION;
+	b[5] = 0;
+	b[6] = 32;
+	b[7] = 0;
+	put32le(b + 8, len);
+	for (m = 0; m < E1000_NMODELS; m++)
+		if (e1000_model_desc(m) == F.core.model)
+			break;
+	b[12] = m;
+	memset(b + 13, 0, 32 - 13);
+	put32le(b + 16, ~e1000_crc32(E1000_CRC_INIT, b, len));
+}
+
+/* The bytes a load may legitimately move on: ICR, the interrupt block. */
+static bool state_dynamic(u32 i)
+{
+	u32 icr = 32 + E1000_ICR, intr = 32 + E1000_NREGS * 4 + 128 + 64 + 20;
+
+	return (i >= icr && i < icr + 4) || (i >= intr && i < intr + 12 + 56);
+}
+
+/*
+ * A blob: the device's own save, or zeros (mode RAW); then @n patches of
+ * two bytes each at any even offset; a right header and checksum if asked.
+ */
+static bool do_state(struct input *in)
+{
+	u8 mode, n;
+	u16 off, val;
+	u32 len, i;
+	int ret;
+
+	if (!take8(in, &mode) || !take8(in, &n))
+		return false;
+	if (state_ops++ >= STATE_OPS_MAX)
+		return true;
+	if (mode & STATE_MODE_RAW) {
+		len = mode & STATE_MODE_FULL ? E1000_STATE_MAX_SIZE :
+					       E1000_STATE_FIXED_SIZE;
+		memset(state_blob, 0, len);
+	} else {
+		ret = e1000_core_save(&F.core, state_blob, sizeof(state_blob));
+		CHECK(ret > 0 && (u32)ret == e1000_state_size(&F.core));
+		len = ret;
+	}
+	for (i = 0; i < n; i++) {
+		if (!take16(in, &off) || !take16(in, &val))
+			return false;
+		off = (off * 2U) % len;
+		state_blob[off] = val;
+		state_blob[off + 1] = val >> 8;
+	}
+	if (mode & STATE_MODE_FIX) {
+		/* A patched checksum stays wrong: the field check runs too. */
+		fix_header(state_blob, len);
+		if (n && (mode & 0x80))
+			state_blob[16] ^= 1;
+	}
+	if (mode & STATE_MODE_TRUNC)
+		len--;
+
+	core_snap = F.core;
+	memcpy(tx_buf_snap, F.tx_buf, sizeof(tx_buf_snap));
+	F.timer_calls = 0;
+	F.irq_calls = 0;
+	F.kick_calls = 0;
+	ret = e1000_core_load(&F.core, &scratch, state_blob, len);
+	if (ret) {
+		CHECK(ret < 0 && strcmp(e1000_state_strerror(ret), "unknown error"));
+		CHECK(!memcmp(&F.core, &core_snap, sizeof(core_snap)));
+		CHECK(!memcmp(F.tx_buf, tx_buf_snap, sizeof(tx_buf_snap)));
+		CHECK(!F.timer_calls && !F.irq_calls && !F.kick_calls);
+		return true;
+	}
+	CHECK(!(mode & STATE_MODE_TRUNC));
+	ret = e1000_core_save(&F.core, state_again, sizeof(state_again));
+	CHECK((u32)ret == len);
+	for (i = 32; i < len; i++)
+		CHECK(state_dynamic(i) || state_blob[i] == state_again[i]);
+	/* The counters are the blob's now. */
+	F.irq_rises = F.core.cnt.irqs;
+	cnt_before = F.core.cnt;
+	return true;
+}
+
 static bool step(struct input *in)
 {
 	u8 op, b8, len;
@@ -612,6 +736,10 @@ static bool step(struct input *in)
 		if (!do_rx_gso(in))
 			return false;
 		break;
+	case OP_STATE:
+		if (!do_state(in))
+			return false;
+		break;
 	case OP_BACKEND:
 		if (!take8(in, &b8))
 			return false;
@@ -649,7 +777,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct input in = { data, size };
-	struct e1000_core_counters before;
 
 	/* Both models, without spending an input byte on the choice. */
 	enum e1000_model model = size & 1 ? E1000_MODEL_82545EM :
@@ -657,16 +784,17 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	fake_init_model(&F, model);
 	gso.len = 0;
+	state_ops = 0;
 	e1000_pci_init(&pci, model);
 	memset(&intx, 0, sizeof(intx));
 	memset(&db, 0, sizeof(db));
 	memset(db_page, 0, sizeof(db_page));
 	check_invariants(&F.core.cnt);
 	for (;;) {
-		before = F.core.cnt;
+		cnt_before = F.core.cnt;
 		if (!step(&in))
 			break;
-		check_invariants(&before);
+		check_invariants(&cnt_before);
 		CHECK(!F.kick_bad && !F.timer_bad);
 	}
 	/* The full mask walk is slow: once per input. */

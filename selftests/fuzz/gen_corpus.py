@@ -7,7 +7,9 @@ import sys
 
 OP_WRITE, OP_READ, OP_MEM, OP_TIMER, OP_RAISE, OP_RESET, OP_DELAY, \
     OP_EEBIT, OP_STAT, OP_MDIC, OP_IO, OP_TX, OP_RX, OP_BACKEND, \
-    OP_DB_MAP, OP_DB_STORE, OP_CFG_READ, OP_CFG_WRITE, OP_RX_GSO = range(19)
+    OP_DB_MAP, OP_DB_STORE, OP_CFG_READ, OP_CFG_WRITE, OP_RX_GSO, \
+    OP_STATE = range(20)
+STATE_RAW, STATE_FIX, STATE_FULL, STATE_TRUNC = 1, 2, 4, 8
 MEM_BASE = 0x100000
 
 CTRL, STATUS, EECD, EERD, MDIC = 0x0, 0x8, 0x10, 0x14, 0x20
@@ -169,6 +171,24 @@ def doorbell_and_pci():
     return s
 
 
+def state(mode, patches=()):
+    s = struct.pack('<BBB', OP_STATE, mode, len(patches))
+    for off, val in patches:
+        s += struct.pack('<HH', off // 2, val)
+    return s
+
+
+def device_state():
+    # A device with rings and a frame in progress, saved and loaded back;
+    # then with fields changed (checksum made right), then raw bytes.
+    s = tx_rings()
+    s += state(0) + state(STATE_FIX, ((32 + IMS, 0xFFFF), (32 + CTRL, 0x40)))
+    s += state(STATE_FIX, ((32 + 0x6000 + 10, 0x1234),))
+    s += state(STATE_RAW | STATE_FIX, ((40, 0x5555),))
+    s += state(STATE_TRUNC) + state(0)
+    return s + rd(ICR) + struct.pack('<BB', OP_TX, 8)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), 'corpus')
@@ -179,7 +199,8 @@ def main():
                        ('rings_and_irqs', rings_and_irqs()),
                        ('data_path', tx_rings()),
                        ('rx_gso', rx_gso()),
-                       ('doorbell_and_pci', doorbell_and_pci())):
+                       ('doorbell_and_pci', doorbell_and_pci()),
+                       ('device_state', device_state())):
         with open(os.path.join(out, name), 'wb') as f:
             f.write(data)
 

@@ -30,6 +30,22 @@ struct test {
 extern const struct test datapath_tests[];
 extern const unsigned int n_datapath_tests;
 
+/* test_datapath.c: helpers for test_state.c */
+enum dp_busy {
+	DP_BUSY_GSO,		/* a TSO frame as GSO, refused by the backend */
+	DP_BUSY_SOFT_TSO,	/* IPv6 TSO cut here, busy after 4 segments */
+	DP_BUSY_GATHER,		/* a frame with 2 of its 3 buffers gathered */
+	DP_BUSY_VLAN,		/* a tagged, checksummed frame, refused */
+	DP_BUSY_COUNT,
+};
+
+void dp_busy_device(enum dp_busy what);
+bool dp_tx_pass(u32 budget);
+
+/* test_state.c */
+extern const struct test state_tests[];
+extern const unsigned int n_state_tests;
+
 /* test_pci.c */
 extern const struct test pci_tests[];
 extern const unsigned int n_pci_tests;

@@ -1329,13 +1329,17 @@ static const struct test *test_at(unsigned int i)
 	i -= ARRAY_SIZE(tests);
 	if (i < n_datapath_tests)
 		return &datapath_tests[i];
-	return &pci_tests[i - n_datapath_tests];
+	i -= n_datapath_tests;
+	if (i < n_state_tests)
+		return &state_tests[i];
+	return &pci_tests[i - n_state_tests];
 }
 
 int main(void)
 {
 	unsigned int i, passed = 0, failed = 0;
-	unsigned int n = ARRAY_SIZE(tests) + n_datapath_tests + n_pci_tests;
+	unsigned int n = ARRAY_SIZE(tests) + n_datapath_tests + n_state_tests +
+			 n_pci_tests;
 
 	printf("TAP version 13\n");
 	for (i = 0; i < n; i++) {

@@ -1964,6 +1964,75 @@ static void test_doorbell_rx(void)
 	e1000_db_attach(&db, &F.core, NULL);
 }
 
+/* ---- A device mid-way, for the state tests (test_state.c) ---- */
+
+bool dp_tx_pass(u32 budget)
+{
+	return tx_pass(budget);
+}
+
+/*
+ * Leave F's device busy in one of DP_BUSY_* ways, with an RX ring that
+ * took two frames and has room for more, and the TX frame of @what waiting
+ * at the head of the ring for the backend or for its remaining buffers.
+ */
+void dp_busy_device(enum dp_busy what)
+{
+	static u8 f[1514];
+	struct frame_spec s = { .pay = 300 };
+	u32 len = build(f, &s), i;
+
+	rx_setup(8, 0, 6, E1000_RCTL_UPE | E1000_RCTL_BAM);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(rx_one(f, len - 100, NULL), E1000_RX_DONE);
+	switch (what) {
+	case DP_BUSY_GSO:
+		F.core.backend_gso = true;
+		tso_frame(false, 20000, 1000, 0x18);
+		F.busy_after = 0;
+		break;
+	case DP_BUSY_SOFT_TSO:
+		tso_frame(true, 9000, 1000, 0x19);
+		F.busy_after = 4;
+		break;
+	case DP_BUSY_GATHER:
+		tx_setup(8, 0);
+		memset(MEM(TXB), 0x5a, 300);
+		memcpy(MEM(TXB), f, 14);
+		put_legacy(TXR, 0, TXB, 100, 0, 0, 0, 0);
+		put_legacy(TXR, 1, TXB + 100, 100, 0, 0, 0, 0);
+		put_legacy(TXR, 2, TXB + 200, 100, E1000_TXD_CMD_EOP_B |
+			   E1000_TXD_CMD_RS_B | E1000_TXD_CMD_VLE_B, 0, 0,
+			   0x0123);
+		wr(E1000_CTRL, E1000_CTRL_SLU | E1000_CTRL_VME);
+		/* The guest has handed over the first two buffers only. */
+		wr(E1000_TDT, 2);
+		break;
+	case DP_BUSY_VLAN:
+		tx_setup(8, 0);
+		memcpy(MEM(TXB), f, len);
+		put_legacy(TXR, 0, TXB, len, E1000_TXD_CMD_EOP_B |
+			   E1000_TXD_CMD_RS_B | E1000_TXD_CMD_VLE_B |
+			   E1000_TXD_CMD_IC_B, 34, 50, 0x0456);
+		wr(E1000_CTRL, E1000_CTRL_SLU | E1000_CTRL_VME);
+		wr(E1000_TDT, 1);
+		F.busy_after = 0;
+		break;
+	case DP_BUSY_COUNT:
+		break;
+	}
+	EXPECT(tx_pass(64));
+	/* Interrupt state: causes pending, an ITR interval running. */
+	wr(E1000_ITR, 500);
+	wr(E1000_IMS, E1000_ICR_RXT0 | E1000_ICR_TXDW | E1000_ICR_LSC);
+	for (i = 0; i < 4; i++)
+		wr(E1000_MTA + 4 * i, 0x11111111 * (i + 1));
+	/* A rise starts an ITR interval; the next RXT0 waits for RDTR. */
+	wr(E1000_ICS, E1000_ICR_LSC);
+	wr(E1000_RDTR, 20);
+	EXPECT_EQ(rx_one(f, len - 200, NULL), E1000_RX_DONE);
+}
+
 const struct test datapath_tests[] = {
 	{ "TX legacy descriptors, DD only with RS, TXDW/TXQE", test_tx_legacy },
 	{ "TX ring wrap-around and budget", test_tx_wrap_budget },
