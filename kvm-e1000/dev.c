@@ -160,6 +160,10 @@ static long e1000_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		if (!ret)
 			ret = kvm_e1000_worker_move(e, cpu);
 		return ret;
+	case KVM_E1000_GET_STATE:
+		return kvm_e1000_get_state(e, argp);
+	case KVM_E1000_SET_STATE:
+		return kvm_e1000_set_state(e, argp);
 	default:
 		return -ENOTTY;
 	}

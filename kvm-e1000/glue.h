@@ -199,6 +199,10 @@ void kvm_e1000_set_bus_master(struct kvm_e1000 *e, bool on);
 int kvm_e1000_check_sidecore(s32 cpu, bool caller);
 int kvm_e1000_model(u32 abi_model, enum e1000_model *model);
 
+/* migrate.c */
+int kvm_e1000_get_state(struct kvm_e1000 *e, void __user *argp);
+int kvm_e1000_set_state(struct kvm_e1000 *e, void __user *argp);
+
 /* vm.c */
 int kvm_e1000_vm_join(struct kvm_e1000 *e);
 void kvm_e1000_vm_leave(struct kvm_e1000 *e);
@@ -236,6 +240,8 @@ void kvm_e1000_worker_detach(struct kvm_e1000 *e);
 int kvm_e1000_worker_move(struct kvm_e1000 *e, int cpu);
 void kvm_e1000_worker_kick(struct kvm_e1000 *e);
 void kvm_e1000_worker_kick_unlocked(struct kvm_e1000 *e);
+int kvm_e1000_worker_quiesce(struct kvm_e1000 *e);
+void kvm_e1000_worker_resume(struct kvm_e1000 *e);
 bool kvm_e1000_worker_block_begin(struct kvm_e1000 *e);
 void kvm_e1000_worker_block_end(struct kvm_e1000 *e);
 

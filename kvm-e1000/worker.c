@@ -626,6 +626,23 @@ static int relocate(struct kvm_e1000 *e, int cpu,
 	return ret;
 }
 
+/*
+ * No pass of @e runs until kvm_e1000_worker_resume(): the one in flight is
+ * waited for (killably: it may sleep in a fault of guest memory), and
+ * rounds skip the device meanwhile.  For the device state (migrate.c).
+ */
+int kvm_e1000_worker_quiesce(struct kvm_e1000 *e)
+{
+	return hold(e, true);
+}
+
+/* Passes again, and one now: the state may have changed under them. */
+void kvm_e1000_worker_resume(struct kvm_e1000 *e)
+{
+	unhold(e);
+	kvm_e1000_worker_kick_unlocked(e);
+}
+
 /* KVM_E1000_SET_SIDECORE: move @e; on failure it stays where it was. */
 int kvm_e1000_worker_move(struct kvm_e1000 *e, int cpu)
 {

@@ -20,7 +20,7 @@ PER_BINARY_TIMEOUT=${E1000_SELFTEST_TIMEOUT:-900}
 ALL_TESTS="kvm_sanity_test e1000_abi_test e1000_regs_test e1000_nvm_phy_test
 	e1000_irq_test e1000_bar_test e1000_tx_test e1000_rx_test
 	e1000_intr_test e1000_mode_test e1000_sidecore_test e1000_vfio_test
-	e1000_hostile_test e1000_teardown_test"
+	e1000_hostile_test e1000_state_test e1000_teardown_test"
 
 tests=${*:-$ALL_TESTS}
 passed=0

@@ -252,6 +252,54 @@ struct kvm_e1000_mdev_bind {
 	__u8  reserved[46];
 };
 
+/*
+ * Device state, for migration by a VMM that registered the device itself
+ * (the VFIO route has its own, VFIO migration).  The state is an opaque,
+ * versioned blob: magic, version, length, model and a CRC-32 in a fixed
+ * little-endian header, then the register file, EEPROM and PHY state,
+ * interrupt state, ring positions and any TX frame in progress
+ * (Documentation/abi.md lists what is in it and what is not).  A device
+ * refuses a blob it cannot take whole, field by field; it is never applied
+ * in part.  At most KVM_E1000_STATE_MAX_SIZE bytes.
+ */
+#define KVM_E1000_STATE_MAX_SIZE	94560
+
+/*
+ * Why KVM_E1000_SET_STATE refused a blob (kvm_e1000_state.reason): the
+ * first part of it found wrong.
+ */
+#define KVM_E1000_STATE_ESHORT		2	/* shorter than it says */
+#define KVM_E1000_STATE_EMAGIC		3	/* not a device state */
+#define KVM_E1000_STATE_EVERSION	4	/* a version this module lacks */
+#define KVM_E1000_STATE_ELENGTH		5	/* length and size disagree */
+#define KVM_E1000_STATE_EHEADER		6	/* reserved header bits set */
+#define KVM_E1000_STATE_ECSUM		7	/* checksum mismatch */
+#define KVM_E1000_STATE_EMODEL		8	/* another model's state */
+#define KVM_E1000_STATE_EREG		9	/* a register value */
+#define KVM_E1000_STATE_EEEPROM		10	/* EEPROM image or its state */
+#define KVM_E1000_STATE_EPHY		11	/* PHY registers */
+#define KVM_E1000_STATE_EINTR		12	/* interrupt state */
+#define KVM_E1000_STATE_ETX		13	/* TX context or frame */
+
+/**
+ * struct kvm_e1000_state - argument of KVM_E1000_GET_STATE and _SET_STATE
+ * @size:	GET: in, the bytes @data has room for; out, the state's
+ *		length (also on E2BIG, so a caller may ask with 0 first).
+ *		SET: the blob's length, at most KVM_E1000_STATE_MAX_SIZE.
+ * @reason:	SET, out: 0, or KVM_E1000_STATE_E* when the blob was refused
+ *		(EINVAL or EPROTONOSUPPORT).  GET: must be 0.
+ * @data:	user pointer to the blob.
+ * @flags:	must be 0.
+ * @reserved:	must be zero.
+ */
+struct kvm_e1000_state {
+	__u32 size;
+	__u32 reason;
+	__u64 data;
+	__u32 flags;
+	__u32 reserved[5];
+};
+
 #define KVM_E1000_IO			0xE1
 
 /* On /dev/kvm-e1000. */
@@ -291,5 +339,30 @@ struct kvm_e1000_mdev_bind {
  * configuration writes and needs no call.
  */
 #define KVM_E1000_SET_BUS_MASTER	_IOW(KVM_E1000_IO, 0x14, __u32)
+/*
+ * Copy the device's state out (struct kvm_e1000_state).  The device's
+ * data path is paused for the copy: a pass over its rings in progress is
+ * waited for (killable: EINTR), the next waits for the copy.  Take it
+ * with the vCPUs stopped for a consistent VM; then it is the device as
+ * the guest last left it.  Errors: E2BIG (@size too small; @size says
+ * what it takes), EINVAL (flags, reason or reserved set), EFAULT, EINTR,
+ * ENOMEM.
+ */
+#define KVM_E1000_GET_STATE		_IOWR(KVM_E1000_IO, 0x15, struct kvm_e1000_state)
+/*
+ * Make the device what a blob of KVM_E1000_GET_STATE describes, with the
+ * data path paused as for GET: every register, the EEPROM (and so the
+ * station address), the PHY, the interrupt line and timers, ring
+ * positions, a TX frame in progress, bus mastering as the source had it
+ * (a VMM whose PCI state says otherwise sets it after: SET_BUS_MASTER),
+ * and the device's own counters (mmio_*, irqs, resets, desc_errors,
+ * tx_dropped).  The backend, BAR0's place, the sidecore and the other
+ * statistics stay the device's.  A blob it refuses changes nothing.
+ * Errors: EINVAL (a field of the blob, @reason says which part; flags or
+ * reserved set; another model than the device's), EPROTONOSUPPORT (a
+ * version this module does not know), E2BIG (@size over the maximum),
+ * EFAULT, EINTR, ENOMEM.
+ */
+#define KVM_E1000_SET_STATE		_IOWR(KVM_E1000_IO, 0x16, struct kvm_e1000_state)
 
 #endif /* _UAPI_LINUX_KVM_E1000_H */

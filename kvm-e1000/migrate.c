@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Device state in and out (KVM_E1000_GET_STATE, KVM_E1000_SET_STATE): the
+ * core's blob (core/state.c), taken and given with the device quiesced.
+ *
+ * Quiesced means: no data-path pass in flight, since a pass owns the
+ * core's TX state between its begin() and end() and runs without the
+ * device lock; and the lock held, which keeps vCPUs, timers and the tap
+ * out of the core.  The worker's hold (worker.c) waits for the device's
+ * own pass to end and keeps the next one from starting, as a sidecore
+ * move does; the core is then read or written under kvm_e1000_lock(), so
+ * the doorbell pages are pulled before and pushed after, as for any
+ * register access.
+ *
+ * What the device holds outside the core is not state: a frame received
+ * from the tap and not yet in guest buffers stays where it is (a frame a
+ * migration loses, as a wire may), the backend and its offloads are the
+ * device's own.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "glue.h"
+
+/* The core's refusals are the ABI's reasons. */
+static_assert(KVM_E1000_STATE_ESHORT == E1000_STATE_ESHORT);
+static_assert(KVM_E1000_STATE_EVERSION == E1000_STATE_EVERSION);
+static_assert(KVM_E1000_STATE_ETX == E1000_STATE_ETX);
+static_assert(KVM_E1000_STATE_MAX_SIZE == E1000_STATE_MAX_SIZE);
+
+static bool args_valid(const struct kvm_e1000_state *a)
+{
+	return !a->flags && !memchr_inv(a->reserved, 0, sizeof(a->reserved));
+}
+
+int kvm_e1000_get_state(struct kvm_e1000 *e, void __user *argp)
+{
+	struct kvm_e1000_state a;
+	unsigned long flags;
+	void *buf;
+	int ret;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if (!args_valid(&a) || a.reason)
+		return -EINVAL;
+	buf = kvmalloc(E1000_STATE_MAX_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	ret = kvm_e1000_worker_quiesce(e);
+	if (ret)
+		goto out;
+	flags = kvm_e1000_lock(e);
+	ret = e1000_core_save(&e->core, buf, E1000_STATE_MAX_SIZE);
+	kvm_e1000_unlock(e, flags);
+	kvm_e1000_worker_resume(e);
+	/* The maximum always fits. */
+	if (WARN_ON_ONCE(ret < 0)) {
+		ret = -EIO;
+		goto out;
+	}
+	if (a.size < ret) {
+		a.size = ret;
+		ret = copy_to_user(argp, &a, sizeof(a)) ? -EFAULT : -E2BIG;
+		goto out;
+	}
+	a.size = ret;
+	ret = 0;
+	if (copy_to_user(u64_to_user_ptr(a.data), buf, a.size) ||
+	    copy_to_user(argp, &a, sizeof(a)))
+		ret = -EFAULT;
+out:
+	kvfree(buf);
+	return ret;
+}
+
+int kvm_e1000_set_state(struct kvm_e1000 *e, void __user *argp)
+{
+	struct kvm_e1000_state a;
+	struct e1000_core *scratch = NULL;
+	unsigned long flags;
+	void *buf;
+	int ret;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if (!args_valid(&a))
+		return -EINVAL;
+	if (a.size > E1000_STATE_MAX_SIZE)
+		return -E2BIG;
+	buf = kvmalloc(a.size ? a.size : 1, GFP_KERNEL_ACCOUNT);
+	if (buf)
+		scratch = kvmalloc(sizeof(*scratch), GFP_KERNEL_ACCOUNT);
+	ret = -ENOMEM;
+	if (!scratch)
+		goto out;
+	ret = -EFAULT;
+	if (copy_from_user(buf, u64_to_user_ptr(a.data), a.size))
+		goto out;
+	ret = kvm_e1000_worker_quiesce(e);
+	if (ret)
+		goto out;
+	flags = kvm_e1000_lock(e);
+	ret = e1000_core_load(&e->core, scratch, buf, a.size);
+	kvm_e1000_unlock(e, flags);
+	kvm_e1000_worker_resume(e);
+	a.reason = ret < 0 ? -ret : 0;
+	if (copy_to_user(argp, &a, sizeof(a)))
+		ret = -EFAULT;
+	else if (ret == -E1000_STATE_EVERSION)
+		ret = -EPROTONOSUPPORT;
+	else if (ret < 0)
+		ret = -EINVAL;
+	if (a.reason)
+		pr_debug(KVM_E1000_NAME ": device state refused: %s\n",
+			 e1000_state_strerror(-(int)a.reason));
+out:
+	kvfree(scratch);
+	kvfree(buf);
+	return ret;
+}
