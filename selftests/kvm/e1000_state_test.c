@@ -10,6 +10,7 @@
  * and both leave through the second device's tap, byte for byte.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,85 @@ TEST(state_migrate)
 	expect_quiet(&src);
 	e1000_dp_free(&dst);
 	e1000_dp_free(&src);
+}
+
+/* ---- Saved while the guest transmits ---- */
+
+#define TRAFFIC_FRAMES	300
+#define TRAFFIC_SAVES	40
+
+/* Frames in two buffers each, as fast as the device takes them. */
+static void guest_traffic(uint64_t bar)
+{
+	struct e1000_gring r;
+	uint32_t i;
+
+	e1000_guest_link_up(bar);
+	e1000_guest_tx_setup(&r, bar, E1000_DMA_TX_RING, RING);
+	for (i = 0; i < TRAFFIC_FRAMES; i++) {
+		e1000_guest_tx_legacy(&r, TXBUF(i % 8), SPLIT,
+				      E1000_TXD_CMD_IFCS_B, 0, 0, 0);
+		e1000_guest_tx_legacy(&r, TXBUF(i % 8) + SPLIT,
+				      SH->arg[0] - SPLIT, LEG_CMD, 0, 0, 0);
+		e1000_guest_tx_kick(&r);
+		GUEST_ASSERT_1(e1000_guest_tx_wait(&r, WAIT_MS), i);
+	}
+	GUEST_DONE();
+}
+
+/*
+ * Each state taken while a pass may be running is a consistent one: a
+ * second device takes every one of them, whatever the pass was doing.
+ */
+static void traffic(struct __test_metadata *_metadata, int sidecore)
+{
+	struct kvm_e1000_stats st;
+	struct e1000_dp_opts o;
+	struct e1000_dp src, dst;
+	uint32_t size, reason, frames = 0, i;
+	pthread_t vcpu;
+	size_t len;
+
+	e1000_dp_opts_init(&o);
+	o.sidecore = sidecore;
+	e1000_dp_init(&src, guest_traffic, &o);
+	e1000_dp_init(&dst, guest_dst, &o);
+	if (sidecore != KVM_E1000_NO_SIDECORE)
+		e1000_pin_off_sidecore();
+	for (i = 0; i < 8; i++)
+		len = e1000_build_ip4(e1000_dp_hva(&src, TXBUF(i)), peer_mac,
+				      src.mac, IPPROTO_UDP, 400, i);
+	src.sh->arg[0] = len;
+	ASSERT_EQ(0, pthread_create(&vcpu, NULL, e1000_vcpu_thread, &src));
+	for (i = 0; i < TRAFFIC_SAVES; i++) {
+		size = sizeof(blob);
+		ASSERT_EQ(0, get_state(src.t.dev_fd, blob, &size));
+		frames += size == KVM_E1000_STATE_MAX_SIZE;
+		ASSERT_EQ(0, set_state(dst.t.dev_fd, blob, size, &reason));
+		ASSERT_EQ(0, reason);
+		usleep(2000);
+	}
+	ASSERT_EQ(0, pthread_join(vcpu, NULL));
+	TH_LOG("%u states taken in traffic, %u with a frame in progress",
+	       TRAFFIC_SAVES, frames);
+	/* Pausing the data path lost nothing. */
+	E1000_DP_STATS(&src, &st, tx_frames, TRAFFIC_FRAMES);
+	EXPECT_EQ(TRAFFIC_FRAMES, st.tx_frames);
+	EXPECT_EQ(0, st.tx_dropped);
+	e1000_dp_free(&dst);
+	e1000_dp_free(&src);
+}
+
+TEST(state_under_traffic_worker)
+{
+	traffic(_metadata, KVM_E1000_NO_SIDECORE);
+}
+
+TEST(state_under_traffic_sidecore)
+{
+	if (!e1000_have_cpu(1))
+		SKIP(return, "no CPU 1 for a sidecore");
+	traffic(_metadata, 1);
 }
 
 /* Bad arguments: reserved fields, flags. */
