@@ -25,10 +25,8 @@
  * updates and the device's own teardown wait for.  The memslot is looked
  * up again after.
  *
- * Writes go to the memslots' host mapping directly, as vhost does:
- * kvm_write_guest() would mark the page dirty for a running vCPU, and the
- * worker is none (x86 KVM warns).  Dirty logging for live migration is
- * therefore not covered yet.
+ * Writes go to the memslots' host mapping directly, as vhost does, and
+ * each page written is then set in the VM's dirty log (log_dirty()).
  */
 
 /* Faults in a row before a copy may sleep with kvm->srcu held (below). */
@@ -92,6 +90,25 @@ static size_t fault_in(struct kvm_e1000 *e, unsigned long hva, u32 len,
 }
 
 /*
+ * A page the device wrote goes into the VM's dirty log, the bitmap a VMM
+ * reads (KVM_GET_DIRTY_LOG) to copy RAM again during live migration, as a
+ * vCPU's write would.  mark_page_dirty_in_slot() is meant for vCPUs: on
+ * x86 it warns without a running one, for the dirty ring, which has a
+ * ring per vCPU and no bitmap.  So the bit is set here, after the write:
+ * a log read meanwhile sees it next time, never misses it.  A VM logging
+ * into a dirty ring gets no record of device writes (Documentation/abi.md).
+ * Under kvm->srcu, so the memslot stays.
+ */
+static void log_dirty(struct kvm *kvm, u64 gpa)
+{
+	gfn_t gfn = gpa_to_gfn(gpa);
+	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
+
+	if (slot && kvm_slot_dirty_track_enabled(slot) && slot->dirty_bitmap)
+		set_bit_le(gfn - slot->base_gfn, slot->dirty_bitmap);
+}
+
+/*
  * @len bytes within one page of guest memory.  A page reclaimed again
  * between the fault and the copy, several times over, is copied sleeping
  * with kvm->srcu held, as kvm_read_guest() would.
@@ -137,6 +154,8 @@ static int guest_copy(struct kvm_e1000 *e, u64 gpa, void *buf, u32 len,
 			e->acc.dma_errors++;
 			return E1000_DMA_FAULT;
 		}
+		if (write)
+			log_dirty(e->kvm, gpa);
 	}
 	return E1000_DMA_OK;
 }

@@ -781,4 +781,68 @@ TEST(rx_gso_tcp)
 	e1000_dp_free(&d);
 }
 
+/*
+ * ---- What the device writes is in the VM's dirty log ----
+ *
+ * A VMM migrating the VM live copies again each page the dirty log
+ * names: the pages of received frames and of the descriptors written back
+ * must be there, though no vCPU wrote them, and nothing else.
+ */
+#define DIRTY_SENT	5
+#define DIRTY_PAGES	(E1000_DMA_SIZE / 4096)
+
+static bool page_dirty(const uint64_t *log, uint64_t gpa)
+{
+	uint64_t n = (gpa - E1000_DMA_GPA) / 4096;
+
+	return log[n / 64] >> (n % 64) & 1;
+}
+
+static void mark(uint64_t *want, uint64_t gpa, size_t len)
+{
+	uint64_t n;
+
+	for (n = (gpa - E1000_DMA_GPA) / 4096;
+	     n <= (gpa + len - 1 - E1000_DMA_GPA) / 4096; n++)
+		want[n / 64] |= 1ULL << (n % 64);
+}
+
+TEST(rx_dirty_log)
+{
+	uint64_t log[DIRTY_PAGES / 64], want[DIRTY_PAGES / 64] = { 0 };
+	struct kvm_e1000_stats st;
+	uint8_t f[1600];
+	struct e1000_dp d;
+	size_t len;
+	int i;
+
+	dp_start(&d, guest_basic, false, 0);
+	e1000_expect_sync(&d.t, 1);
+	/* Logging on; the first read takes what the set-up dirtied. */
+	vm_mem_region_set_flags(d.t.vm, E1000_DMA_SLOT, KVM_MEM_LOG_DIRTY_PAGES);
+	kvm_vm_get_dirty_log(d.t.vm, E1000_DMA_SLOT, log);
+	mark(want, E1000_DMA_RX_RING, DIRTY_SENT * 16);
+	for (i = 0; i < DIRTY_SENT; i++) {
+		len = frame_to(f, d.mac, IPPROTO_UDP, 1400, 0x400 + i);
+		e1000_dp_send(&d, NULL, f, len);
+		mark(want, RXBUF(i), len);
+	}
+	E1000_DP_STATS(&d, &st, rx_frames, DIRTY_SENT);
+	ASSERT_EQ(DIRTY_SENT, st.rx_frames);
+	/* The vCPU waits in GUEST_SYNC(1): only the device wrote since. */
+	kvm_vm_get_dirty_log(d.t.vm, E1000_DMA_SLOT, log);
+	EXPECT_TRUE(page_dirty(log, E1000_DMA_RX_RING));
+	for (i = 0; i < DIRTY_SENT; i++)
+		EXPECT_TRUE(page_dirty(log, RXBUF(i))) TH_LOG("buffer %d", i);
+	EXPECT_EQ(0, memcmp(log, want, sizeof(log)));
+	/* Read: the next read is clean, until the device writes again. */
+	kvm_vm_get_dirty_log(d.t.vm, E1000_DMA_SLOT, log);
+	EXPECT_FALSE(page_dirty(log, E1000_DMA_RX_RING));
+	d.sh->arg[0] = DIRTY_SENT;
+	e1000_run_to_done(&d.t);
+	for (i = 0; i < DIRTY_SENT; i++)
+		EXPECT_EQ(1442, W_LEN(d.sh->ret[i]));
+	e1000_dp_free(&d);
+}
+
 TEST_HARNESS_MAIN
