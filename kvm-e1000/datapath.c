@@ -291,8 +291,12 @@ bool kvm_e1000_serve(struct kvm_e1000 *e)
 	bool progress;
 	u64 start;
 
-	/* Idle (a polling sidecore asks often): don't adopt the mm for it. */
-	if (!tx_pending(e) && !rx_pending(e))
+	/*
+	 * Stopped for migration: the rings and the tap wait (claim()'s
+	 * acquire orders this after kvm_e1000_pause()'s store).  Idle (a
+	 * polling sidecore asks often): don't adopt the mm for it.
+	 */
+	if (READ_ONCE(e->paused) || (!tx_pending(e) && !rx_pending(e)))
 		return false;
 	if (!mmget_not_zero(mm))
 		return false;

@@ -135,6 +135,8 @@ struct kvm_e1000 {
 	struct kvm_e1000_thread *server;
 	bool blocked;			/* under lock */
 	bool abort;			/* under lock */
+	/* Stopped for migration: no pass at all (migrate.c). */
+	bool paused;
 	/*
 	 * A sidecore's share for it (worker.c): serve time it may still take
 	 * this round, negative while it owes for a long pass; touched only by
@@ -200,8 +202,13 @@ int kvm_e1000_check_sidecore(s32 cpu, bool caller);
 int kvm_e1000_model(u32 abi_model, enum e1000_model *model);
 
 /* migrate.c */
+int kvm_e1000_state_save(struct kvm_e1000 *e, void *buf);
+int kvm_e1000_state_load(struct kvm_e1000 *e, const void *buf, u32 len,
+			 u32 *reason);
 int kvm_e1000_get_state(struct kvm_e1000 *e, void __user *argp);
 int kvm_e1000_set_state(struct kvm_e1000 *e, void __user *argp);
+int kvm_e1000_pause(struct kvm_e1000 *e);
+void kvm_e1000_unpause(struct kvm_e1000 *e);
 
 /* vm.c */
 int kvm_e1000_vm_join(struct kvm_e1000 *e);

@@ -30,6 +30,9 @@ struct e1000_mdev {
 	struct kvm_e1000_stats last;	/* counters of the last session */
 	/* Where a VMM's mmaps of the doorbell pages live (vfio_mmap.c). */
 	struct inode *db_inode;
+	/* VFIO migration (vfio_mig.c): the state and its data file. */
+	enum vfio_device_mig_state mig_state;
+	struct e1000_mig_file *saving, *resuming;
 
 	/* The binding (KVM_E1000_MDEV_BIND). */
 	struct file *tap;
@@ -52,6 +55,10 @@ struct inode *e1000_db_inode_new(void);
 void e1000_db_inode_put(struct inode *inode);
 void e1000_db_inode_set(struct inode *inode, struct page **pages);
 int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma);
+
+/* vfio_mig.c: VFIO migration, protocol v2. */
+extern const struct vfio_migration_ops e1000_mdev_mig_ops;
+void e1000_mdev_mig_reset(struct e1000_mdev *m);
 
 /* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS. */
 long e1000_mdev_get_irq_info(void __user *arg);

@@ -33,10 +33,63 @@ static bool args_valid(const struct kvm_e1000_state *a)
 	return !a->flags && !memchr_inv(a->reserved, 0, sizeof(a->reserved));
 }
 
+/*
+ * The device's state into @buf, E1000_STATE_MAX_SIZE bytes: its length, or
+ * -EINTR if waiting for a pass was cut short.
+ */
+int kvm_e1000_state_save(struct kvm_e1000 *e, void *buf)
+{
+	unsigned long flags;
+	int ret;
+
+	ret = kvm_e1000_worker_quiesce(e);
+	if (ret)
+		return ret;
+	flags = kvm_e1000_lock(e);
+	ret = e1000_core_save(&e->core, buf, E1000_STATE_MAX_SIZE);
+	kvm_e1000_unlock(e, flags);
+	kvm_e1000_worker_resume(e);
+	/* The maximum always fits. */
+	return WARN_ON_ONCE(ret < 0) ? -EIO : ret;
+}
+
+/*
+ * @len bytes of state into the device, whole or not at all.  0; -EINTR or
+ * -ENOMEM; or -EINVAL, the core's refusal in @reason (E1000_STATE_E*,
+ * whose numbers are not errnos).
+ */
+int kvm_e1000_state_load(struct kvm_e1000 *e, const void *buf, u32 len,
+			 u32 *reason)
+{
+	struct e1000_core *scratch;
+	unsigned long flags;
+	int ret;
+
+	*reason = 0;
+	scratch = kvmalloc(sizeof(*scratch), GFP_KERNEL_ACCOUNT);
+	if (!scratch)
+		return -ENOMEM;
+	ret = kvm_e1000_worker_quiesce(e);
+	if (ret)
+		goto out;
+	flags = kvm_e1000_lock(e);
+	ret = e1000_core_load(&e->core, scratch, buf, len);
+	kvm_e1000_unlock(e, flags);
+	kvm_e1000_worker_resume(e);
+	if (ret < 0) {
+		*reason = -ret;
+		ret = -EINVAL;
+		pr_debug(KVM_E1000_NAME ": device state refused: %s\n",
+			 e1000_state_strerror(*reason));
+	}
+out:
+	kvfree(scratch);
+	return ret;
+}
+
 int kvm_e1000_get_state(struct kvm_e1000 *e, void __user *argp)
 {
 	struct kvm_e1000_state a;
-	unsigned long flags;
 	void *buf;
 	int ret;
 
@@ -47,18 +100,9 @@ int kvm_e1000_get_state(struct kvm_e1000 *e, void __user *argp)
 	buf = kvmalloc(E1000_STATE_MAX_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
-	ret = kvm_e1000_worker_quiesce(e);
-	if (ret)
+	ret = kvm_e1000_state_save(e, buf);
+	if (ret < 0)
 		goto out;
-	flags = kvm_e1000_lock(e);
-	ret = e1000_core_save(&e->core, buf, E1000_STATE_MAX_SIZE);
-	kvm_e1000_unlock(e, flags);
-	kvm_e1000_worker_resume(e);
-	/* The maximum always fits. */
-	if (WARN_ON_ONCE(ret < 0)) {
-		ret = -EIO;
-		goto out;
-	}
 	if (a.size < ret) {
 		a.size = ret;
 		ret = copy_to_user(argp, &a, sizeof(a)) ? -EFAULT : -E2BIG;
@@ -77,8 +121,6 @@ out:
 int kvm_e1000_set_state(struct kvm_e1000 *e, void __user *argp)
 {
 	struct kvm_e1000_state a;
-	struct e1000_core *scratch = NULL;
-	unsigned long flags;
 	void *buf;
 	int ret;
 
@@ -89,33 +131,46 @@ int kvm_e1000_set_state(struct kvm_e1000 *e, void __user *argp)
 	if (a.size > E1000_STATE_MAX_SIZE)
 		return -E2BIG;
 	buf = kvmalloc(a.size ? a.size : 1, GFP_KERNEL_ACCOUNT);
-	if (buf)
-		scratch = kvmalloc(sizeof(*scratch), GFP_KERNEL_ACCOUNT);
-	ret = -ENOMEM;
-	if (!scratch)
-		goto out;
+	if (!buf)
+		return -ENOMEM;
 	ret = -EFAULT;
 	if (copy_from_user(buf, u64_to_user_ptr(a.data), a.size))
 		goto out;
-	ret = kvm_e1000_worker_quiesce(e);
-	if (ret)
+	ret = kvm_e1000_state_load(e, buf, a.size, &a.reason);
+	if (ret && !a.reason)
 		goto out;
-	flags = kvm_e1000_lock(e);
-	ret = e1000_core_load(&e->core, scratch, buf, a.size);
-	kvm_e1000_unlock(e, flags);
-	kvm_e1000_worker_resume(e);
-	a.reason = ret < 0 ? -ret : 0;
 	if (copy_to_user(argp, &a, sizeof(a)))
 		ret = -EFAULT;
-	else if (ret == -E1000_STATE_EVERSION)
+	else if (a.reason == E1000_STATE_EVERSION)
 		ret = -EPROTONOSUPPORT;
-	else if (ret < 0)
-		ret = -EINVAL;
-	if (a.reason)
-		pr_debug(KVM_E1000_NAME ": device state refused: %s\n",
-			 e1000_state_strerror(-(int)a.reason));
 out:
-	kvfree(scratch);
 	kvfree(buf);
 	return ret;
+}
+
+/*
+ * Migration's STOP (vfio_mig.c): no pass of the device runs until
+ * kvm_e1000_unpause(), so it neither writes guest memory nor takes frames
+ * from its tap, which keeps them.  The pass in flight is waited for.
+ * Registers stay: the vCPUs are stopped too, and the state is read and
+ * written under the lock.
+ */
+int kvm_e1000_pause(struct kvm_e1000 *e)
+{
+	int ret;
+
+	WRITE_ONCE(e->paused, true);
+	ret = kvm_e1000_worker_quiesce(e);
+	if (ret) {
+		WRITE_ONCE(e->paused, false);
+		return ret;
+	}
+	kvm_e1000_worker_resume(e);
+	return 0;
+}
+
+void kvm_e1000_unpause(struct kvm_e1000 *e)
+{
+	WRITE_ONCE(e->paused, false);
+	kvm_e1000_worker_kick_unlocked(e);
 }

@@ -13,4 +13,5 @@ E1000_SHIM_SRCS := doorbell.c
 
 # Kernel glue: module only.
 E1000_GLUE_SRCS := main.c dev.c vm.c bar.c platform.c iobus.c irq.c tap.c worker.c \
-	datapath.c stats.c mdev.c vfio_dev.c vfio_irq.c vfio_mmap.c migrate.c
+	datapath.c stats.c mdev.c vfio_dev.c vfio_irq.c vfio_mmap.c vfio_mig.c \
+	migrate.c

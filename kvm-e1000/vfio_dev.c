@@ -345,7 +345,10 @@ static long e1000_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return e1000_mdev_set_irqs(m, argp);
 	case VFIO_DEVICE_RESET:
-		/* Like an FLR: the configuration space stays. */
+		/* Like an FLR: the configuration space stays; RUNNING again. */
+		mutex_lock(&m->lock);
+		e1000_mdev_mig_reset(m);
+		mutex_unlock(&m->lock);
 		kvm_e1000_reset(m->e);
 		return 0;
 	default:
@@ -413,6 +416,7 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 		m->io_at = E1000_PCI_BAR_OFF;
 		m->intx = false;
 		m->e = e;
+		m->mig_state = VFIO_DEVICE_STATE_RUNNING;
 		if (kvm_e1000_db_mapped(e))
 			e1000_db_inode_set(m->db_inode, e->db_pages);
 	}
@@ -437,6 +441,7 @@ static void e1000_vfio_close(struct vfio_device *vdev)
 
 	kvm_e1000_tap_offload_give(m->e);	/* as in open, outside m->lock */
 	mutex_lock(&m->lock);
+	e1000_mdev_mig_reset(m);
 	e = m->e;
 	m->e = NULL;
 	/* No mapping reaches its doorbell pages once it is destroyed. */
@@ -467,6 +472,8 @@ static int e1000_vfio_init(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&m->node);
 	m->sidecore = KVM_E1000_NO_SIDECORE;
 	eth_random_addr(m->mac);
+	vdev->migration_flags = VFIO_MIGRATION_STOP_COPY;
+	vdev->mig_ops = &e1000_mdev_mig_ops;
 	return 0;
 }
 

@@ -550,6 +550,142 @@ TEST(vfio_reopen)
 	vmm_close(&v);
 }
 
+/* ---- VFIO migration v2: the state out of one device, into another ---- */
+
+/* SET the migration state: the data fd (-1: none), or -errno. */
+static int mig_set(struct vmm *v, uint32_t state)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_mig_state s;
+	} a = {
+		.f.argsz = sizeof(a),
+		.f.flags = VFIO_DEVICE_FEATURE_SET |
+			   VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+		.s.device_state = state,
+	};
+
+	if (ioctl(v->dev, VFIO_DEVICE_FEATURE, &a))
+		return -errno;
+	return a.s.data_fd;
+}
+
+static uint32_t mig_get(struct vmm *v)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_mig_state s;
+	} a = {
+		.f.argsz = sizeof(a),
+		.f.flags = VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+	};
+
+	TEST_ASSERT(!ioctl(v->dev, VFIO_DEVICE_FEATURE, &a),
+		    "GET MIG_DEVICE_STATE: %s", strerror(errno));
+	return a.s.device_state;
+}
+
+/* Registers a guest set up, that a migrated device must keep. */
+static const struct { uint32_t reg, val; } mig_regs[] = {
+	{ E1000_RDBAL, 0x12345000 }, { E1000_RDLEN, 0x1000 },
+	{ E1000_TDBAL, 0x23456000 }, { E1000_TDLEN, 0x800 },
+	{ E1000_RDTR, 0x77 }, { E1000_TIDV, 0x40 }, { E1000_ITR, 500 },
+	{ E1000_IMS, E1000_ICR_RXT0 | E1000_ICR_LSC },
+};
+
+static void mig_regs_equal(struct __test_metadata *_metadata,
+			   struct vmm *a, struct vmm *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mig_regs); i++)
+		EXPECT_EQ(rd32(a, VFIO_PCI_BAR0_REGION_INDEX, mig_regs[i].reg),
+			  rd32(b, VFIO_PCI_BAR0_REGION_INDEX, mig_regs[i].reg))
+			TH_LOG("register %#x", mig_regs[i].reg);
+}
+
+TEST(vfio_migration)
+{
+	static uint8_t blob[128 << 10];
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_migration m;
+	} feat = {
+		.f.argsz = sizeof(feat),
+		.f.flags = VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_MIGRATION,
+	};
+	struct vmm src, dst;
+	ssize_t len, n;
+	unsigned int i;
+	int fd, fd2;
+	char c;
+
+	vmm_open(&src);
+	vmm_open(&dst);
+	TEST_ASSERT(!ioctl(src.dev, VFIO_DEVICE_FEATURE, &feat),
+		    "GET MIGRATION: %s", strerror(errno));
+	EXPECT_EQ(VFIO_MIGRATION_STOP_COPY, feat.m.flags);
+	EXPECT_EQ(VFIO_DEVICE_STATE_RUNNING, mig_get(&src));
+	for (i = 0; i < ARRAY_SIZE(mig_regs); i++)
+		wr32(&src, VFIO_PCI_BAR0_REGION_INDEX, mig_regs[i].reg,
+		     mig_regs[i].val);
+	EXPECT_EQ(0, rd32(&dst, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR));
+
+	/* Source: RUNNING -> STOP -> STOP_COPY, the state read to its end. */
+	EXPECT_EQ(-1, mig_set(&src, VFIO_DEVICE_STATE_STOP));
+	fd = mig_set(&src, VFIO_DEVICE_STATE_STOP_COPY);
+	ASSERT_LE(0, fd) TH_LOG("STOP_COPY: %s", strerror(-fd));
+	for (len = 0; (n = read(fd, blob + len, 4000)) > 0; len += n)
+		;
+	TEST_ASSERT(!n, "read: %s", strerror(errno));
+	EXPECT_LT(1000, len);
+	EXPECT_GE(KVM_E1000_STATE_MAX_SIZE, len);
+	EXPECT_EQ(-1, lseek(fd, 0, SEEK_SET));
+
+	/* Destination: RUNNING -> (STOP) -> RESUMING, then RUNNING. */
+	fd2 = mig_set(&dst, VFIO_DEVICE_STATE_RESUMING);
+	ASSERT_LE(0, fd2) TH_LOG("RESUMING: %s", strerror(-fd2));
+	ASSERT_EQ(100, write(fd2, blob, 100));
+	ASSERT_EQ(len - 100, write(fd2, blob + 100, len - 100));
+	EXPECT_EQ(-1, mig_set(&dst, VFIO_DEVICE_STATE_RUNNING));
+	EXPECT_EQ(VFIO_DEVICE_STATE_RUNNING, mig_get(&dst));
+	mig_regs_equal(_metadata, &src, &dst);
+	EXPECT_EQ(0x77, rd32(&dst, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR));
+	/* A data file is for its state only. */
+	EXPECT_EQ(-1, write(fd2, blob, 1));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd2);
+	EXPECT_EQ(-1, mig_set(&src, VFIO_DEVICE_STATE_RUNNING));
+	EXPECT_EQ(-1, read(fd, &c, 1));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+
+	/* A damaged state is refused whole: the device stays as it was. */
+	wr32(&dst, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR, 0x55);
+	fd2 = mig_set(&dst, VFIO_DEVICE_STATE_RESUMING);
+	ASSERT_LE(0, fd2);
+	blob[len / 2] ^= 0x10;
+	ASSERT_EQ(len, write(fd2, blob, len));
+	EXPECT_EQ(-EINVAL, mig_set(&dst, VFIO_DEVICE_STATE_STOP));
+	EXPECT_EQ(VFIO_DEVICE_STATE_RESUMING, mig_get(&dst));
+	EXPECT_EQ(0x55, rd32(&dst, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR));
+	/* More than a state can be is refused too. */
+	EXPECT_EQ(-1, write(fd2, blob, sizeof(blob)));
+	EXPECT_EQ(EFBIG, errno);
+	/* A reset brings it back to RUNNING, and resets it. */
+	ASSERT_EQ(0, ioctl(dst.dev, VFIO_DEVICE_RESET));
+	EXPECT_EQ(VFIO_DEVICE_STATE_RUNNING, mig_get(&dst));
+	EXPECT_EQ(0, rd32(&dst, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR));
+	EXPECT_EQ(-1, write(fd2, blob, 1));
+	close(fd2);
+	/* No arc the device does not offer. */
+	EXPECT_EQ(-EINVAL, mig_set(&dst, VFIO_DEVICE_STATE_RUNNING_P2P));
+	vmm_close(&dst);
+	vmm_close(&src);
+}
+
 /* ---- Doorbell pages: a mapping follows the open device, never outlives it ---- */
 
 #define DB_GPA		0x100000ULL	/* guest RAM: the TX ring, then a frame */
@@ -584,14 +720,25 @@ static volatile uint32_t *db_reg(volatile uint32_t *db, uint32_t off)
 	return db + (off - 0x2000) / 4;
 }
 
+/* A ring register through the doorbell mapping, or BAR0 if @db is NULL. */
+static void ring_wr(struct vmm *v, volatile uint32_t *db, uint32_t off,
+		    uint32_t val)
+{
+	if (db)
+		*db_reg(db, off) = val;
+	else
+		wr32(v, VFIO_PCI_BAR0_REGION_INDEX, off, val);
+}
+
 /*
  * What a driver does to send one frame, with every ring register stored
  * through the doorbell mapping (no trapped access) but TCTL (in BAR0's
  * first page) and COMMAND (config space), written through the device fd.
- * The device is fresh: its ring starts at descriptor 0.
+ * The device is fresh: its ring starts at descriptor 0.  Without a
+ * mapping, through BAR0; TDT last, which db_send() writes.
  */
-static void db_send(struct vmm *v, volatile uint32_t *db, uint8_t *mem,
-		    uint8_t tag)
+static void db_queue(struct vmm *v, volatile uint32_t *db, uint8_t *mem,
+		     uint8_t tag)
 {
 	struct e1000_tx_desc *d = (void *)mem;
 	uint16_t cmd;
@@ -613,12 +760,18 @@ static void db_send(struct vmm *v, volatile uint32_t *db, uint8_t *mem,
 	d->length = 60;
 	d->cmd = E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_IFCS_B |
 		 E1000_TXD_CMD_RS_B;
-	*db_reg(db, E1000_TDBAL) = DB_GPA;
-	*db_reg(db, E1000_TDBAH) = 0;
-	*db_reg(db, E1000_TDLEN) = 8 * sizeof(*d);
+	ring_wr(v, db, E1000_TDBAL, DB_GPA);
+	ring_wr(v, db, E1000_TDBAH, 0);
+	ring_wr(v, db, E1000_TDLEN, 8 * sizeof(*d));
 	wr32(v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TCTL,
 	     E1000_TCTL_EN | E1000_TCTL_PSP);
-	*db_reg(db, E1000_TDT) = 1;
+}
+
+static void db_send(struct vmm *v, volatile uint32_t *db, uint8_t *mem,
+		    uint8_t tag)
+{
+	db_queue(v, db, mem, tag);
+	ring_wr(v, db, E1000_TDT, 1);
 }
 
 /* Wait for the device to publish @want in doorbell register @off. */
@@ -631,14 +784,17 @@ static uint32_t db_wait(volatile uint32_t *db, uint32_t off, uint32_t want)
 	return *db_reg(db, off);
 }
 
-/* The frame db_send() queued with @tag, as the tap's host side saw it. */
-static bool db_seen(int pkt, uint8_t tag)
+/*
+ * The frame db_send() queued with @tag, as the tap's host side saw it
+ * within @ms of quiet.
+ */
+static bool db_seen_in(int pkt, uint8_t tag, int ms)
 {
 	struct pollfd p = { .fd = pkt, .events = POLLIN };
 	uint8_t buf[10 + 2048];
 	ssize_t n;
 
-	while (poll(&p, 1, 5000) == 1) {
+	while (poll(&p, 1, ms) == 1) {
 		n = recv(pkt, buf, sizeof(buf), 0);
 		/* After the virtio-net header: ours, by type and payload. */
 		if (n >= 10 + 60 && buf[10 + 12] == 0x88 &&
@@ -647,6 +803,11 @@ static bool db_seen(int pkt, uint8_t tag)
 			return true;
 	}
 	return false;
+}
+
+static bool db_seen(int pkt, uint8_t tag)
+{
+	return db_seen_in(pkt, tag, 5000);
 }
 
 static void mdev_attr(const struct vmm *v, const char *name, char *out,
@@ -724,6 +885,42 @@ TEST(vfio_doorbell_mapping)
  * pages at the start of every trapped access and reset.  The race is real:
  * the sidecore polls the same pages meanwhile and may win it or not.
  */
+/*
+ * Migration's STOP holds the data path: a frame the guest queued before
+ * the stop waits in guest memory, none reaches the tap, until RUNNING.
+ */
+TEST(vfio_migration_stop_holds_dma)
+{
+	struct kvm_e1000_mdev_bind b = { .sidecore = KVM_E1000_NO_SIDECORE };
+	char tap_name[IFNAMSIZ];
+	struct vmm v;
+	uint8_t *mem;
+	int pkt;
+
+	b.tap_fd = e1000_open_tap(tap_name, sizeof(tap_name));
+	pkt = e1000_packet_open(e1000_tap_up(tap_name, 0));
+	vmm_open_with(&v, TYPE_82540EM, &b);
+	mem = mmap(NULL, DB_MEM, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	vm_set_user_memory_region(v.vm, DB_SLOT, 0, DB_GPA, DB_MEM, mem);
+	db_queue(&v, NULL, mem, 0xc3);
+	EXPECT_EQ(-1, mig_set(&v, VFIO_DEVICE_STATE_STOP));
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDT, 1);
+	EXPECT_FALSE(db_seen_in(pkt, 0xc3, 500));
+	EXPECT_EQ(0, rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDH));
+	/* Nor written back: the descriptor's status is as the guest left it. */
+	EXPECT_EQ(0, ((struct e1000_tx_desc *)mem)->status);
+	EXPECT_EQ(-1, mig_set(&v, VFIO_DEVICE_STATE_RUNNING));
+	EXPECT_TRUE(db_seen(pkt, 0xc3));
+	EXPECT_EQ(1, rd32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDH));
+	EXPECT_EQ(E1000_TXD_STAT_DD, ((struct e1000_tx_desc *)mem)->status);
+	vmm_close(&v);
+	munmap(mem, DB_MEM);
+	close(pkt);
+	close(b.tap_fd);
+}
+
 TEST(vfio_doorbell_store_before_reset)
 {
 	struct kvm_e1000_mdev_bind b = {

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VFIO migration, protocol v2, of a kvm-e1000 mdev: the states RUNNING,
+ * STOP, STOP_COPY and RESUMING (VFIO_MIGRATION_STOP_COPY).
+ *
+ * STOP pauses the data path (migrate.c): no pass, so no write to guest
+ * memory and no frame taken from the tap.  STOP_COPY hands out the
+ * device's state blob (core/state.c) through a file the VMM reads to its
+ * end; RESUMING takes one through a file the VMM writes, and leaving it
+ * for STOP loads it, whole or not at all: a blob the device refuses fails
+ * that transition and changes nothing.  The blob holds no PCI
+ * configuration space: the VMM migrates that itself and writes it back.
+ *
+ * The guest memory the device wrote is in the VM's dirty log
+ * (platform.c), which the VMM reads for all of guest RAM.
+ *
+ * m->lock serialises transitions with opens, closes and region accesses.
+ * Each data file holds its own lock; the device keeps a reference to the
+ * file of the state it is in and disables it when it moves on, so a file
+ * the VMM kept reads and writes nothing after.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/slab.h>
+
+#include "mdev.h"
+
+struct e1000_mig_file {
+	struct file *filp;
+	struct mutex lock;	/* the fields below, against read and write */
+	void *buf;		/* E1000_STATE_MAX_SIZE bytes */
+	u32 len;		/* bytes of state in it */
+	bool disabled;		/* the device left the state it was for */
+};
+
+static void mig_file_free(struct e1000_mig_file *f)
+{
+	kvfree(f->buf);
+	mutex_destroy(&f->lock);
+	kfree(f);
+}
+
+static int mig_release(struct inode *inode, struct file *filp)
+{
+	mig_file_free(filp->private_data);
+	return 0;
+}
+
+/* STOP_COPY's file: the blob, from the start to its end, once. */
+static ssize_t mig_read(struct file *filp, char __user *ubuf, size_t count,
+			loff_t *ppos)
+{
+	struct e1000_mig_file *f = filp->private_data;
+	loff_t *pos = &filp->f_pos;
+	ssize_t ret;
+
+	if (ppos)
+		return -ESPIPE;
+	mutex_lock(&f->lock);
+	if (f->disabled) {
+		ret = -ENODEV;
+	} else if (*pos >= f->len) {
+		ret = 0;
+	} else {
+		ret = min_t(size_t, count, f->len - *pos);
+		if (copy_to_user(ubuf, f->buf + *pos, ret))
+			ret = -EFAULT;
+		else
+			*pos += ret;
+	}
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
+/* RESUMING's file: the blob, appended; no more than a state can be. */
+static ssize_t mig_write(struct file *filp, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	struct e1000_mig_file *f = filp->private_data;
+	loff_t *pos = &filp->f_pos;
+	ssize_t ret;
+
+	if (ppos)
+		return -ESPIPE;
+	mutex_lock(&f->lock);
+	if (f->disabled) {
+		ret = -ENODEV;
+	} else if (count > E1000_STATE_MAX_SIZE - *pos) {
+		ret = -EFBIG;
+	} else if (copy_from_user(f->buf + *pos, ubuf, count)) {
+		ret = -EFAULT;
+	} else {
+		*pos += count;
+		f->len = *pos;
+		ret = count;
+	}
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
+static const struct file_operations mig_fops = {
+	.owner = THIS_MODULE,
+	.read = mig_read,
+	.write = mig_write,
+	.release = mig_release,
+};
+
+/* A data file, with the device's reference on it taken too. */
+static struct e1000_mig_file *mig_file_new(int flags)
+{
+	struct e1000_mig_file *f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->buf = kvmalloc(E1000_STATE_MAX_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!f->buf) {
+		kfree(f);
+		return ERR_PTR(-ENOMEM);
+	}
+	mutex_init(&f->lock);
+	f->filp = anon_inode_getfile("kvm-e1000-mig", &mig_fops, f, flags);
+	if (IS_ERR(f->filp)) {
+		struct file *err = f->filp;
+
+		mig_file_free(f);
+		return ERR_CAST(err);
+	}
+	stream_open(f->filp->f_inode, f->filp);
+	get_file(f->filp);
+	return f;
+}
+
+/* The device leaves the state @*fp was for: the file reads no more. */
+static void mig_file_drop(struct e1000_mig_file **fp)
+{
+	struct e1000_mig_file *f = *fp;
+
+	if (!f)
+		return;
+	mutex_lock(&f->lock);
+	f->disabled = true;
+	mutex_unlock(&f->lock);
+	fput(f->filp);
+	*fp = NULL;
+}
+
+/* STOP -> STOP_COPY: the state, taken now, in a file to read. */
+static struct file *mig_save(struct e1000_mdev *m)
+{
+	struct e1000_mig_file *f = mig_file_new(O_RDONLY);
+	int ret;
+
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	ret = kvm_e1000_state_save(m->e, f->buf);
+	if (ret < 0) {
+		/* Both references: the device's and the one for the VMM. */
+		fput(f->filp);
+		fput(f->filp);
+		return ERR_PTR(ret);
+	}
+	f->len = ret;
+	m->saving = f;
+	return f->filp;
+}
+
+/* STOP -> RESUMING: a file to write the state into. */
+static struct file *mig_resume(struct e1000_mdev *m)
+{
+	struct e1000_mig_file *f = mig_file_new(O_WRONLY);
+
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	m->resuming = f;
+	return f->filp;
+}
+
+/* RESUMING -> STOP: what was written becomes the device, or nothing. */
+static int mig_load(struct e1000_mdev *m)
+{
+	struct e1000_mig_file *f = m->resuming;
+	u32 reason;
+	int ret;
+
+	mutex_lock(&f->lock);
+	ret = kvm_e1000_state_load(m->e, f->buf, f->len, &reason);
+	mutex_unlock(&f->lock);
+	if (reason)
+		dev_warn(m->vdev.dev, "migration state refused: %s\n",
+			 e1000_state_strerror(reason));
+	if (!ret)
+		mig_file_drop(&m->resuming);
+	return ret;
+}
+
+/* One arc of the state machine, from m->mig_state to @next. */
+static struct file *mig_arc(struct e1000_mdev *m,
+			    enum vfio_device_mig_state next)
+{
+	enum vfio_device_mig_state cur = m->mig_state;
+
+	if (cur == VFIO_DEVICE_STATE_RUNNING && next == VFIO_DEVICE_STATE_STOP)
+		return ERR_PTR(kvm_e1000_pause(m->e));
+	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RUNNING) {
+		kvm_e1000_unpause(m->e);
+		return NULL;
+	}
+	if (cur == VFIO_DEVICE_STATE_STOP &&
+	    next == VFIO_DEVICE_STATE_STOP_COPY)
+		return mig_save(m);
+	if (cur == VFIO_DEVICE_STATE_STOP_COPY &&
+	    next == VFIO_DEVICE_STATE_STOP) {
+		mig_file_drop(&m->saving);
+		return NULL;
+	}
+	if (cur == VFIO_DEVICE_STATE_STOP &&
+	    next == VFIO_DEVICE_STATE_RESUMING)
+		return mig_resume(m);
+	if (cur == VFIO_DEVICE_STATE_RESUMING &&
+	    next == VFIO_DEVICE_STATE_STOP)
+		return ERR_PTR(mig_load(m));
+	/* vfio_mig_get_next_state() offers no other arc for STOP_COPY. */
+	return ERR_PTR(-EINVAL);
+}
+
+static struct file *e1000_mig_set_state(struct vfio_device *vdev,
+					enum vfio_device_mig_state new)
+{
+	struct e1000_mdev *m = container_of(vdev, struct e1000_mdev, vdev);
+	enum vfio_device_mig_state next;
+	struct file *res = NULL;
+	int ret;
+
+	mutex_lock(&m->lock);
+	while (m->mig_state != new) {
+		ret = vfio_mig_get_next_state(vdev, m->mig_state, new, &next);
+		if (ret) {
+			res = ERR_PTR(ret);
+			break;
+		}
+		res = mig_arc(m, next);
+		if (IS_ERR(res))
+			break;
+		m->mig_state = next;
+		/* Only the last arc may hand out a file. */
+		if (WARN_ON(res && next != new)) {
+			fput(res);
+			res = ERR_PTR(-EINVAL);
+			break;
+		}
+	}
+	mutex_unlock(&m->lock);
+	return res;
+}
+
+static int e1000_mig_get_state(struct vfio_device *vdev,
+			       enum vfio_device_mig_state *state)
+{
+	struct e1000_mdev *m = container_of(vdev, struct e1000_mdev, vdev);
+
+	mutex_lock(&m->lock);
+	*state = m->mig_state;
+	mutex_unlock(&m->lock);
+	return 0;
+}
+
+const struct vfio_migration_ops e1000_mdev_mig_ops = {
+	.migration_set_state = e1000_mig_set_state,
+	.migration_get_state = e1000_mig_get_state,
+};
+
+/*
+ * Under m->lock: back to RUNNING, as a reset or a new open finds the
+ * device, with any data file disabled.
+ */
+void e1000_mdev_mig_reset(struct e1000_mdev *m)
+{
+	mig_file_drop(&m->saving);
+	mig_file_drop(&m->resuming);
+	if (m->e && m->mig_state != VFIO_DEVICE_STATE_RUNNING)
+		kvm_e1000_unpause(m->e);
+	m->mig_state = VFIO_DEVICE_STATE_RUNNING;
+}
