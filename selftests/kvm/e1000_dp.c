@@ -530,3 +530,34 @@ void e1000_sh(const char *fmt, ...)
 	ret = system(cmd);
 	TEST_ASSERT(ret == 0, "'%s' exited %d", cmd, ret);
 }
+
+/* A data-path VM with the default options. */
+void e1000_dp_start(struct e1000_dp *d, void *guest_code)
+{
+	struct e1000_dp_opts o;
+
+	e1000_dp_opts_init(&o);
+	e1000_dp_init(d, guest_code, &o);
+}
+
+/* The next frame on the tap is @want, @len bytes; read into @buf. */
+void e1000_dp_expect_frame(struct e1000_dp *d, struct e1000_rx_info *info,
+			   void *buf, size_t cap, const void *want, size_t len)
+{
+	int n = e1000_dp_recv(d, info, buf, cap, 3000);
+
+	TEST_ASSERT(n > 0, "no frame on the tap");
+	TEST_ASSERT((size_t)n == len, "frame of %d bytes, expected %zu", n,
+		    len);
+	TEST_ASSERT(!memcmp(buf, want, len), "frame bytes differ");
+}
+
+/* No frame on the tap for @ms. */
+void e1000_dp_expect_quiet(struct e1000_dp *d, int ms)
+{
+	struct e1000_rx_info info;
+	uint8_t buf[65536 + 512];
+	int n = e1000_dp_recv(d, &info, buf, sizeof(buf), ms);
+
+	TEST_ASSERT(n == 0, "unexpected frame of %d bytes on the tap", n);
+}

@@ -119,28 +119,8 @@ static int set_state(int fd, const void *buf, uint32_t size,
 static void expect_rx(struct e1000_dp *d, const uint8_t *want, size_t len)
 {
 	struct e1000_rx_info info;
-	int n = e1000_dp_recv(d, &info, rxb, sizeof(rxb), WAIT_MS);
 
-	TEST_ASSERT(n > 0, "no frame on the tap");
-	TEST_ASSERT((size_t)n == len, "frame of %d bytes, expected %zu", n,
-		    len);
-	TEST_ASSERT(!memcmp(rxb, want, len), "frame bytes differ");
-}
-
-static void expect_quiet(struct e1000_dp *d)
-{
-	struct e1000_rx_info info;
-	int n = e1000_dp_recv(d, &info, rxb, sizeof(rxb), 200);
-
-	TEST_ASSERT(n == 0, "unexpected frame of %d bytes on the tap", n);
-}
-
-static void dp_start(struct e1000_dp *d, void *guest)
-{
-	struct e1000_dp_opts o;
-
-	e1000_dp_opts_init(&o);
-	e1000_dp_init(d, guest, &o);
+	e1000_dp_expect_frame(d, &info, rxb, sizeof(rxb), want, len);
 }
 
 /* The target's state is still @before, byte for byte. */
@@ -184,7 +164,7 @@ TEST(state_migrate)
 	uint8_t *f1;
 
 	/* The first VM: configured, a frame sent, the next half handed over. */
-	dp_start(&src, guest_src);
+	e1000_dp_start(&src, guest_src);
 	l0 = e1000_build_ip4(e1000_dp_hva(&src, TXBUF(0)), peer_mac, src.mac,
 			     IPPROTO_UDP, 300, 1);
 	l1 = e1000_build_ip4(e1000_dp_hva(&src, TXBUF(1)), peer_mac, src.mac,
@@ -196,7 +176,7 @@ TEST(state_migrate)
 	src.sh->arg[2] = l2;
 	e1000_run_to_done(&src.t);
 	expect_rx(&src, e1000_dp_hva(&src, TXBUF(0)), l0);
-	expect_quiet(&src);
+	e1000_dp_expect_quiet(&src, 200);
 
 	/* Save: asking with no room says how much it takes. */
 	size = 0;
@@ -208,7 +188,7 @@ TEST(state_migrate)
 	TH_LOG("device state: %u bytes", len);
 
 	/* The second VM: the same guest memory, a device of its own. */
-	dp_start(&dst, guest_dst);
+	e1000_dp_start(&dst, guest_dst);
 	memcpy(dst.dma, src.dma, E1000_DMA_SIZE);
 	size = sizeof(before);
 	ASSERT_EQ(0, get_state(dst.t.dev_fd, before, &size));
@@ -258,11 +238,11 @@ TEST(state_migrate)
 	f1 = e1000_dp_hva(&src, TXBUF(1));
 	expect_rx(&dst, f1, l1);
 	expect_rx(&dst, e1000_dp_hva(&src, TXBUF(2)), l2);
-	expect_quiet(&dst);
+	e1000_dp_expect_quiet(&dst, 200);
 	E1000_DP_STATS(&dst, &st, tx_frames, 2);
 	EXPECT_EQ(2, st.tx_frames);
 	/* The first device sent nothing more. */
-	expect_quiet(&src);
+	e1000_dp_expect_quiet(&src, 200);
 	e1000_dp_free(&dst);
 	e1000_dp_free(&src);
 }
@@ -358,7 +338,7 @@ TEST(state_args)
 				     .data = (uintptr_t)blob };
 	struct e1000_dp d;
 
-	dp_start(&d, guest_dst);
+	e1000_dp_start(&d, guest_dst);
 	s.flags = 1;
 	EXPECT_EQ(-1, ioctl(d.t.dev_fd, KVM_E1000_GET_STATE, &s));
 	EXPECT_EQ(EINVAL, errno);

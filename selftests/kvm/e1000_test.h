@@ -179,6 +179,10 @@ bool e1000_have_cpu(int cpu);
  */
 void e1000_pin_off_sidecore(void);
 void e1000_dp_enable_irq(struct e1000_dp *d, void (*handler)(struct ex_regs *));
+void e1000_dp_start(struct e1000_dp *d, void *guest_code);
+void e1000_dp_expect_frame(struct e1000_dp *d, struct e1000_rx_info *info,
+			   void *buf, size_t cap, const void *want, size_t len);
+void e1000_dp_expect_quiet(struct e1000_dp *d, int ms);
 int e1000_dp_recv(struct e1000_dp *d, struct e1000_rx_info *info, void *buf,
 		  size_t cap, int timeout_ms);
 void e1000_dp_send(struct e1000_dp *d, const struct virtio_net_hdr *h,

@@ -57,27 +57,7 @@ static void put_pseudo(uint8_t *f, uint8_t proto, uint32_t l4_len)
 static void expect_rx(struct e1000_dp *d, const uint8_t *want, size_t len,
 		      struct e1000_rx_info *info)
 {
-	int n = e1000_dp_recv(d, info, rxb, sizeof(rxb), WAIT_MS);
-
-	TEST_ASSERT(n > 0, "no frame on the tap");
-	TEST_ASSERT((size_t)n == len, "frame of %d bytes, expected %zu", n, len);
-	TEST_ASSERT(!memcmp(rxb, want, len), "frame bytes differ");
-}
-
-static void expect_quiet(struct e1000_dp *d)
-{
-	struct e1000_rx_info info;
-	int n = e1000_dp_recv(d, &info, rxb, sizeof(rxb), 100);
-
-	TEST_ASSERT(n == 0, "unexpected frame of %d bytes on the tap", n);
-}
-
-static void dp_start(struct e1000_dp *d, void *guest)
-{
-	struct e1000_dp_opts o;
-
-	e1000_dp_opts_init(&o);
-	e1000_dp_init(d, guest, &o);
+	e1000_dp_expect_frame(d, info, rxb, sizeof(rxb), want, len);
 }
 
 /* ---- One frame, one legacy descriptor; DD only where RS asks ---- */
@@ -111,7 +91,7 @@ TEST(tx_plain_legacy)
 	struct e1000_dp d;
 	size_t l0, l1;
 
-	dp_start(&d, guest_plain);
+	e1000_dp_start(&d, guest_plain);
 	l0 = put_frame(&d, 0, IPPROTO_UDP, 200, 1);
 	l1 = put_frame(&d, 1, IPPROTO_UDP, 1000, 2);
 	d.sh->arg[0] = l0;
@@ -122,7 +102,7 @@ TEST(tx_plain_legacy)
 	EXPECT_EQ(VIRTIO_NET_HDR_GSO_NONE, info.vnet.gso_type);
 	EXPECT_FALSE(info.vlan);
 	expect_rx(&d, e1000_dp_hva(&d, TXBUF(1)), l1, &info);
-	expect_quiet(&d);
+	e1000_dp_expect_quiet(&d, 100);
 	E1000_DP_STATS(&d, &st, tx_frames, 2);
 	EXPECT_EQ(2, st.tx_frames);
 	EXPECT_EQ(l0 + l1, st.tx_bytes);
@@ -164,7 +144,7 @@ TEST(tx_multi_descriptor)
 	struct e1000_dp d;
 	size_t len, i, n = ARRAY_SIZE(sg_len), total = 0;
 
-	dp_start(&d, guest_sg);
+	e1000_dp_start(&d, guest_sg);
 	len = e1000_build_ip4(frame, peer_mac, d.mac, IPPROTO_UDP, 1000 - 42, 3);
 	ASSERT_EQ(sizeof(frame), len);
 	/* Pieces in scattered pages, at odd offsets. */
@@ -179,7 +159,7 @@ TEST(tx_multi_descriptor)
 	ASSERT_EQ(len, total);
 	e1000_run_to_done(&d.t);
 	expect_rx(&d, frame, len, &info);
-	expect_quiet(&d);
+	e1000_dp_expect_quiet(&d, 100);
 	e1000_dp_free(&d);
 }
 
@@ -263,7 +243,7 @@ TEST(tx_checksum_offload)
 	size_t len[3];
 	int i;
 
-	dp_start(&d, guest_csum);
+	e1000_dp_start(&d, guest_csum);
 	for (i = 0; i < 3; i++) {
 		len[i] = put_frame(&d, i, proto[i], pay[i], 10 + i);
 		f = e1000_dp_hva(&d, TXBUF(i));
@@ -278,7 +258,7 @@ TEST(tx_checksum_offload)
 	check_csum_frame(&d, copy[0], len[0], 16, true);
 	check_csum_frame(&d, copy[1], len[1], 6, true);
 	check_csum_frame(&d, copy[2], len[2], 16, true);
-	expect_quiet(&d);
+	e1000_dp_expect_quiet(&d, 100);
 	e1000_dp_free(&d);
 }
 
@@ -336,7 +316,7 @@ TEST(tx_tso_gso)
 	uint32_t sum;
 	int n;
 
-	dp_start(&d, guest_tso);
+	e1000_dp_start(&d, guest_tso);
 	/* What Linux's e1000 leaves for TSO: no IP length, no IP sum, TCP sum
 	 * field holding the pseudo-header sum without the length.
 	 */
@@ -371,7 +351,7 @@ TEST(tx_tso_gso)
 	EXPECT_EQ(0, memcmp(rxb, hdr, E1000_ETH_HDR + 2));
 	EXPECT_EQ(0, memcmp(rxb + E1000_L4_OFF, hdr + E1000_L4_OFF, 16));
 	EXPECT_EQ(0, memcmp(rxb + TSO_HDR, pay, TSO_PAY));
-	expect_quiet(&d);
+	e1000_dp_expect_quiet(&d, 100);
 	E1000_DP_STATS(&d, &st, tx_frames, 1);
 	/* One frame for the backend, 45 segments for the wire, one TSO. */
 	EXPECT_EQ(1, st.tx_frames);
@@ -413,7 +393,7 @@ TEST(tx_vlan_insert)
 	size_t len;
 	uint8_t *f;
 
-	dp_start(&d, guest_vlan);
+	e1000_dp_start(&d, guest_vlan);
 	len = put_frame(&d, 0, IPPROTO_UDP, 100, 5);
 	f = e1000_dp_hva(&d, TXBUF(0));
 	d.sh->arg[0] = len;
@@ -430,7 +410,7 @@ TEST(tx_vlan_insert)
 	EXPECT_EQ(0x8100, info.tpid);
 	expect_rx(&d, f, len, &info);
 	EXPECT_FALSE(info.vlan);
-	expect_quiet(&d);
+	e1000_dp_expect_quiet(&d, 100);
 	e1000_dp_free(&d);
 }
 
@@ -466,7 +446,7 @@ TEST(tx_ring_wrap)
 	size_t len[11];
 	int i;
 
-	dp_start(&d, guest_wrap);
+	e1000_dp_start(&d, guest_wrap);
 	for (i = 0; i < 11; i++) {
 		len[i] = put_frame(&d, i, IPPROTO_UDP, 60 + 10 * i, 100 + i);
 		d.sh->arg[i] = len[i];
@@ -474,7 +454,7 @@ TEST(tx_ring_wrap)
 	e1000_run_to_done(&d.t);
 	for (i = 0; i < 11; i++)
 		expect_rx(&d, e1000_dp_hva(&d, TXBUF(i)), len[i], &info);
-	expect_quiet(&d);
+	e1000_dp_expect_quiet(&d, 100);
 	e1000_dp_free(&d);
 }
 
@@ -519,7 +499,7 @@ TEST(tx_icr_txdw_txqe)
 	struct e1000_dp d;
 	size_t len;
 
-	dp_start(&d, guest_icr);
+	e1000_dp_start(&d, guest_icr);
 	len = put_frame(&d, 0, IPPROTO_UDP, 64, 9);
 	d.sh->arg[0] = len;
 	e1000_run_to_done(&d.t);
@@ -619,7 +599,7 @@ TEST(tx_tap_backpressure)
 	struct e1000_dp d;
 	int i, fd, seq;
 
-	dp_start(&d, guest_burst);
+	e1000_dp_start(&d, guest_burst);
 	snprintf(br, sizeof(br), "e1kbr%d", getpid() % 100000);
 	snprintf(dum, sizeof(dum), "e1kdm%d", getpid() % 100000);
 	for (i = 0; i < BP_FRAMES; i++) {
