@@ -144,6 +144,7 @@ MODROOT=$KDIR/root
 keypin=
 if [ "$tcg_thread" = multi ] && [ "${TESTBED_KEYPIN:-1}" != 0 ]; then
 	keypin=$CACHE/keypin
+	mkdir -p "$CACHE"
 	if [ ! -x "$keypin" ] || [ "$TB_DIR/keypin.c" -nt "$keypin" ]; then
 		cc -O2 -Wall -static -o "$keypin.new" "$TB_DIR/keypin.c" ||
 			die "cannot build keypin"
