@@ -686,6 +686,55 @@ TEST(vfio_migration)
 	vmm_close(&src);
 }
 
+#ifndef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE	/* uapi headers before 6.2 */
+#define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
+struct vfio_device_feature_mig_data_size {
+	__aligned_u64 stop_copy_length;
+};
+#endif
+
+/*
+ * The size QEMU asks for before it migrates (VFIO calls the op without
+ * checking it exists: a driver without it oopses there) bounds what
+ * STOP_COPY then hands out.
+ */
+TEST(vfio_migration_data_size)
+{
+	static uint8_t blob[128 << 10];
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_mig_data_size d;
+	} a = {
+		.f.argsz = sizeof(a),
+		.f.flags = VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_MIG_DATA_SIZE,
+	};
+	struct vmm v;
+	ssize_t len, n;
+	int fd;
+
+	vmm_open(&v);
+	if (ioctl(v.dev, VFIO_DEVICE_FEATURE, &a)) {
+		/* Before 6.2 VFIO has no such feature. */
+		EXPECT_TRUE(errno == ENOTTY || errno == EINVAL)
+			TH_LOG("MIG_DATA_SIZE: %s", strerror(errno));
+		vmm_close(&v);
+		SKIP(return, "this kernel has no VFIO_DEVICE_FEATURE_MIG_DATA_SIZE");
+	}
+	EXPECT_EQ(KVM_E1000_STATE_MAX_SIZE, a.d.stop_copy_length);
+	EXPECT_EQ(-1, mig_set(&v, VFIO_DEVICE_STATE_STOP));
+	ASSERT_EQ(0, ioctl(v.dev, VFIO_DEVICE_FEATURE, &a));
+	fd = mig_set(&v, VFIO_DEVICE_STATE_STOP_COPY);
+	ASSERT_LE(0, fd) TH_LOG("STOP_COPY: %s", strerror(-fd));
+	for (len = 0; (n = read(fd, blob + len, 4000)) > 0; len += n)
+		;
+	TEST_ASSERT(!n, "read: %s", strerror(errno));
+	EXPECT_GE(a.d.stop_copy_length, len);
+	close(fd);
+	EXPECT_EQ(-1, mig_set(&v, VFIO_DEVICE_STATE_RUNNING));
+	vmm_close(&v);
+}
+
 /* ---- Doorbell pages: a mapping follows the open device, never outlives it ---- */
 
 #define DB_GPA		0x100000ULL	/* guest RAM: the TX ring, then a frame */
