@@ -57,7 +57,7 @@ void e1000_db_inode_set(struct inode *inode, struct page **pages);
 int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma);
 
 /* vfio_mig.c: VFIO migration, protocol v2. */
-extern const struct vfio_migration_ops e1000_mdev_mig_ops;
+void e1000_mdev_mig_init(struct e1000_mdev *m);
 void e1000_mdev_mig_reset(struct e1000_mdev *m);
 
 /* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS. */

@@ -472,8 +472,7 @@ static int e1000_vfio_init(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&m->node);
 	m->sidecore = KVM_E1000_NO_SIDECORE;
 	eth_random_addr(m->mac);
-	vdev->migration_flags = VFIO_MIGRATION_STOP_COPY;
-	vdev->mig_ops = &e1000_mdev_mig_ops;
+	e1000_mdev_mig_init(m);
 	return 0;
 }
 

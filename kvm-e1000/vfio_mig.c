@@ -26,6 +26,18 @@
 
 #include "mdev.h"
 
+/*
+ * Off by default: a guest migrated by QEMU 10 between two kvm-e1000 mdevs
+ * completes the migration, then resets on the destination (the cause is
+ * open).  Read when an mdev is created; QEMU then also needs
+ * -global vfio-pci.enable-migration=on (the device has no DMA logging of
+ * its own: its writes are in KVM's dirty log).
+ */
+static bool vfio_migration;
+module_param(vfio_migration, bool, 0644);
+MODULE_PARM_DESC(vfio_migration,
+		 "offer VFIO migration on new mdevs (experimental; default off)");
+
 struct e1000_mig_file {
 	struct file *filp;
 	struct mutex lock;	/* the fields below, against read and write */
@@ -280,13 +292,22 @@ static int e1000_mig_get_data_size(struct vfio_device *vdev,
 }
 #endif
 
-const struct vfio_migration_ops e1000_mdev_mig_ops = {
+static const struct vfio_migration_ops e1000_mdev_mig_ops = {
 	.migration_set_state = e1000_mig_set_state,
 	.migration_get_state = e1000_mig_get_state,
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	.migration_get_data_size = e1000_mig_get_data_size,
 #endif
 };
+
+/* Called by the mdev's init: migration is offered if the parameter says so. */
+void e1000_mdev_mig_init(struct e1000_mdev *m)
+{
+	if (!READ_ONCE(vfio_migration))
+		return;
+	m->vdev.migration_flags = VFIO_MIGRATION_STOP_COPY;
+	m->vdev.mig_ops = &e1000_mdev_mig_ops;
+}
 
 /*
  * Under m->lock: back to RUNNING, as a reset or a new open finds the

@@ -552,6 +552,14 @@ TEST(vfio_reopen)
 
 /* ---- VFIO migration v2: the state out of one device, into another ---- */
 
+#define MIG_PARAM	"/sys/module/kvm_e1000/parameters/vfio_migration"
+
+/* VFIO migration is offered on mdevs created while the parameter is on. */
+static void mig_param(bool on)
+{
+	write_file(MIG_PARAM, on ? "Y" : "N");
+}
+
 /* SET the migration state: the data fd (-1: none), or -errno. */
 static int mig_set(struct vmm *v, uint32_t state)
 {
@@ -605,6 +613,26 @@ static void mig_regs_equal(struct __test_metadata *_metadata,
 			TH_LOG("register %#x", mig_regs[i].reg);
 }
 
+/* Experimental, so off unless the module parameter asks for it. */
+TEST(vfio_migration_off_by_default)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_migration m;
+	} feat = {
+		.f.argsz = sizeof(feat),
+		.f.flags = VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_MIGRATION,
+	};
+	struct vmm v;
+
+	vmm_open(&v);
+	EXPECT_EQ(-1, ioctl(v.dev, VFIO_DEVICE_FEATURE, &feat));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-ENOTTY, mig_set(&v, VFIO_DEVICE_STATE_STOP));
+	vmm_close(&v);
+}
+
 TEST(vfio_migration)
 {
 	static uint8_t blob[128 << 10];
@@ -622,8 +650,10 @@ TEST(vfio_migration)
 	int fd, fd2;
 	char c;
 
+	mig_param(true);
 	vmm_open(&src);
 	vmm_open(&dst);
+	mig_param(false);
 	TEST_ASSERT(!ioctl(src.dev, VFIO_DEVICE_FEATURE, &feat),
 		    "GET MIGRATION: %s", strerror(errno));
 	EXPECT_EQ(VFIO_MIGRATION_STOP_COPY, feat.m.flags);
@@ -713,7 +743,9 @@ TEST(vfio_migration_data_size)
 	ssize_t len, n;
 	int fd;
 
+	mig_param(true);
 	vmm_open(&v);
+	mig_param(false);
 	if (ioctl(v.dev, VFIO_DEVICE_FEATURE, &a)) {
 		/* Before 6.2 VFIO has no such feature. */
 		EXPECT_TRUE(errno == ENOTTY || errno == EINVAL)
@@ -948,7 +980,9 @@ TEST(vfio_migration_stop_holds_dma)
 
 	b.tap_fd = e1000_open_tap(tap_name, sizeof(tap_name));
 	pkt = e1000_packet_open(e1000_tap_up(tap_name, 0));
+	mig_param(true);
 	vmm_open_with(&v, TYPE_82540EM, &b);
+	mig_param(false);
 	mem = mmap(NULL, DB_MEM, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, mem);
