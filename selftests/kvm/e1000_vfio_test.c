@@ -613,8 +613,8 @@ static void mig_regs_equal(struct __test_metadata *_metadata,
 			TH_LOG("register %#x", mig_regs[i].reg);
 }
 
-/* Experimental, so off unless the module parameter asks for it. */
-TEST(vfio_migration_off_by_default)
+/* GET VFIO_DEVICE_FEATURE_MIGRATION: its flags, or -errno. */
+static int64_t mig_flags(struct vmm *v)
 {
 	struct {
 		struct vfio_device_feature f;
@@ -624,11 +624,19 @@ TEST(vfio_migration_off_by_default)
 		.f.flags = VFIO_DEVICE_FEATURE_GET |
 			   VFIO_DEVICE_FEATURE_MIGRATION,
 	};
+
+	if (ioctl(v->dev, VFIO_DEVICE_FEATURE, &feat))
+		return -errno;
+	return feat.m.flags;
+}
+
+/* Experimental, so off unless the module parameter asks for it. */
+TEST(vfio_migration_off_by_default)
+{
 	struct vmm v;
 
 	vmm_open(&v);
-	EXPECT_EQ(-1, ioctl(v.dev, VFIO_DEVICE_FEATURE, &feat));
-	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-ENOTTY, mig_flags(&v));
 	EXPECT_EQ(-ENOTTY, mig_set(&v, VFIO_DEVICE_STATE_STOP));
 	vmm_close(&v);
 }
@@ -636,14 +644,6 @@ TEST(vfio_migration_off_by_default)
 TEST(vfio_migration)
 {
 	static uint8_t blob[128 << 10];
-	struct {
-		struct vfio_device_feature f;
-		struct vfio_device_feature_migration m;
-	} feat = {
-		.f.argsz = sizeof(feat),
-		.f.flags = VFIO_DEVICE_FEATURE_GET |
-			   VFIO_DEVICE_FEATURE_MIGRATION,
-	};
 	struct vmm src, dst;
 	ssize_t len, n;
 	unsigned int i;
@@ -654,9 +654,7 @@ TEST(vfio_migration)
 	vmm_open(&src);
 	vmm_open(&dst);
 	mig_param(false);
-	TEST_ASSERT(!ioctl(src.dev, VFIO_DEVICE_FEATURE, &feat),
-		    "GET MIGRATION: %s", strerror(errno));
-	EXPECT_EQ(VFIO_MIGRATION_STOP_COPY, feat.m.flags);
+	EXPECT_EQ(VFIO_MIGRATION_STOP_COPY, mig_flags(&src));
 	EXPECT_EQ(VFIO_DEVICE_STATE_RUNNING, mig_get(&src));
 	for (i = 0; i < ARRAY_SIZE(mig_regs); i++)
 		wr32(&src, VFIO_PCI_BAR0_REGION_INDEX, mig_regs[i].reg,
