@@ -48,7 +48,7 @@ e2e_run() {
 	*)
 		E2E_FAIL=$((E2E_FAIL + 1))
 		echo "not ok $E2E_N - $desc"
-		tail -n 15 "$log" | sed 's/^/#   /'
+		tail -n 40 "$log" | sed 's/^/#   /'
 		;;
 	esac
 	return $rc

@@ -348,27 +348,58 @@ t_guest_klog() {
 	! grep -E 'Tx Unit Hang|NETDEV WATCHDOG|Reset adapter' "$log"
 }
 
+# Two guests move verified transfers both ways at the same time:
+# E2E_TWO_GUEST_ROUNDS rounds (default 1; more to tally this step).
 t_two_guests() {
-	local nic=$1 g2 p1 p2 rc=0
+	local nic=$1 g2 r rounds=${E2E_TWO_GUEST_ROUNDS:-1} bad=0 rc=0
 	l2_start "$nic" 1 || return 1
 	g2=$L2_DIR
 	ping_both "$g2" 3 || rc=1
-	e2e_file 4 >/dev/null
-	xfer_to_guest "$G" 4 >"$E2E_DATA/two.1" 2>&1 &
-	p1=$!
-	xfer_to_guest "$g2" 4 >"$E2E_DATA/two.2" 2>&1 &
-	p2=$!
-	wait $p1 || { echo "guest 0 failed"; rc=1; }
-	wait $p2 || { echo "guest 1 failed"; rc=1; }
-	xfer_from_guest "$G" 2 >>"$E2E_DATA/two.1" 2>&1 &
-	p1=$!
-	xfer_from_guest "$g2" 2 >>"$E2E_DATA/two.2" 2>&1 &
-	p2=$!
-	wait $p1 || { echo "guest 0 failed"; rc=1; }
-	wait $p2 || { echo "guest 1 failed"; rc=1; }
-	cat "$E2E_DATA/two.1" "$E2E_DATA/two.2"
+	for ((r = 1; r <= rounds; r++)); do
+		echo "round $r"
+		two_guest_round "$G" "$g2" || { bad=$((bad + 1)); rc=1; }
+	done
+	[ "$rounds" -gt 1 ] && note "$((rounds - bad)) of $rounds rounds passed"
 	l2_stop "$g2" || { echo "guest 1 did not stop cleanly"; rc=1; }
 	return $rc
+}
+
+# two_guest_round DIR0 DIR1: 4 MiB to both guests at once, then 2 MiB
+# from both; a guest that fails gets a post-mortem.
+two_guest_round() {
+	local dirs=("$@") pid=() fail=() i xfer
+	e2e_file 4 >/dev/null
+	for xfer in "xfer_to_guest 4" "xfer_from_guest 2"; do
+		for i in 0 1; do
+			${xfer%% *} "${dirs[i]}" "${xfer#* }" >"$E2E_DATA/two.$i" 2>&1 &
+			pid[i]=$!
+		done
+		for i in 0 1; do
+			wait "${pid[i]}" && continue
+			echo "guest $i failed: ${xfer%% *}"
+			cat "$E2E_DATA/two.$i"
+			fail[i]=1
+		done
+	done
+	for i in 0 1; do
+		[ -n "${fail[i]:-}" ] && guest_post_mortem "${dirs[i]}"
+	done
+	[ ${#fail[@]} -eq 0 ]
+}
+
+# What a guest whose transfer failed, its device and L1 saw.
+guest_post_mortem() {
+	local dir=$1 d
+	l2_env "$dir"
+	echo "post-mortem, guest $L2_INDEX:"
+	d=$(mdev_of_guest) && echo "device: $(tr '\n' ' ' <"$d/stats")"
+	echo "L1 $L2_TAP: $(ip -s -o link show "$L2_TAP" | tr -s ' ')"
+	ss -tnio state all "( sport = :$((5200 + L2_INDEX)) or dport = :$((5200 + L2_INDEX)) )"
+	echo "console:"
+	tr -d '\r' <"$dir/console.log" | grep -v CPUID | tail -n 6
+	l2_exec "$dir" -t 60 'cat /proc/uptime; ethtool -S eth0 | grep -v ": 0$" | tr -s " \n" " "; echo;
+		grep -E "eth0|e1000" /proc/interrupts; grep Tcp: /proc/net/snmp | tail -n 1;
+		netstat -tn; dmesg | grep -v CPUID | tail -n 8' 2>&1
 }
 
 t_stop() {

@@ -5,7 +5,8 @@
 # tests in the testbed.  --profile (or TESTBED_PROFILE) picks L1's release
 # (tools/testbed/profiles.sh: debian12, the default, or debian13, whose L1
 # runs trixie's QEMU 10); KERNEL "-" is the profile's kernel.
-# E2E_ONLY=REGEX runs only the tests whose description matches (lib.sh).
+# E2E_ONLY=REGEX runs only the tests whose description matches (lib.sh);
+# E2E_TWO_GUEST_ROUNDS=N repeats the two-guest transfers N times (run.sh).
 #
 # L2 guests need L0's multi-threaded TCG: single-threaded, an L2 boot crawls
 # past any timeout.  Multi-threaded TCG intermittently freezes L1 for good
@@ -35,6 +36,8 @@ shift 2
 
 only=()
 [ -n "${E2E_ONLY:-}" ] && only=(--env "E2E_ONLY=$E2E_ONLY")
+[ -n "${E2E_TWO_GUEST_ROUNDS:-}" ] &&
+	only+=(--env "E2E_TWO_GUEST_ROUNDS=$E2E_TWO_GUEST_ROUNDS")
 # L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM.
 [ -n "${L2_KVM_E1000_MODEL:-}" ] &&
 	only+=(--env "L2_KVM_E1000_MODEL=$L2_KVM_E1000_MODEL")
