@@ -9,6 +9,8 @@
         first TCP client, then close
   l2ctl.py recv PORT [--bind IP] [--timeout S]   receive one TCP stream
   Both transfers print "BYTES SHA256" of what went over the wire.
+  l2ctl.py hmp SOCKET COMMAND   run a command on QEMU's human monitor
+        (the guest's mon.sock) and print what it answers
   l2ctl.py iperf JSON   print "SENT_BYTES RECEIVED_BYTES SECONDS RECEIVED_BPS"
         from an iperf3 -J report (TCP or UDP)
 """
@@ -70,6 +72,37 @@ def ctl_exec(args):
             return 124
         finally:
             sock.close()
+
+
+def hmp(args):
+    """One command on QEMU's human monitor: answers end at its prompt."""
+    prompt = b"(qemu) "
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(args.timeout)
+    try:
+        sock.connect(args.socket)
+        buf = b""
+        while not buf.endswith(prompt):
+            data = sock.recv(4096)
+            if not data:
+                raise OSError("monitor closed")
+            buf += data
+        sock.sendall(args.command.encode() + b"\n")
+        buf = b""
+        while not buf.endswith(prompt):
+            data = sock.recv(65536)
+            if not data:
+                raise OSError("monitor closed")
+            buf += data
+    except OSError as e:
+        print("l2ctl: hmp: %s" % e, file=sys.stderr)
+        return 1
+    finally:
+        sock.close()
+    # The monitor echoes the command line, with terminal escapes.
+    text = buf[:-len(prompt)].decode(errors="replace").replace("\r", "")
+    sys.stdout.write(text.split("\n", 1)[1] if "\n" in text else text)
+    return 0
 
 
 def listen(args):
@@ -157,11 +190,17 @@ def main():
         t.add_argument("--bind", default="0.0.0.0")
         t.add_argument("--timeout", type=float, default=60)
         t.add_argument("--ready", help="file written once listening")
+    h = sub.add_parser("hmp")
+    h.add_argument("socket")
+    h.add_argument("command")
+    h.add_argument("--timeout", type=float, default=10)
     i = sub.add_parser("iperf")
     i.add_argument("json")
     args = p.parse_args()
     if args.op == "iperf":
         return iperf(args)
+    if args.op == "hmp":
+        return hmp(args)
     if args.op == "exec":
         if args.command and args.command[0] == "--":
             args.command = args.command[1:]

@@ -187,7 +187,7 @@ l2_launch() {
 			-enable-kvm -cpu host -m 512 -smp 1 -nographic \
 			-nodefaults -no-user-config \
 			-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd" \
-			-append "console=ttyS0 loglevel=5 panic=-1 l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP" \
+			-append "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP" \
 			-chardev "file,id=con,path=$dir/console.log" -serial chardev:con \
 			-chardev "socket,id=ctl,path=$dir/ctl.sock,server=on,wait=off" -serial chardev:ctl \
 			-monitor "unix:$dir/mon.sock,server=on,wait=off" \
@@ -243,6 +243,11 @@ l2_exec() {
 		shift 2
 	fi
 	"$L2_PYTHON" "$L2_LIB_DIR/l2ctl.py" exec --timeout "$t" "$dir/ctl.sock" -- "$*"
+}
+
+# l2_hmp DIR COMMAND: a command on the guest's QEMU monitor.
+l2_hmp() {
+	"$L2_PYTHON" "$L2_LIB_DIR/l2ctl.py" hmp "$1/mon.sock" "$2"
 }
 
 # l2_wait_exit DIR TIMEOUT: wait for QEMU (and a wrapper) to exit.
