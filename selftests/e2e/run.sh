@@ -389,7 +389,7 @@ two_guest_round() {
 	[ ${#fail[@]} -eq 0 ]
 }
 
-# threads_of PID...: state, CPU ticks, and kernel stack of every thread of
+# threads_of PID...: state, CPU ticks and kernel stack of every thread of
 # each process.
 threads_of() {
 	local p t
@@ -397,24 +397,24 @@ threads_of() {
 		for t in /proc/"$p"/task/*; do
 			echo "  $p/${t##*/} $(cat "$t/comm"):" \
 			     "$(sed 's/.*) //' "$t/stat" | awk '{ print $1, "utime", $12, "stime", $13 }')"
-			head -n 6 "$t/stack" 2>/dev/null | sed 's/^/      /'
+			head -n 4 "$t/stack" 2>/dev/null | sed 's/^/      /'
 		done
 	done
 }
 
-# What a guest whose transfer failed, its device and L1 saw.
+# What a guest whose transfer failed, its device and L1 saw.  A guest
+# that rebooted by itself shows a second boot on its console: with a
+# "reboot:" line before it if its kernel asked, silently if it
+# triple-faulted.
 guest_post_mortem() {
-	local dir=$1 d
+	local dir=$1 d i
 	l2_env "$dir"
 	echo "post-mortem, guest $L2_INDEX:"
 	d=$(mdev_of_guest) && echo "device: $(tr '\n' ' ' <"$d/stats")"
 	echo "L1 $L2_TAP: $(ip -s -o link show "$L2_TAP" | tr -s ' ')"
 	ss -tnio state all "( sport = :$((5200 + L2_INDEX)) or dport = :$((5200 + L2_INDEX)) )"
-	echo "console:"
-	tr -d '\r' <"$dir/console.log" | grep -v CPUID | tail -n 6
-	# A guest that stopped answering: where its vCPU is (the guest runs
-	# without KASLR, so RIP reads against its System.map), and where each
-	# thread serving it is in L1, twice to show what moves.
+	# Where its vCPU is (the guest runs without KASLR: RIP reads against
+	# its System.map), and the L1 threads serving it, twice.
 	for i in 1 2; do
 		echo "sample $i: $(l2_hmp "$dir" 'info status')"
 		l2_hmp "$dir" 'info registers' | grep -E '^(RIP|RSP|CR0)'
@@ -423,7 +423,9 @@ guest_post_mortem() {
 	done
 	l2_exec "$dir" -t 60 'cat /proc/uptime; ethtool -S eth0 | grep -v ": 0$" | tr -s " \n" " "; echo;
 		grep -E "eth0|e1000" /proc/interrupts; grep Tcp: /proc/net/snmp | tail -n 1;
-		netstat -tn; dmesg | grep -v CPUID | tail -n 8' 2>&1
+		netstat -tn' 2>&1
+	echo "boots: $(l2_ready_count "$dir"); console:"
+	tr -d '\r' <"$dir/console.log" | grep -v CPUID | tail -n 12
 }
 
 t_stop() {
