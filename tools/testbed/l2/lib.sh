@@ -192,6 +192,7 @@ l2_launch() {
 			-chardev "socket,id=ctl,path=$dir/ctl.sock,server=on,wait=off" -serial chardev:ctl \
 			-monitor "unix:$dir/mon.sock,server=on,wait=off" \
 			-pidfile "$dir/qemu.pid" \
+			-d cpu_reset -D "$dir/cpu-reset.log" \
 			"${l2_nicargs[@]}"
 	) </dev/null >"$dir/qemu.log" 2>&1 &
 	echo $! >"$dir/launcher.pid"
