@@ -424,9 +424,10 @@ guest_post_mortem() {
 	l2_exec "$dir" -t 60 'cat /proc/uptime; ethtool -S eth0 | grep -v ": 0$" | tr -s " \n" " "; echo;
 		grep -E "eth0|e1000" /proc/interrupts; grep Tcp: /proc/net/snmp | tail -n 1;
 		netstat -tn' 2>&1
-	# QEMU logs the CPU at each reset: what the last one interrupted.
-	echo "CPU at the last reset: $(grep -A24 'CPU Reset' "$dir/cpu-reset.log" | tail -n 25 |
-		grep -E '^(RIP|CR0|IDT|GDT|EFER)' | tr -s ' \n' ' ')"
+	# QEMU logs the CPU at each reset: what each one interrupted.
+	echo "CPU at each reset:"
+	awk '/CPU Reset/ { printf "\n %s:", $0 } /^(RIP|RSI|CR0|IDT)/ { printf " %s", $0 }
+	     END { print "" }' "$dir/cpu-reset.log" | tr -s ' '
 	echo "boots: $(l2_ready_count "$dir"); console before each reboot, and its end:"
 	tr -d '\r' <"$dir/console.log" | grep -v CPUID |
 		awk '/SeaBIOS/ && NR > 1 { for (i = NR - 12; i < NR; i++) if (i > 0) print l[i % 12] }
