@@ -349,11 +349,14 @@ t_guest_klog() {
 }
 
 # Two guests move verified transfers both ways at the same time:
-# E2E_TWO_GUEST_ROUNDS rounds (default 1; more to tally this step).
+# E2E_TWO_GUEST_ROUNDS rounds (default 1; more to tally this step), with
+# both guests' QEMU threads on L1 CPUs E2E_TWO_GUEST_CPUS (default: all).
 t_two_guests() {
 	local nic=$1 g2 r rounds=${E2E_TWO_GUEST_ROUNDS:-1} passed=0 rc=0
+	E2E_TWO_GUEST_CPUS=${E2E_TWO_GUEST_CPUS:-}
 	l2_start "$nic" 1 || return 1
 	g2=$L2_DIR
+	pin_guests "$E2E_TWO_GUEST_CPUS" "$G" "$g2"
 	ping_both "$g2" 3 || rc=1
 	for ((r = 1; r <= rounds; r++)); do
 		echo "round $r"
@@ -363,7 +366,18 @@ t_two_guests() {
 	done
 	[ "$rounds" -gt 1 ] && note "$passed of $rounds rounds passed"
 	l2_stop "$g2" || { echo "guest 1 did not stop cleanly"; rc=1; }
+	pin_guests "0-$(($(nproc) - 1))" "$G"
 	return $rc
+}
+
+# pin_guests CPUS DIR...: every thread of each guest's QEMU on CPUS.
+pin_guests() {
+	local cpus=$1 dir
+	shift
+	[ -n "$cpus" ] || return 0
+	for dir in "$@"; do
+		taskset -a -p -c "$cpus" "$(l2_qemu_pid "$dir")" >/dev/null
+	done
 }
 
 # two_guest_round DIR0 DIR1: 4 MiB to both guests at once, then 2 MiB

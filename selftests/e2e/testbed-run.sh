@@ -38,6 +38,8 @@ only=()
 [ -n "${E2E_ONLY:-}" ] && only=(--env "E2E_ONLY=$E2E_ONLY")
 [ -n "${E2E_TWO_GUEST_ROUNDS:-}" ] &&
 	only+=(--env "E2E_TWO_GUEST_ROUNDS=$E2E_TWO_GUEST_ROUNDS")
+[ -n "${E2E_TWO_GUEST_CPUS:-}" ] &&
+	only+=(--env "E2E_TWO_GUEST_CPUS=$E2E_TWO_GUEST_CPUS")
 # L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM.
 [ -n "${L2_KVM_E1000_MODEL:-}" ] &&
 	only+=(--env "L2_KVM_E1000_MODEL=$L2_KVM_E1000_MODEL")
