@@ -147,7 +147,9 @@ l2_nic_args() {
 
 # l2_launch NIC INDEX [SCRIPT]: start guest INDEX in the background; sets
 # L2_DIR.  With SCRIPT the guest runs it and powers off (see init.sh).
-# L2_CPUS (a CPU list) runs the guest's QEMU on those L1 CPUs only.
+# L2_CPUS (a CPU list) runs the guest's QEMU on those L1 CPUs only; not
+# the kvm-e1000 tool that starts it, whose sidecore may be elsewhere (the
+# module refuses a sidecore outside the caller's CPUs).
 l2_launch() {
 	local nic=$1 idx=$2 script=${3:-} dir why initrd pin=()
 	dir=$(l2_dir "$idx")
@@ -185,7 +187,7 @@ l2_launch() {
 	[ -z "${L2_CPUS:-}" ] || pin=(taskset -c "$L2_CPUS")
 	(
 		cd "$dir" || exit 1
-		exec "${pin[@]}" "${l2_wrapper[@]}" qemu-system-x86_64 \
+		exec "${l2_wrapper[@]}" "${pin[@]}" qemu-system-x86_64 \
 			-enable-kvm -cpu host -m 512 -smp 1 -nographic \
 			-nodefaults -no-user-config \
 			-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd" \
