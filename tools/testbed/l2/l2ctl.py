@@ -74,6 +74,17 @@ def ctl_exec(args):
             sock.close()
 
 
+def read_until(sock, end):
+    """Bytes from sock up to and including end (OSError if it closes)."""
+    buf = b""
+    while not buf.endswith(end):
+        data = sock.recv(65536)
+        if not data:
+            raise OSError("monitor closed")
+        buf += data
+    return buf
+
+
 def hmp(args):
     """One command on QEMU's human monitor: answers end at its prompt."""
     prompt = b"(qemu) "
@@ -81,19 +92,9 @@ def hmp(args):
     sock.settimeout(args.timeout)
     try:
         sock.connect(args.socket)
-        buf = b""
-        while not buf.endswith(prompt):
-            data = sock.recv(4096)
-            if not data:
-                raise OSError("monitor closed")
-            buf += data
+        read_until(sock, prompt)
         sock.sendall(args.command.encode() + b"\n")
-        buf = b""
-        while not buf.endswith(prompt):
-            data = sock.recv(65536)
-            if not data:
-                raise OSError("monitor closed")
-            buf += data
+        buf = read_until(sock, prompt)
     except OSError as e:
         print("l2ctl: hmp: %s" % e, file=sys.stderr)
         return 1
