@@ -6,7 +6,8 @@
 # (tools/testbed/profiles.sh: debian12, the default, or debian13, whose L1
 # runs trixie's QEMU 10); KERNEL "-" is the profile's kernel.
 # E2E_ONLY=REGEX runs only the tests whose description matches (lib.sh);
-# E2E_TWO_GUEST_ROUNDS=N repeats the two-guest transfers N times (run.sh).
+# E2E_TWO_GUEST_ROUNDS=N repeats the two-guest transfers N times, and
+# E2E_UNBIND_ROUNDS=N the driver unbind under a flood (run.sh).
 #
 # L2 guests need L0's multi-threaded TCG: single-threaded, an L2 boot crawls
 # past any timeout.  Multi-threaded TCG intermittently freezes L1 for good
@@ -38,6 +39,8 @@ only=()
 [ -n "${E2E_ONLY:-}" ] && only=(--env "E2E_ONLY=$E2E_ONLY")
 [ -n "${E2E_TWO_GUEST_ROUNDS:-}" ] &&
 	only+=(--env "E2E_TWO_GUEST_ROUNDS=$E2E_TWO_GUEST_ROUNDS")
+[ -n "${E2E_UNBIND_ROUNDS:-}" ] &&
+	only+=(--env "E2E_UNBIND_ROUNDS=$E2E_UNBIND_ROUNDS")
 [ -n "${E2E_TWO_GUEST_CPUS:-}" ] &&
 	only+=(--env "E2E_TWO_GUEST_CPUS=$E2E_TWO_GUEST_CPUS")
 # L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM.
