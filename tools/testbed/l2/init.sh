@@ -61,7 +61,7 @@ sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip link set lo up
 
 l2-netdrv load || fatal "loading the NIC drivers failed"
-l2-netdrv up || say "l2: eth0 has no carrier"
+l2-netdrv up || say "l2: eth0 did not come up"
 link=down
 [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && link=up
 say "@@L2-READY@@ driver=$(l2-netdrv driver) link=$link"

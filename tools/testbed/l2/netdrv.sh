@@ -7,13 +7,13 @@
 #
 #   l2-netdrv load     insmod every module in /modules/order not yet loaded
 #   l2-netdrv unload   remove eth0's driver module
-#   l2-netdrv up       wait for eth0, give it $L2_IP, wait for the carrier
+#   l2-netdrv up       wait for eth0, give it $L2_IP, wait until it is up
 #   l2-netdrv reload   unload, load, up
 #   l2-netdrv driver   print eth0's driver name
 
 [ -f /etc/l2.conf ] && . /etc/l2.conf
 
-# Seconds to wait for eth0 to appear and for its carrier.
+# Seconds to wait for eth0 to appear and to come up.
 WAIT=15
 
 driver() {
@@ -49,10 +49,14 @@ up() {
 	ip addr flush dev eth0
 	ip addr add "$L2_IP" dev eth0 || return 1
 	ip link set eth0 up || return 1
+	# The carrier comes first; the operstate follows once linkwatch has
+	# also swapped in eth0's qdisc.  Before that, what the guest sends
+	# goes to the noop qdisc and is dropped uncounted.
 	i=0
-	while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ]; do
+	while [ "$(cat /sys/class/net/eth0/operstate 2>/dev/null)" != up ]; do
 		i=$((i + 1))
-		[ $i -le $((WAIT * 10)) ] || { echo "l2-netdrv: eth0 has no carrier" >&2; return 1; }
+		[ $i -le $((WAIT * 10)) ] ||
+			{ echo "l2-netdrv: eth0 is not up (carrier $(cat /sys/class/net/eth0/carrier))" >&2; return 1; }
 		usleep 100000
 	done
 }
