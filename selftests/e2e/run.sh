@@ -337,7 +337,7 @@ unbind_flood_round() {
 # tap_sniff IFACE: one line per frame crossing IFACE (L1 side), until
 # killed: time, direction, and for ARP and ICMP what they say.
 tap_sniff() {
-	python3 -u - "$1" <<'PY'
+	exec python3 -u - "$1" <<'PY'
 import socket, struct, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.bind((sys.argv[1], 0))
@@ -360,15 +360,19 @@ while True:
 PY
 }
 
-# What each side saw when traffic failed after the rebind.
-# Short, so that the failed transfer's own lines stay in the TAP tail.
+# What each side saw when traffic failed after the rebind: the guest's
+# view (its registers through ethtool -d, its driver's counters), then
+# L1's (the tap, the worker threads and their stacks, the device).
 rebind_post_mortem() {
-	echo "device: $(tr '\n' ' ' <"$1/stats")"
+	l2_exec "$G" -t 60 'cd /sys/class/net/eth0; echo "guest eth0: carrier $(cat carrier)," \
+		"operstate $(cat operstate)"; ethtool -d eth0 | grep -E "^0x0.*(CTRL|STATUS|RCTL|RDH|RDT|RDLEN|TCTL|TDH|TDT|TDLEN)"; \
+		echo "ethtool -S, not 0:" $(ethtool -S eth0 | grep -v ": 0$" | tail -n +2);
+		ip neigh; grep -E "eth0|e1000" /proc/interrupts; dmesg | tail -n 4' 2>&1
+	echo "L1 $L2_TAP: $(ip -s -o link show "$L2_TAP" | tr -s ' ')"
 	echo "L1: $(ip neigh show "$L2_GUEST_IP")"
-	l2_exec "$G" -t 30 'cd /sys/class/net/eth0; echo "guest eth0: carrier $(cat carrier)," \
-		"operstate $(cat operstate); counters not 0:" $(grep -v "^0$" -H statistics/* |
-		sed "s|statistics/||"); ip neigh; grep -E "eth0|e1000" /proc/interrupts;
-		dmesg | tail -n 6' 2>&1
+	# shellcheck disable=SC2046  # one PID per word
+	threads_of $(pgrep -x kvm-e1000) $(pgrep '^kvm-e1000-sc/')
+	echo "device: $(tr '\n' ' ' <"$1/stats")"
 }
 
 t_reload() {
