@@ -323,6 +323,11 @@ unbind_flood_round() {
 	# What crosses the tap while traffic resumes, kept for a failure.
 	tap_sniff "$L2_TAP" >"$E2E_DATA/sniff" 2>&1 &
 	spid=$!
+	# Python takes a second or more to start here: not a frame missed.
+	for _ in $(seq 100); do
+		[ -s "$E2E_DATA/sniff" ] && break
+		sleep 0.1
+	done
 	echo "device before traffic: $(tr '\n' ' ' <"$d/stats")"
 	if ! traffic "$G" "$SMALL"; then
 		rebind_post_mortem "$d"
@@ -342,6 +347,7 @@ import socket, struct, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.bind((sys.argv[1], 0))
 t0 = time.time()
+print("sniffing on %s" % sys.argv[1])
 while True:
     f, a = s.recvfrom(65536)
     way = "L1->guest" if a[2] == socket.PACKET_OUTGOING else "guest->L1"
@@ -370,7 +376,11 @@ rebind_post_mortem() {
 		ip neigh; grep -E "eth0|e1000" /proc/interrupts; dmesg | tail -n 4' 2>&1
 	echo "L1 $L2_TAP: $(ip -s -o link show "$L2_TAP" | tr -s ' ')"
 	echo "L1: $(ip neigh show "$L2_GUEST_IP")"
+	# Twice: a thread that runs moves its times, a stuck one does not.
 	# shellcheck disable=SC2046  # one PID per word
+	threads_of $(pgrep -x kvm-e1000) $(pgrep '^kvm-e1000-sc/')
+	sleep 2
+	# shellcheck disable=SC2046
 	threads_of $(pgrep -x kvm-e1000) $(pgrep '^kvm-e1000-sc/')
 	echo "device: $(tr '\n' ' ' <"$1/stats")"
 }

@@ -51,7 +51,7 @@ only=()
 # that stack overflow (page faults on per-CPU data, recursing): either is
 # printed with its log directory, and counted in the summary.
 run_config() {
-	local attempt rc dirf run why
+	local attempt rc dirf run why out=${TESTBED_CACHE:-$here/../../build/testbed}/out/e2e
 
 	dirf=$(mktemp)
 	for attempt in 1 2; do
@@ -69,6 +69,8 @@ run_config() {
 		*) break ;;
 		esac
 		echo "e2e: $1: attempt $attempt: $why" >&2
+		# The retry writes the same folder: keep what this attempt logged.
+		cp -r "$out" "$run/e2e" 2>/dev/null
 		lost_runs+=("$1: $why")
 	done
 	rm -f "$dirf"
