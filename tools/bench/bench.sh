@@ -3,7 +3,9 @@
 #
 # Benchmark the NIC configs with real L2 guests, all in ONE testbed boot:
 # TCP throughput both ways, the 64-byte UDP packet rate guest->L1, ping
-# RTT, and VM exits per MB and per packet by reason (tools/bench/exits.sh).
+# RTT, the TCP request/response rate (tools/bench/rr.py), L1's CPU time
+# spent serving the guest per GB and per packet (tools/bench/cpu.py), and
+# VM exits per MB and per packet by reason (tools/bench/exits.sh).
 # Writes build/bench/results.json and renders Documentation/benchmarks.md
 # with a gnuplot chart.  `make bench` runs it.
 #
@@ -21,7 +23,7 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 
 runs=${BENCH_RUNS:-5}
 seconds=${BENCH_SECONDS:-5}
-configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
+configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
 kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
 module=
 render=1
@@ -68,12 +70,30 @@ tap_packets() {
 	echo $(($(cat "$s/rx_packets") + $(cat "$s/tx_packets")))
 }
 
+# The guest's request/response server (tools/bench/rr_echo.c).
+RR_PORT=7007
+
+# measured OUT QPID TAP CMD...: runs CMD; OUT.cpu gets the L1 CPU time
+# of everything serving the guest before and after (tools/bench/cpu.py)
+# and the tap's packets over the run.
+measured() {
+	local out=$1 qpid=$2 tap=$3 p0 c0 rc
+	shift 3
+	p0=$(tap_packets "$tap")
+	c0=$("$PYTHON" "$BENCH_DIR/cpu.py" "$qpid")
+	"$@"
+	rc=$?
+	printf '{"before": %s, "after": %s, "packets": %s}\n' "$c0" \
+		"$("$PYTHON" "$BENCH_DIR/cpu.py" "$qpid")" $(($(tap_packets "$tap") - p0)) >"$out.cpu"
+	return $rc
+}
+
 bench_config() {
 	local nic=$1 raw=$2 r mode qpid p0 p1 bad=0
 	mkdir -p "$raw"
 	l2_start "$nic" 0 || return 1
 	l2_env "$L2_DIR"
-	l2_exec "$L2_DIR" 'iperf3 -s -D' || return 1
+	l2_exec "$L2_DIR" "iperf3 -s -D && e2e-rr-echo $RR_PORT" || return 1
 	qpid=$(l2_qemu_pid "$L2_DIR")
 	if ! busybox ping -c 3 -W 5 "$L2_GUEST_IP" >"$raw/ping.0.txt" 2>&1; then
 		echo "bench: $nic: the guest does not answer pings"
@@ -84,13 +104,15 @@ bench_config() {
 	for ((r = 1; r <= runs; r++)); do
 		for mode in tcp_tx tcp_rx udp_tx; do
 			iperf_args "$L2_GUEST_IP" "$mode" "$raw/$mode.$r.json"
-			"${ia[@]}" || bad=$((bad + 1))
+			measured "$raw/$mode.$r" "$qpid" "$L2_TAP" "${ia[@]}" || bad=$((bad + 1))
 		done
 		if [ "$bad" -ge 2 ]; then
 			echo "bench: $nic: iperf3 failed $bad times, giving up"
 			return 1
 		fi
 		busybox ping -c 20 -i 0.1 -W 5 "$L2_GUEST_IP" >"$raw/ping.$r.txt" 2>&1
+		timeout -k 5 $((seconds + 30)) "$PYTHON" "$BENCH_DIR/rr.py" \
+			"$L2_GUEST_IP" "$RR_PORT" "$seconds" >"$raw/rr.$r.json" 2>&1
 	done
 	# Exits are counted in separate runs: perf slows the VM down.
 	for mode in tcp_tx tcp_rx udp_tx; do

@@ -10,13 +10,25 @@ import os
 import subprocess
 import sys
 
-ORDER = ["qemu-e1000", "virtio-net", "vhost-net", "kvm-e1000", "kvm-e1000-sidecore",
-         "kvm-e1000-doorbell"]
+ORDER = ["qemu-e1000", "virtio-net", "vhost-net", "vhost-net-mtu", "kvm-e1000",
+         "kvm-e1000-sidecore", "kvm-e1000-doorbell"]
+# The anchors kvm-e1000 is measured against, and what each ratio compares.
+ANCHORS = ["vhost-net", "vhost-net-mtu"]
+RATIOS = [("tcp_tx_mbps", "vhost-net", "TCP guest->L1"),
+          ("tcp_rx_mbps", "vhost-net", "TCP L1->guest"),
+          ("tcp_rx_mbps", "vhost-net-mtu", "TCP L1->guest"),
+          ("udp_tx_pps", "vhost-net", "UDP 64 B pps"),
+          ("rr_per_s", "vhost-net", "TCP round trips/s"),
+          ("tcp_tx_cpu_s_per_gb", "vhost-net", "CPU-s/GB guest->L1"),
+          ("tcp_rx_cpu_s_per_gb", "vhost-net", "CPU-s/GB L1->guest")]
 
 DESCR = {
     "qemu-e1000": "QEMU's own e1000 (every register access exits to QEMU)",
     "virtio-net": "virtio-net, QEMU userspace backend (vhost=off)",
     "vhost-net": "virtio-net with the vhost-net kernel backend",
+    "vhost-net-mtu": "vhost-net with the guest's receive offloads off (guest_tso4, "
+                     "guest_tso6, guest_ecn, guest_ufo): MTU-size frames to the guest, "
+                     "as an e1000 gets",
     "kvm-e1000": "kvm-e1000: e1000 emulated in L1's kernel, via vfio-pci mdev",
     "kvm-e1000-sidecore": "kvm-e1000 with its sidecore thread on a dedicated CPU",
     "kvm-e1000-doorbell": "kvm-e1000 with a sidecore and doorbell pages: TDT/RDT in guest "
@@ -30,6 +42,38 @@ def fmt(v, digits=0):
     if digits == 0:
         return "{:,}".format(int(round(v)))
     return "{:,.{}f}".format(v, digits)
+
+
+def cpu_total(c, mode):
+    """L1 CPU-seconds per GB of one TCP mode, serving threads and vCPU."""
+    a, b = c.get(mode + "_serve_s_per_gb"), c.get(mode + "_vcpu_s_per_gb")
+    return None if a is None or b is None else a + b
+
+
+def value(c, key):
+    if key.endswith("_cpu_s_per_gb"):
+        return cpu_total(c, key[:-len("_cpu_s_per_gb")])
+    return c.get(key)
+
+
+def ratios(configs, names):
+    """Each kvm-e1000 config over its anchor, one row per config."""
+    rows = []
+    for n in names:
+        c = configs[n]
+        if not n.startswith("kvm-e1000") or c.get("tcp_tx_mbps") is None:
+            continue
+        cells = []
+        for key, anchor, _ in RATIOS:
+            a, b = value(c, key), value(configs.get(anchor, {}), key)
+            cells.append("%.2fx" % (a / b) if a is not None and b else "-")
+        rows.append("| %s | %s |" % (n, " | ".join(cells)))
+    return rows
+
+
+def span(c, key, digits=0):
+    s = (c.get("spread") or {}).get(key)
+    return "%s-%s" % (fmt(s[0], digits), fmt(s[1], digits)) if s else "-"
 
 
 def plot(configs, png, work):
@@ -99,23 +143,26 @@ def render(res, png_name, plotted):
       % (env.get("runs", "?"), env.get("seconds", "?")))
     w("")
     w("| config | TCP guest->L1 Mbit/s | TCP L1->guest Mbit/s | UDP 64 B guest->L1 pps "
-      "| ping RTT us | exits/MB | user exits/MB | kernel exits/MB | exits/packet "
-      "| user exits/packet | UDP exits/packet |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| ping RTT us | TCP round trips/s | exits/MB | user exits/MB | kernel exits/MB "
+      "| exits/packet | user exits/packet | UDP exits/packet |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    measured = []
     for n in names:
         c = configs[n]
         if c.get("skipped"):
-            w("| %s | skipped: %s |||||||||| |" % (n, c["skipped"]))
+            w("| %s | skipped: %s ||||||||||| |" % (n, c["skipped"]))
             continue
         if c.get("failed") and c.get("tcp_tx_mbps") is None and c.get("tcp_rx_mbps") is None:
-            w("| %s | failed: no traffic measured (see the run's logs) |||||||||| |" % n)
+            w("| %s | failed: no traffic measured (see the run's logs) ||||||||||| |" % n)
             continue
-        w("| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        measured.append(n)
+        w("| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             n, " (failed)" if c.get("failed") else "",
             fmt(c["tcp_tx_mbps"], 1), fmt(c["tcp_rx_mbps"], 1), fmt(c["udp_tx_pps"]),
-            fmt(c["rtt_us"]), fmt(c["exits_per_mb"]), fmt(c["user_exits_per_mb"]),
-            fmt(c["kernel_exits_per_mb"]), fmt(c["exits_per_packet"], 2),
-            fmt(c["user_exits_per_packet"], 2), fmt(c["udp_exits_per_packet"], 2)))
+            fmt(c["rtt_us"]), fmt(c.get("rr_per_s")), fmt(c["exits_per_mb"]),
+            fmt(c["user_exits_per_mb"]), fmt(c["kernel_exits_per_mb"]),
+            fmt(c["exits_per_packet"], 2), fmt(c["user_exits_per_packet"], 2),
+            fmt(c["udp_exits_per_packet"], 2)))
     w("")
     for n in names:
         w("- **%s**: %s." % (n, DESCR.get(n, n)))
@@ -123,6 +170,53 @@ def render(res, png_name, plotted):
     if plotted:
         w("![TCP throughput and exits per MB](%s)" % png_name)
         w("")
+    w("TCP round trips: one connection from L1 to the guest, Nagle off, a "
+      "1-byte request answered by a 1-byte response, back to back for %s s "
+      "(`tools/bench/rr.py`, the guest's `tools/bench/rr_echo.c`)."
+      % env.get("seconds", "?"))
+    w("")
+    w("### Ratios to the anchors")
+    w("")
+    w("Medians over medians, side by side in this run; *CPU-s/GB* counts "
+      "the serving threads and the vCPU thread together (lower is better).")
+    w("")
+    w("| config | %s |" % " | ".join(
+        "%s (vs %s)" % (label, anchor) for _, anchor, label in RATIOS))
+    w("|---|" + "---:|" * len(RATIOS))
+    for row in ratios(configs, names):
+        w(row)
+    w("")
+    w("### Host CPU per GB and per packet")
+    w("")
+    w("L1 CPU time (`/proc/PID/task/TID/schedstat`, `tools/bench/cpu.py`) of "
+      "everything that serves the guest during each throughput run, over what "
+      "the run moved; medians. *serve*: QEMU's threads but the vCPU, "
+      "vhost-net's worker, kvm-e1000's worker or sidecore (a sidecore that "
+      "polls is charged for all its time); *vCPU*: the guest's vCPU thread, "
+      "which also runs KVM's and kvm-e1000's MMIO handlers. UDP is per "
+      "million packets on the tap.")
+    w("")
+    w("| config | guest->L1 serve s/GB | guest->L1 vCPU s/GB | L1->guest serve s/GB "
+      "| L1->guest vCPU s/GB | UDP serve s/Mpkt | UDP vCPU s/Mpkt |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for n in measured:
+        c = configs[n]
+        w("| %s | %s | %s | %s | %s | %s | %s |" % (
+            n, fmt(c.get("tcp_tx_serve_s_per_gb"), 2), fmt(c.get("tcp_tx_vcpu_s_per_gb"), 2),
+            fmt(c.get("tcp_rx_serve_s_per_gb"), 2), fmt(c.get("tcp_rx_vcpu_s_per_gb"), 2),
+            fmt(c.get("udp_tx_serve_s_per_mpkt"), 1), fmt(c.get("udp_tx_vcpu_s_per_mpkt"), 1)))
+    w("")
+    w("### Spread (min-max over the runs)")
+    w("")
+    w("| config | runs | TCP guest->L1 Mbit/s | TCP L1->guest Mbit/s | UDP pps "
+      "| ping RTT us | TCP round trips/s |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for n in measured:
+        c = configs[n]
+        w("| %s | %s | %s | %s | %s | %s | %s |" % (
+            n, c.get("runs", "-"), span(c, "tcp_tx_mbps", 1), span(c, "tcp_rx_mbps", 1),
+            span(c, "udp_tx_pps"), span(c, "rtt_us"), span(c, "rr_per_s")))
+    w("")
     w("## Exits by reason")
     w("")
     w("Counts over the perf-monitored run of each mode (tcp_tx and udp_tx are "
