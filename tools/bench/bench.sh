@@ -4,13 +4,15 @@
 # Benchmark the NIC configs with real L2 guests, all in ONE testbed boot:
 # TCP throughput both ways, the 64-byte UDP packet rate guest->L1, ping
 # RTT, the TCP request/response rate (tools/bench/rr.py), L1's CPU time
-# spent serving the guest per GB and per packet (tools/bench/cpu.py), and
-# VM exits per MB and per packet by reason (tools/bench/exits.sh).
+# spent serving the guest per GB and per packet (tools/bench/cpu.py), VM
+# exits per MB and per packet by reason (tools/bench/exits.sh), and three
+# guests at once sending TCP to L1 (BENCH_MANY_CONFIGS: aggregate, and
+# fairness as the slowest guest over the fastest).
 # Writes build/bench/results.json and renders Documentation/benchmarks.md
 # with a gnuplot chart.  `make bench` runs it.
 #
-# bench.sh [--runs N] [--seconds S] [--configs 'NIC...'] [--kernel VER]
-#          [--module PATH.ko] [--no-render]
+# bench.sh [--runs N] [--seconds S] [--configs 'NIC...'] [--many 'NIC...']
+#          [--kernel VER] [--module PATH.ko] [--no-render]
 # bench.sh --render     (re-render the doc from build/bench/results.json)
 #
 # Inside L1 the testbed runs "bench.sh --inside": raw iperf3/ping/perf
@@ -24,6 +26,10 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 runs=${BENCH_RUNS:-5}
 seconds=${BENCH_SECONDS:-5}
 configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
+# Configs run with MANY guests at once (TCP guest->L1 in each, together);
+# --many '' runs none.
+many_configs=${BENCH_MANY_CONFIGS:-vhost-net kvm-e1000-sidecore}
+MANY=3
 kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
 module=
 render=1
@@ -35,12 +41,13 @@ while [ $# -gt 0 ]; do
 	--runs) runs=${2:?}; shift 2 ;;
 	--seconds) seconds=${2:?}; shift 2 ;;
 	--configs) configs=${2:?}; shift 2 ;;
+	--many) many_configs=${2?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--module) module=${2:?}; shift 2 ;;
 	--no-render) render=0; shift ;;
 	--render) render_only=1; shift ;;
 	--inside) inside=1; shift ;;
-	*) sed -n '10,12s/^# \?//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+	*) sed -n '14,16s/^# \?//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
 	esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: --runs wants a count" >&2; exit 2; }
@@ -126,6 +133,42 @@ bench_config() {
 	l2_stop "$L2_DIR"
 }
 
+# bench_many NIC RAW: MANY guests of NIC at once, each sending TCP to L1
+# at the same time; RAW/tcp_tx.RUN.GUEST.json per guest and run.  Every
+# guest's QEMU runs on L1 CPU 0: with two L1 CPUs in SVM guest mode at
+# once, L0's multi-threaded TCG resets or wedges L2 guests, any NIC's
+# (tools/testbed/README.md).  vhost's workers and kvm-e1000's sidecore
+# (L1 CPU 1, one for all the guests) are not pinned.
+bench_many() {
+	local nic=$1 raw=$2 i r dirs=() pids=() bad=0
+	mkdir -p "$raw"
+	for ((i = 0; i < MANY; i++)); do
+		L2_CPUS=0 l2_launch "$nic" "$i" || return 1
+		dirs[i]=$L2_DIR
+	done
+	for ((i = 0; i < MANY; i++)); do
+		l2_wait_ready "${dirs[i]}" 1 || return 1
+		l2_exec "${dirs[i]}" 'iperf3 -s -D' || return 1
+		l2_env "${dirs[i]}"
+		timeout -k 5 30 iperf3 -c "$L2_GUEST_IP" -t 2 --connect-timeout 10000 >/dev/null 2>&1
+	done
+	for ((r = 1; r <= runs; r++)); do
+		for ((i = 0; i < MANY; i++)); do
+			l2_env "${dirs[i]}"
+			iperf_args "$L2_GUEST_IP" tcp_tx "$raw/tcp_tx.$r.$i.json"
+			"${ia[@]}" &
+			pids[i]=$!
+		done
+		for ((i = 0; i < MANY; i++)); do
+			wait "${pids[i]}" || bad=$((bad + 1))
+		done
+		[ "$bad" -lt 2 ] || { echo "bench: $nic x$MANY: iperf3 failed $bad times, giving up"; return 1; }
+	done
+	for ((i = 0; i < MANY; i++)); do
+		l2_stop "${dirs[i]}"
+	done
+}
+
 inside() {
 	local out=${TESTBED_OUT:?run through tools/testbed/testbed.sh}/bench nic why start
 	# shellcheck source=../testbed/l2/lib.sh
@@ -147,6 +190,7 @@ inside() {
 		echo "perf=$(perf --version)"
 		echo "runs=$runs"
 		echo "seconds=$seconds"
+		echo "many=$MANY"
 	} >"$out/raw/env.txt"
 	for nic in $configs; do
 		if ! why=$(l2_nic_check "$nic"); then
@@ -161,6 +205,16 @@ inside() {
 			l2_cleanup
 		fi
 		echo "bench: $nic: done in $((SECONDS - start))s"
+	done
+	for nic in $many_configs; do
+		l2_nic_check "$nic" >/dev/null || continue
+		echo "bench: $nic: $MANY guests at once, $runs runs of ${seconds}s"
+		start=$SECONDS
+		if ! bench_many "$nic" "$out/raw/many/$nic"; then
+			echo "bench: $nic x$MANY: failed" | tee "$out/raw/many/$nic.failed"
+			l2_cleanup
+		fi
+		echo "bench: $nic x$MANY: done in $((SECONDS - start))s"
 	done
 }
 
@@ -203,6 +257,7 @@ start=$(date +%s)
 TESTBED_TCG_THREAD=${TESTBED_TCG_THREAD:-multi} \
 "$REPO/tools/testbed/testbed.sh" --kernel "$kernel" --timeout 3600 "${mod_args[@]}" \
 	--env "BENCH_RUNS=$runs" --env "BENCH_SECONDS=$seconds" --env "BENCH_CONFIGS=$configs" \
+	--env "BENCH_MANY_CONFIGS=$many_configs" \
 	-- "$BENCH_DIR/bench.sh" --inside
 rc=$?
 elapsed=$(($(date +%s) - start))

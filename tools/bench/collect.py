@@ -83,9 +83,9 @@ def cpu_cost(path, amount):
     return sum(d[k] for k in SERVE_ROLES) / amount, d["vcpu"] / amount, c["packets"]
 
 
-def spread(values):
+def spread(values, digits=1):
     v = [x for x in values if x is not None]
-    return [round(min(v), 1), round(max(v), 1)] if v else None
+    return [round(min(v), digits), round(max(v), digits)] if v else None
 
 
 def med(values):
@@ -198,15 +198,45 @@ def config(raw, name):
     return res
 
 
+def many(raw, name):
+    """Guests of one config sending TCP to L1 at once: per run the sum of
+    their rates and the slowest over the fastest; medians over the runs."""
+    d = os.path.join(raw, name)
+    res = {"failed": os.path.exists(d + ".failed")}
+    agg, fair, per = [], [], []
+    n = 1
+    while os.path.exists(os.path.join(d, "tcp_tx.%d.0.json" % n)):
+        rates = []
+        g = 0
+        while os.path.exists(os.path.join(d, "tcp_tx.%d.%d.json" % (n, g))):
+            r = iperf(os.path.join(d, "tcp_tx.%d.%d.json" % (n, g)))
+            rates.append(r[0] * 8 / r[1] / 1e6 if r else 0.0)
+            g += 1
+        agg.append(sum(rates))
+        fair.append(min(rates) / max(rates) if max(rates) else 0.0)
+        per.append([round(x, 1) for x in rates])
+        n += 1
+    res.update({"runs": n - 1, "guests": len(per[0]) if per else 0,
+                "aggregate_mbps": med(agg), "fairness": med_fine(fair),
+                "spread": {"aggregate_mbps": spread(agg), "fairness": spread(fair, 3)},
+                "samples": per})
+    return res
+
+
 def main():
     raw = sys.argv[1]
     names = list(CONFIGS)
     for e in sorted(os.listdir(raw)):
         base = re.sub(r"\.(skipped|failed)$", "", e)
-        if os.path.isdir(os.path.join(raw, e)) and base not in names:
+        if os.path.isdir(os.path.join(raw, e)) and base not in names and base != "many":
             names.append(base)
+    mdir = os.path.join(raw, "many")
+    mnames = [e for e in os.listdir(mdir)
+              if os.path.isdir(os.path.join(mdir, e))] if os.path.isdir(mdir) else []
+    mnames.sort(key=lambda n: (CONFIGS.index(n) if n in CONFIGS else len(CONFIGS), n))
     out = {
         "configs": {n: config(raw, n) for n in names},
+        "many": {n: many(mdir, n) for n in mnames},
         "env": {**kv_file(os.path.join(raw, "env.txt")), **kv_file(os.path.join(raw, "host.txt"))},
         "units": {
             "tcp_tx_mbps": "Mbit/s guest->L1 (iperf3 TCP, receiver side)",

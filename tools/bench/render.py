@@ -76,6 +76,37 @@ def span(c, key, digits=0):
     return "%s-%s" % (fmt(s[0], digits), fmt(s[1], digits)) if s else "-"
 
 
+def many_table(many, env):
+    """Guests at once: aggregate TCP guest->L1 and fairness, per config."""
+    if not many:
+        return []
+    rows = ["### %s guests at once" % env.get("many", "?"), "",
+            "Each guest sends TCP to L1 (iperf3 `-R`) at the same time, for %s s, "
+            "%s runs; *fairness* is the slowest guest's rate over the fastest's "
+            "(medians). Every guest's QEMU runs on L1 CPU 0 (two L1 CPUs in SVM "
+            "guest mode at once break L0's TCG: `tools/testbed/README.md`); "
+            "vhost-net's workers and kvm-e1000's one sidecore (CPU 1) serve them."
+            % (env.get("seconds", "?"), env.get("runs", "?")), "",
+            "| config | aggregate Mbit/s | min-max | fairness | min-max | per guest, each run |",
+            "|---|---:|---:|---:|---:|---|"]
+    for n, m in many.items():
+        if not m.get("runs"):
+            rows.append("| %s | failed: nothing measured |||||" % n)
+            continue
+        a, f = m["spread"]["aggregate_mbps"], m["spread"]["fairness"]
+        rows.append("| %s%s | %s | %s-%s | %.2f | %.2f-%.2f | %s |" % (
+            n, " (failed)" if m.get("failed") else "", fmt(m["aggregate_mbps"], 1),
+            fmt(a[0], 1), fmt(a[1], 1), m["fairness"], f[0], f[1],
+            "; ".join("/".join(fmt(x) for x in run) for run in m["samples"])))
+    base = many.get("vhost-net", {}).get("aggregate_mbps")
+    for n, m in many.items():
+        if n.startswith("kvm-e1000") and base and m.get("aggregate_mbps"):
+            rows.append("")
+            rows.append("%s over vhost-net, aggregate: %.2fx." % (n, m["aggregate_mbps"] / base))
+    rows.append("")
+    return rows
+
+
 def plot(configs, png, work):
     """Two panels: TCP throughput, and exits per MB split kernel/userspace."""
     rows = [(n, c) for n, c in configs if c.get("tcp_tx_mbps") is not None]
@@ -206,6 +237,8 @@ def render(res, png_name, plotted):
             fmt(c.get("tcp_rx_serve_s_per_gb"), 2), fmt(c.get("tcp_rx_vcpu_s_per_gb"), 2),
             fmt(c.get("udp_tx_serve_s_per_mpkt"), 1), fmt(c.get("udp_tx_vcpu_s_per_mpkt"), 1)))
     w("")
+    for row in many_table(res.get("many") or {}, env):
+        w(row)
     w("### Spread (min-max over the runs)")
     w("")
     w("| config | runs | TCP guest->L1 Mbit/s | TCP L1->guest Mbit/s | UDP pps "
