@@ -44,6 +44,22 @@ def fmt(v, digits=0):
     return "{:,.{}f}".format(v, digits)
 
 
+CPU_COLUMNS = [("tcp_tx_serve_s_per_gb", 2), ("tcp_tx_vcpu_s_per_gb", 2),
+               ("tcp_rx_serve_s_per_gb", 2), ("tcp_rx_vcpu_s_per_gb", 2),
+               ("udp_tx_serve_s_per_mpkt", 1), ("udp_tx_vcpu_s_per_mpkt", 1)]
+SPREAD_COLUMNS = [("tcp_tx_mbps", 1), ("tcp_rx_mbps", 1), ("udp_tx_pps", 0),
+                  ("rtt_us", 0), ("rr_per_s", 0)]
+
+
+def table(w, heads, rows):
+    """A markdown table: a text column, then numbers aligned right."""
+    w("| %s |" % " | ".join(heads))
+    w("|---|" + "---:|" * (len(heads) - 1))
+    for r in rows:
+        w("| %s |" % " | ".join(str(x) for x in r))
+    w("")
+
+
 def cpu_total(c, mode):
     """L1 CPU-seconds per GB of one TCP mode, serving threads and vCPU."""
     a, b = c.get(mode + "_serve_s_per_gb"), c.get(mode + "_vcpu_s_per_gb")
@@ -227,29 +243,18 @@ def render(res, png_name, plotted):
       "which also runs KVM's and kvm-e1000's MMIO handlers. UDP is per "
       "million packets on the tap.")
     w("")
-    w("| config | guest->L1 serve s/GB | guest->L1 vCPU s/GB | L1->guest serve s/GB "
-      "| L1->guest vCPU s/GB | UDP serve s/Mpkt | UDP vCPU s/Mpkt |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
-    for n in measured:
-        c = configs[n]
-        w("| %s | %s | %s | %s | %s | %s | %s |" % (
-            n, fmt(c.get("tcp_tx_serve_s_per_gb"), 2), fmt(c.get("tcp_tx_vcpu_s_per_gb"), 2),
-            fmt(c.get("tcp_rx_serve_s_per_gb"), 2), fmt(c.get("tcp_rx_vcpu_s_per_gb"), 2),
-            fmt(c.get("udp_tx_serve_s_per_mpkt"), 1), fmt(c.get("udp_tx_vcpu_s_per_mpkt"), 1)))
-    w("")
+    table(w, ["config", "guest->L1 serve s/GB", "guest->L1 vCPU s/GB",
+              "L1->guest serve s/GB", "L1->guest vCPU s/GB", "UDP serve s/Mpkt",
+              "UDP vCPU s/Mpkt"],
+          [[n] + [fmt(configs[n].get(k), d) for k, d in CPU_COLUMNS] for n in measured])
     for row in many_table(res.get("many") or {}, env):
         w(row)
     w("### Spread (min-max over the runs)")
     w("")
-    w("| config | runs | TCP guest->L1 Mbit/s | TCP L1->guest Mbit/s | UDP pps "
-      "| ping RTT us | TCP round trips/s |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
-    for n in measured:
-        c = configs[n]
-        w("| %s | %s | %s | %s | %s | %s | %s |" % (
-            n, c.get("runs", "-"), span(c, "tcp_tx_mbps", 1), span(c, "tcp_rx_mbps", 1),
-            span(c, "udp_tx_pps"), span(c, "rtt_us"), span(c, "rr_per_s")))
-    w("")
+    table(w, ["config", "runs", "TCP guest->L1 Mbit/s", "TCP L1->guest Mbit/s", "UDP pps",
+              "ping RTT us", "TCP round trips/s"],
+          [[n, configs[n].get("runs", "-")] + [span(configs[n], k, d) for k, d in SPREAD_COLUMNS]
+           for n in measured])
     w("## Exits by reason")
     w("")
     w("Counts over the perf-monitored run of each mode (tcp_tx and udp_tx are "
