@@ -3,12 +3,16 @@
 #
 # Benchmark the NIC configs with real L2 guests, all in ONE testbed boot:
 # TCP throughput both ways, the 64-byte UDP packet rate guest->L1, ping
-# RTT, and VM exits per MB and per packet by reason (tools/bench/exits.sh).
+# RTT, the TCP request/response rate (tools/bench/rr.py), L1's CPU time
+# spent serving the guest per GB and per packet (tools/bench/cpu.py), VM
+# exits per MB and per packet by reason (tools/bench/exits.sh), and three
+# guests at once sending TCP to L1 (BENCH_MANY_CONFIGS: aggregate, and
+# fairness as the slowest guest over the fastest).
 # Writes build/bench/results.json and renders Documentation/benchmarks.md
 # with a gnuplot chart.  `make bench` runs it.
 #
-# bench.sh [--runs N] [--seconds S] [--configs 'NIC...'] [--kernel VER]
-#          [--module PATH.ko] [--no-render]
+# bench.sh [--runs N] [--seconds S] [--configs 'NIC...'] [--many 'NIC...']
+#          [--kernel VER] [--module PATH.ko] [--no-render]
 # bench.sh --render     (re-render the doc from build/bench/results.json)
 #
 # Inside L1 the testbed runs "bench.sh --inside": raw iperf3/ping/perf
@@ -21,7 +25,11 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 
 runs=${BENCH_RUNS:-5}
 seconds=${BENCH_SECONDS:-5}
-configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
+configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
+# Configs run with MANY guests at once (TCP guest->L1 in each, together);
+# --many '' runs none.
+many_configs=${BENCH_MANY_CONFIGS:-vhost-net kvm-e1000-sidecore}
+MANY=3
 kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
 module=
 render=1
@@ -33,12 +41,13 @@ while [ $# -gt 0 ]; do
 	--runs) runs=${2:?}; shift 2 ;;
 	--seconds) seconds=${2:?}; shift 2 ;;
 	--configs) configs=${2:?}; shift 2 ;;
+	--many) many_configs=${2?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--module) module=${2:?}; shift 2 ;;
 	--no-render) render=0; shift ;;
 	--render) render_only=1; shift ;;
 	--inside) inside=1; shift ;;
-	*) sed -n '10,12s/^# \?//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+	*) sed -n '14,16s/^# \?//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
 	esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: --runs wants a count" >&2; exit 2; }
@@ -68,12 +77,30 @@ tap_packets() {
 	echo $(($(cat "$s/rx_packets") + $(cat "$s/tx_packets")))
 }
 
+# The guest's request/response server (tools/bench/rr_echo.c).
+RR_PORT=7007
+
+# measured OUT QPID TAP CMD...: runs CMD; OUT.cpu gets the L1 CPU time
+# of everything serving the guest before and after (tools/bench/cpu.py)
+# and the tap's packets over the run.
+measured() {
+	local out=$1 qpid=$2 tap=$3 p0 c0 rc
+	shift 3
+	p0=$(tap_packets "$tap")
+	c0=$("$PYTHON" "$BENCH_DIR/cpu.py" "$qpid")
+	"$@"
+	rc=$?
+	printf '{"before": %s, "after": %s, "packets": %s}\n' "$c0" \
+		"$("$PYTHON" "$BENCH_DIR/cpu.py" "$qpid")" $(($(tap_packets "$tap") - p0)) >"$out.cpu"
+	return $rc
+}
+
 bench_config() {
 	local nic=$1 raw=$2 r mode qpid p0 p1 bad=0
 	mkdir -p "$raw"
 	l2_start "$nic" 0 || return 1
 	l2_env "$L2_DIR"
-	l2_exec "$L2_DIR" 'iperf3 -s -D' || return 1
+	l2_exec "$L2_DIR" "iperf3 -s -D && e2e-rr-echo $RR_PORT" || return 1
 	qpid=$(l2_qemu_pid "$L2_DIR")
 	if ! busybox ping -c 3 -W 5 "$L2_GUEST_IP" >"$raw/ping.0.txt" 2>&1; then
 		echo "bench: $nic: the guest does not answer pings"
@@ -84,13 +111,15 @@ bench_config() {
 	for ((r = 1; r <= runs; r++)); do
 		for mode in tcp_tx tcp_rx udp_tx; do
 			iperf_args "$L2_GUEST_IP" "$mode" "$raw/$mode.$r.json"
-			"${ia[@]}" || bad=$((bad + 1))
+			measured "$raw/$mode.$r" "$qpid" "$L2_TAP" "${ia[@]}" || bad=$((bad + 1))
 		done
 		if [ "$bad" -ge 2 ]; then
 			echo "bench: $nic: iperf3 failed $bad times, giving up"
 			return 1
 		fi
 		busybox ping -c 20 -i 0.1 -W 5 "$L2_GUEST_IP" >"$raw/ping.$r.txt" 2>&1
+		timeout -k 5 $((seconds + 30)) "$PYTHON" "$BENCH_DIR/rr.py" \
+			"$L2_GUEST_IP" "$RR_PORT" "$seconds" >"$raw/rr.$r.json" 2>&1
 	done
 	# Exits are counted in separate runs: perf slows the VM down.
 	for mode in tcp_tx tcp_rx udp_tx; do
@@ -102,6 +131,42 @@ bench_config() {
 		echo $((p1 - p0)) >"$raw/exits.$mode.packets"
 	done
 	l2_stop "$L2_DIR"
+}
+
+# bench_many NIC RAW: MANY guests of NIC at once, each sending TCP to L1
+# at the same time; RAW/tcp_tx.RUN.GUEST.json per guest and run.  Every
+# guest's QEMU runs on L1 CPU 0: with two L1 CPUs in SVM guest mode at
+# once, L0's multi-threaded TCG resets or wedges L2 guests, any NIC's
+# (tools/testbed/README.md).  vhost's workers and kvm-e1000's sidecore
+# (L1 CPU 1, one for all the guests) are not pinned.
+bench_many() {
+	local nic=$1 raw=$2 i r dirs=() pids=() bad=0
+	mkdir -p "$raw"
+	for ((i = 0; i < MANY; i++)); do
+		L2_CPUS=0 l2_launch "$nic" "$i" || return 1
+		dirs[i]=$L2_DIR
+	done
+	for ((i = 0; i < MANY; i++)); do
+		l2_wait_ready "${dirs[i]}" 1 || return 1
+		l2_exec "${dirs[i]}" 'iperf3 -s -D' || return 1
+		l2_env "${dirs[i]}"
+		timeout -k 5 30 iperf3 -c "$L2_GUEST_IP" -t 2 --connect-timeout 10000 >/dev/null 2>&1
+	done
+	for ((r = 1; r <= runs; r++)); do
+		for ((i = 0; i < MANY; i++)); do
+			l2_env "${dirs[i]}"
+			iperf_args "$L2_GUEST_IP" tcp_tx "$raw/tcp_tx.$r.$i.json"
+			"${ia[@]}" &
+			pids[i]=$!
+		done
+		for ((i = 0; i < MANY; i++)); do
+			wait "${pids[i]}" || bad=$((bad + 1))
+		done
+		[ "$bad" -lt 2 ] || { echo "bench: $nic x$MANY: iperf3 failed $bad times, giving up"; return 1; }
+	done
+	for ((i = 0; i < MANY; i++)); do
+		l2_stop "${dirs[i]}"
+	done
 }
 
 inside() {
@@ -125,6 +190,7 @@ inside() {
 		echo "perf=$(perf --version)"
 		echo "runs=$runs"
 		echo "seconds=$seconds"
+		echo "many=$MANY"
 	} >"$out/raw/env.txt"
 	for nic in $configs; do
 		if ! why=$(l2_nic_check "$nic"); then
@@ -139,6 +205,16 @@ inside() {
 			l2_cleanup
 		fi
 		echo "bench: $nic: done in $((SECONDS - start))s"
+	done
+	for nic in $many_configs; do
+		l2_nic_check "$nic" >/dev/null || continue
+		echo "bench: $nic: $MANY guests at once, $runs runs of ${seconds}s"
+		start=$SECONDS
+		if ! bench_many "$nic" "$out/raw/many/$nic"; then
+			echo "bench: $nic x$MANY: failed" | tee "$out/raw/many/$nic.failed"
+			l2_cleanup
+		fi
+		echo "bench: $nic x$MANY: done in $((SECONDS - start))s"
 	done
 }
 
@@ -181,6 +257,7 @@ start=$(date +%s)
 TESTBED_TCG_THREAD=${TESTBED_TCG_THREAD:-multi} \
 "$REPO/tools/testbed/testbed.sh" --kernel "$kernel" --timeout 3600 "${mod_args[@]}" \
 	--env "BENCH_RUNS=$runs" --env "BENCH_SECONDS=$seconds" --env "BENCH_CONFIGS=$configs" \
+	--env "BENCH_MANY_CONFIGS=$many_configs" \
 	-- "$BENCH_DIR/bench.sh" --inside
 rc=$?
 elapsed=$(($(date +%s) - start))

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn bench.sh's raw outputs (iperf3 JSON, ping text, exits.sh JSON) into
-build/bench/results.json: medians per NIC config, exits per MB and per
-packet, kernel vs userspace.  Usage: collect.py RAW_DIR > results.json"""
+build/bench/results.json: medians and spreads per NIC config, round trips,
+L1 CPU cost per GB and per packet, exits per MB and per packet, kernel vs
+userspace.  Usage: collect.py RAW_DIR > results.json"""
 
 import json
 import os
@@ -10,13 +11,18 @@ import re
 import statistics
 import sys
 
-CONFIGS = ["qemu-e1000", "virtio-net", "vhost-net", "kvm-e1000", "kvm-e1000-sidecore",
-           "kvm-e1000-doorbell"]
+CONFIGS = ["qemu-e1000", "virtio-net", "vhost-net", "vhost-net-mtu", "kvm-e1000",
+           "kvm-e1000-sidecore", "kvm-e1000-doorbell"]
 MODES = ["tcp_tx", "tcp_rx", "udp_tx"]
 UDP_LEN = 64
 NUMERIC = ["tcp_tx_mbps", "tcp_rx_mbps", "udp_tx_pps", "rtt_us", "exits_per_mb",
            "user_exits_per_mb", "kernel_exits_per_mb", "exits_per_packet",
-           "user_exits_per_packet", "udp_exits_per_packet", "udp_user_exits_per_packet"]
+           "user_exits_per_packet", "udp_exits_per_packet", "udp_user_exits_per_packet",
+           "rr_per_s", "tcp_tx_serve_s_per_gb", "tcp_tx_vcpu_s_per_gb",
+           "tcp_rx_serve_s_per_gb", "tcp_rx_vcpu_s_per_gb", "udp_tx_serve_s_per_mpkt",
+           "udp_tx_vcpu_s_per_mpkt"]
+# Roles tools/bench/cpu.py reports; all but the vCPU serve the guest.
+SERVE_ROLES = ["qemu", "vhost", "kvm_e1000"]
 
 
 def kv_file(path):
@@ -55,9 +61,42 @@ def ping_median_us(path):
     return statistics.median(t) * 1000 if t else None
 
 
+def rr_rate(path):
+    try:
+        with open(path) as f:
+            return json.load(f)["rate"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def cpu_cost(path, amount):
+    """(serving CPU-seconds, vCPU CPU-seconds) per unit of amount over a
+    run, from bench.sh's .cpu file; None when not measured."""
+    try:
+        with open(path) as f:
+            c = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if not amount:
+        return None
+    d = {k: (c["after"][k] - c["before"][k]) / 1e9 for k in c["before"]}
+    return sum(d[k] for k in SERVE_ROLES) / amount, d["vcpu"] / amount, c["packets"]
+
+
+def spread(values, digits=1):
+    v = [x for x in values if x is not None]
+    return [round(min(v), digits), round(max(v), digits)] if v else None
+
+
 def med(values):
     v = [x for x in values if x is not None]
     return round(statistics.median(v), 1) if v else None
+
+
+def med_fine(values):
+    """A median kept to three decimals (CPU-seconds per GB are small)."""
+    v = [x for x in values if x is not None]
+    return round(statistics.median(v), 3) if v else None
 
 
 def ratio(a, b):
@@ -78,17 +117,26 @@ def config(raw, name):
     if os.path.exists(os.path.join(raw, name + ".failed")):
         res["failed"] = True
     runs = {m: [] for m in MODES}
+    cost = {m: [] for m in MODES}
     n = 1
     while os.path.exists(os.path.join(d, "tcp_tx.%d.json" % n)):
         for m in MODES:
-            r = iperf(os.path.join(d, "%s.%d.json" % (m, n)))
+            base = os.path.join(d, "%s.%d" % (m, n))
+            r = iperf(base + ".json")
             if r is None:
                 runs[m].append(None)
-            elif m == "udp_tx":
+                cost[m].append(None)
+                continue
+            if m == "udp_tx":
                 runs[m].append(r[0] / UDP_LEN / r[1])
+                c = cpu_cost(base + ".cpu", 1)
+                # Per million packets on the tap, both ways.
+                cost[m].append(c and c[2] and (c[0] / c[2] * 1e6, c[1] / c[2] * 1e6))
             else:
                 runs[m].append(r[0] * 8 / r[1] / 1e6)
+                cost[m].append(cpu_cost(base + ".cpu", r[0] / 1e9))
         runs.setdefault("rtt", []).append(ping_median_us(os.path.join(d, "ping.%d.txt" % n)))
+        runs.setdefault("rr", []).append(rr_rate(os.path.join(d, "rr.%d.json" % n)))
         n += 1
     res["runs"] = n - 1
     if not any(runs["tcp_tx"]) and not any(runs["tcp_rx"]):
@@ -97,11 +145,24 @@ def config(raw, name):
     res["tcp_rx_mbps"] = med(runs["tcp_rx"])
     res["udp_tx_pps"] = med(runs["udp_tx"])
     res["rtt_us"] = med(runs.get("rtt", []))
+    res["rr_per_s"] = med(runs.get("rr", []))
+    for m, unit in (("tcp_tx", "gb"), ("tcp_rx", "gb"), ("udp_tx", "mpkt")):
+        for i, who in ((0, "serve"), (1, "vcpu")):
+            v = [c[i] if c else None for c in cost[m]]
+            res["%s_%s_s_per_%s" % (m, who, unit)] = med_fine(v)
+    res["spread"] = {
+        "tcp_tx_mbps": spread(runs["tcp_tx"]),
+        "tcp_rx_mbps": spread(runs["tcp_rx"]),
+        "udp_tx_pps": spread(runs["udp_tx"]),
+        "rtt_us": spread(runs.get("rtt", [])),
+        "rr_per_s": spread(runs.get("rr", [])),
+    }
     res["samples"] = {
         "tcp_tx_mbps": [round(x, 1) if x else x for x in runs["tcp_tx"]],
         "tcp_rx_mbps": [round(x, 1) if x else x for x in runs["tcp_rx"]],
         "udp_tx_pps": [round(x) if x else x for x in runs["udp_tx"]],
         "rtt_us": [round(x) if x else x for x in runs.get("rtt", [])],
+        "rr_per_s": [round(x) if x else x for x in runs.get("rr", [])],
     }
 
     # Exits, from the perf-monitored runs (one per mode).
@@ -137,15 +198,45 @@ def config(raw, name):
     return res
 
 
+def many(raw, name):
+    """Guests of one config sending TCP to L1 at once: per run the sum of
+    their rates and the slowest over the fastest; medians over the runs."""
+    d = os.path.join(raw, name)
+    res = {"failed": os.path.exists(d + ".failed")}
+    agg, fair, per = [], [], []
+    n = 1
+    while os.path.exists(os.path.join(d, "tcp_tx.%d.0.json" % n)):
+        rates = []
+        g = 0
+        while os.path.exists(os.path.join(d, "tcp_tx.%d.%d.json" % (n, g))):
+            r = iperf(os.path.join(d, "tcp_tx.%d.%d.json" % (n, g)))
+            rates.append(r[0] * 8 / r[1] / 1e6 if r else 0.0)
+            g += 1
+        agg.append(sum(rates))
+        fair.append(min(rates) / max(rates) if max(rates) else 0.0)
+        per.append([round(x, 1) for x in rates])
+        n += 1
+    res.update({"runs": n - 1, "guests": len(per[0]) if per else 0,
+                "aggregate_mbps": med(agg), "fairness": med_fine(fair),
+                "spread": {"aggregate_mbps": spread(agg), "fairness": spread(fair, 3)},
+                "samples": per})
+    return res
+
+
 def main():
     raw = sys.argv[1]
     names = list(CONFIGS)
     for e in sorted(os.listdir(raw)):
         base = re.sub(r"\.(skipped|failed)$", "", e)
-        if os.path.isdir(os.path.join(raw, e)) and base not in names:
+        if os.path.isdir(os.path.join(raw, e)) and base not in names and base != "many":
             names.append(base)
+    mdir = os.path.join(raw, "many")
+    mnames = [e for e in os.listdir(mdir)
+              if os.path.isdir(os.path.join(mdir, e))] if os.path.isdir(mdir) else []
+    mnames.sort(key=lambda n: (CONFIGS.index(n) if n in CONFIGS else len(CONFIGS), n))
     out = {
         "configs": {n: config(raw, n) for n in names},
+        "many": {n: many(mdir, n) for n in mnames},
         "env": {**kv_file(os.path.join(raw, "env.txt")), **kv_file(os.path.join(raw, "host.txt"))},
         "units": {
             "tcp_tx_mbps": "Mbit/s guest->L1 (iperf3 TCP, receiver side)",
@@ -154,6 +245,11 @@ def main():
             "rtt_us": "ping L1->guest, median microseconds",
             "exits_per_mb": "VM exits per MB (10^6 bytes) moved, TCP both ways",
             "exits_per_packet": "VM exits per packet on the tap (both directions)",
+            "rr_per_s": "TCP round trips per second, 1-byte request and response",
+            "serve_s_per_gb": "L1 CPU-seconds per GB received, serving threads "
+                              "(QEMU but its vCPUs, vhost, kvm-e1000)",
+            "vcpu_s_per_gb": "L1 CPU-seconds per GB received, the guest's vCPU thread",
+            "s_per_mpkt": "L1 CPU-seconds per million packets on the tap",
         },
     }
     json.dump(out, sys.stdout, indent=1)

@@ -10,13 +10,25 @@ import os
 import subprocess
 import sys
 
-ORDER = ["qemu-e1000", "virtio-net", "vhost-net", "kvm-e1000", "kvm-e1000-sidecore",
-         "kvm-e1000-doorbell"]
+ORDER = ["qemu-e1000", "virtio-net", "vhost-net", "vhost-net-mtu", "kvm-e1000",
+         "kvm-e1000-sidecore", "kvm-e1000-doorbell"]
+# The anchors kvm-e1000 is measured against, and what each ratio compares.
+ANCHORS = ["vhost-net", "vhost-net-mtu"]
+RATIOS = [("tcp_tx_mbps", "vhost-net", "TCP guest->L1"),
+          ("tcp_rx_mbps", "vhost-net", "TCP L1->guest"),
+          ("tcp_rx_mbps", "vhost-net-mtu", "TCP L1->guest"),
+          ("udp_tx_pps", "vhost-net", "UDP 64 B pps"),
+          ("rr_per_s", "vhost-net", "TCP round trips/s"),
+          ("tcp_tx_cpu_s_per_gb", "vhost-net", "CPU-s/GB guest->L1"),
+          ("tcp_rx_cpu_s_per_gb", "vhost-net", "CPU-s/GB L1->guest")]
 
 DESCR = {
     "qemu-e1000": "QEMU's own e1000 (every register access exits to QEMU)",
     "virtio-net": "virtio-net, QEMU userspace backend (vhost=off)",
     "vhost-net": "virtio-net with the vhost-net kernel backend",
+    "vhost-net-mtu": "vhost-net with the guest's receive offloads off (guest_tso4, "
+                     "guest_tso6, guest_ecn, guest_ufo): MTU-size frames to the guest, "
+                     "as an e1000 gets",
     "kvm-e1000": "kvm-e1000: e1000 emulated in L1's kernel, via vfio-pci mdev",
     "kvm-e1000-sidecore": "kvm-e1000 with its sidecore thread on a dedicated CPU",
     "kvm-e1000-doorbell": "kvm-e1000 with a sidecore and doorbell pages: TDT/RDT in guest "
@@ -30,6 +42,85 @@ def fmt(v, digits=0):
     if digits == 0:
         return "{:,}".format(int(round(v)))
     return "{:,.{}f}".format(v, digits)
+
+
+CPU_COLUMNS = [("tcp_tx_serve_s_per_gb", 2), ("tcp_tx_vcpu_s_per_gb", 2),
+               ("tcp_rx_serve_s_per_gb", 2), ("tcp_rx_vcpu_s_per_gb", 2),
+               ("udp_tx_serve_s_per_mpkt", 1), ("udp_tx_vcpu_s_per_mpkt", 1)]
+SPREAD_COLUMNS = [("tcp_tx_mbps", 1), ("tcp_rx_mbps", 1), ("udp_tx_pps", 0),
+                  ("rtt_us", 0), ("rr_per_s", 0)]
+
+
+def table(w, heads, rows):
+    """A markdown table: a text column, then numbers aligned right."""
+    w("| %s |" % " | ".join(heads))
+    w("|---|" + "---:|" * (len(heads) - 1))
+    for r in rows:
+        w("| %s |" % " | ".join(str(x) for x in r))
+    w("")
+
+
+def cpu_total(c, mode):
+    """L1 CPU-seconds per GB of one TCP mode, serving threads and vCPU."""
+    a, b = c.get(mode + "_serve_s_per_gb"), c.get(mode + "_vcpu_s_per_gb")
+    return None if a is None or b is None else a + b
+
+
+def value(c, key):
+    if key.endswith("_cpu_s_per_gb"):
+        return cpu_total(c, key[:-len("_cpu_s_per_gb")])
+    return c.get(key)
+
+
+def ratios(configs, names):
+    """Each kvm-e1000 config over its anchor, one row per config."""
+    rows = []
+    for n in names:
+        c = configs[n]
+        if not n.startswith("kvm-e1000") or c.get("tcp_tx_mbps") is None:
+            continue
+        cells = []
+        for key, anchor, _ in RATIOS:
+            a, b = value(c, key), value(configs.get(anchor, {}), key)
+            cells.append("%.2fx" % (a / b) if a is not None and b else "-")
+        rows.append("| %s | %s |" % (n, " | ".join(cells)))
+    return rows
+
+
+def span(c, key, digits=0):
+    s = (c.get("spread") or {}).get(key)
+    return "%s-%s" % (fmt(s[0], digits), fmt(s[1], digits)) if s else "-"
+
+
+def many_table(many, env):
+    """Guests at once: aggregate TCP guest->L1 and fairness, per config."""
+    if not many:
+        return []
+    rows = ["### %s guests at once" % env.get("many", "?"), "",
+            "Each guest sends TCP to L1 (iperf3 `-R`) at the same time, for %s s, "
+            "%s runs; *fairness* is the slowest guest's rate over the fastest's "
+            "(medians). Every guest's QEMU runs on L1 CPU 0 (two L1 CPUs in SVM "
+            "guest mode at once break L0's TCG: `tools/testbed/README.md`); "
+            "vhost-net's workers and kvm-e1000's one sidecore (CPU 1) serve them."
+            % (env.get("seconds", "?"), env.get("runs", "?")), "",
+            "| config | aggregate Mbit/s | min-max | fairness | min-max | per guest, each run |",
+            "|---|---:|---:|---:|---:|---|"]
+    for n, m in many.items():
+        if not m.get("runs"):
+            rows.append("| %s | failed: nothing measured |||||" % n)
+            continue
+        a, f = m["spread"]["aggregate_mbps"], m["spread"]["fairness"]
+        rows.append("| %s%s | %s | %s-%s | %.2f | %.2f-%.2f | %s |" % (
+            n, " (failed)" if m.get("failed") else "", fmt(m["aggregate_mbps"], 1),
+            fmt(a[0], 1), fmt(a[1], 1), m["fairness"], f[0], f[1],
+            "; ".join("/".join(fmt(x) for x in run) for run in m["samples"])))
+    base = many.get("vhost-net", {}).get("aggregate_mbps")
+    for n, m in many.items():
+        if n.startswith("kvm-e1000") and base and m.get("aggregate_mbps"):
+            rows.append("")
+            rows.append("%s over vhost-net, aggregate: %.2fx." % (n, m["aggregate_mbps"] / base))
+    rows.append("")
+    return rows
 
 
 def plot(configs, png, work):
@@ -99,23 +190,26 @@ def render(res, png_name, plotted):
       % (env.get("runs", "?"), env.get("seconds", "?")))
     w("")
     w("| config | TCP guest->L1 Mbit/s | TCP L1->guest Mbit/s | UDP 64 B guest->L1 pps "
-      "| ping RTT us | exits/MB | user exits/MB | kernel exits/MB | exits/packet "
-      "| user exits/packet | UDP exits/packet |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| ping RTT us | TCP round trips/s | exits/MB | user exits/MB | kernel exits/MB "
+      "| exits/packet | user exits/packet | UDP exits/packet |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    measured = []
     for n in names:
         c = configs[n]
         if c.get("skipped"):
-            w("| %s | skipped: %s |||||||||| |" % (n, c["skipped"]))
+            w("| %s | skipped: %s ||||||||||| |" % (n, c["skipped"]))
             continue
         if c.get("failed") and c.get("tcp_tx_mbps") is None and c.get("tcp_rx_mbps") is None:
-            w("| %s | failed: no traffic measured (see the run's logs) |||||||||| |" % n)
+            w("| %s | failed: no traffic measured (see the run's logs) ||||||||||| |" % n)
             continue
-        w("| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        measured.append(n)
+        w("| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             n, " (failed)" if c.get("failed") else "",
             fmt(c["tcp_tx_mbps"], 1), fmt(c["tcp_rx_mbps"], 1), fmt(c["udp_tx_pps"]),
-            fmt(c["rtt_us"]), fmt(c["exits_per_mb"]), fmt(c["user_exits_per_mb"]),
-            fmt(c["kernel_exits_per_mb"]), fmt(c["exits_per_packet"], 2),
-            fmt(c["user_exits_per_packet"], 2), fmt(c["udp_exits_per_packet"], 2)))
+            fmt(c["rtt_us"]), fmt(c.get("rr_per_s")), fmt(c["exits_per_mb"]),
+            fmt(c["user_exits_per_mb"]), fmt(c["kernel_exits_per_mb"]),
+            fmt(c["exits_per_packet"], 2), fmt(c["user_exits_per_packet"], 2),
+            fmt(c["udp_exits_per_packet"], 2)))
     w("")
     for n in names:
         w("- **%s**: %s." % (n, DESCR.get(n, n)))
@@ -123,6 +217,44 @@ def render(res, png_name, plotted):
     if plotted:
         w("![TCP throughput and exits per MB](%s)" % png_name)
         w("")
+    w("TCP round trips: one connection from L1 to the guest, Nagle off, a "
+      "1-byte request answered by a 1-byte response, back to back for %s s "
+      "(`tools/bench/rr.py`, the guest's `tools/bench/rr_echo.c`)."
+      % env.get("seconds", "?"))
+    w("")
+    w("### Ratios to the anchors")
+    w("")
+    w("Medians over medians, side by side in this run; *CPU-s/GB* counts "
+      "the serving threads and the vCPU thread together (lower is better).")
+    w("")
+    w("| config | %s |" % " | ".join(
+        "%s (vs %s)" % (label, anchor) for _, anchor, label in RATIOS))
+    w("|---|" + "---:|" * len(RATIOS))
+    for row in ratios(configs, names):
+        w(row)
+    w("")
+    w("### Host CPU per GB and per packet")
+    w("")
+    w("L1 CPU time (`/proc/PID/task/TID/schedstat`, `tools/bench/cpu.py`) of "
+      "everything that serves the guest during each throughput run, over what "
+      "the run moved; medians. *serve*: QEMU's threads but the vCPU, "
+      "vhost-net's worker, kvm-e1000's worker or sidecore (a sidecore that "
+      "polls is charged for all its time); *vCPU*: the guest's vCPU thread, "
+      "which also runs KVM's and kvm-e1000's MMIO handlers. UDP is per "
+      "million packets on the tap.")
+    w("")
+    table(w, ["config", "guest->L1 serve s/GB", "guest->L1 vCPU s/GB",
+              "L1->guest serve s/GB", "L1->guest vCPU s/GB", "UDP serve s/Mpkt",
+              "UDP vCPU s/Mpkt"],
+          [[n] + [fmt(configs[n].get(k), d) for k, d in CPU_COLUMNS] for n in measured])
+    for row in many_table(res.get("many") or {}, env):
+        w(row)
+    w("### Spread (min-max over the runs)")
+    w("")
+    table(w, ["config", "runs", "TCP guest->L1 Mbit/s", "TCP L1->guest Mbit/s", "UDP pps",
+              "ping RTT us", "TCP round trips/s"],
+          [[n, configs[n].get("runs", "-")] + [span(configs[n], k, d) for k, d in SPREAD_COLUMNS]
+           for n in measured])
     w("## Exits by reason")
     w("")
     w("Counts over the perf-monitored run of each mode (tcp_tx and udp_tx are "

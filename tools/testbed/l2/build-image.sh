@@ -45,7 +45,7 @@ GUEST_MODULES="e1000 virtio_pci virtio_net"
 GUEST_EXTRA_MODULES="uio_pci_generic"
 GUEST_BINARIES="iperf3 ethtool"
 # Test helpers, C built static here: /usr/bin/e2e-NAME from SOURCE.
-GUEST_HELPERS="uio-intx:selftests/e2e/uio_intx.c"
+GUEST_HELPERS="uio-intx:selftests/e2e/uio_intx.c rr-echo:tools/bench/rr_echo.c"
 
 OUT=$REPO/build/l2/$kernel
 MODROOT=$TB_CACHE/kernels/$kernel/root

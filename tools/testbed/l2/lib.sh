@@ -28,7 +28,7 @@ L2_SIDECORE_CPU=${L2_SIDECORE_CPU:-1}
 # (kvm-e1000-82545em is kvm-e1000's, kvm-e1000-doorbell-82545em the
 # doorbell config's).
 L2_KVM_E1000_MODEL=${L2_KVM_E1000_MODEL:-}
-L2_NICS="qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
+L2_NICS="qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
 
 # l2_nic_base NIC: the config without its model suffix.
 l2_nic_base() {
@@ -56,7 +56,7 @@ l2_log() { echo "l2: $*" >&2; }
 l2_nic_check() {
 	case $(l2_nic_base "$1") in
 	qemu-e1000|virtio-net) ;;
-	vhost-net)
+	vhost-net|vhost-net-mtu)
 		modprobe vhost_net 2>/dev/null
 		[ -c /dev/vhost-net ] || { echo "no /dev/vhost-net (modprobe vhost_net failed)"; return 1; }
 		;;
@@ -129,6 +129,10 @@ l2_nic_args() {
 		l2_nicargs=(-netdev "$netdev,vhost=off" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
 	vhost-net)
 		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
+	vhost-net-mtu)
+		# Receive offloads off: the guest gets MTU-size frames, as an
+		# e1000 guest does (the fair anchor for L1->guest).
+		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off") ;;
 	kvm-e1000)
 		# The tool creates the mdev, adds its vfio-pci device to QEMU's
 		# command line and removes it when QEMU exits.
