@@ -291,6 +291,11 @@ def render(res, png_name, plotted):
     w("")
     w("One testbed boot for all configs; `make bench` took %s s (testbed exit "
       "status %s)." % (env.get("wall_seconds", "?"), env.get("testbed_status", "?")))
+    if env.get("lost_boot"):
+        w("")
+        w("A first boot was lost (%s: L0's multi-threaded TCG, see "
+          "`tools/testbed/README.md`); a second one measured the configs it had "
+          "not finished." % env["lost_boot"])
     w("")
     for key, label in (("date", "date (UTC)"), ("commit", "commit"),
                        ("host_cpu", "host CPU"), ("host_cpus", "host CPUs"),
