@@ -240,7 +240,10 @@ def render(res, png_name, plotted):
       "the run moved; medians. *serve*: QEMU's threads but the vCPU, "
       "vhost-net's worker, kvm-e1000's worker or sidecore (a sidecore that "
       "polls is charged for all its time); *vCPU*: the guest's vCPU thread, "
-      "which also runs KVM's and kvm-e1000's MMIO handlers. UDP is per "
+      "which also runs KVM's and kvm-e1000's MMIO handlers, told apart by its "
+      "name (`CPU n/KVM`): QEMU names its threads only with `-name "
+      "debug-threads=on`, which the testbed's guests do not use yet, so where "
+      "the vCPU column reads 0 the vCPU is counted in *serve*. UDP is per "
       "million packets on the tap.")
     w("")
     table(w, ["config", "guest->L1 serve s/GB", "guest->L1 vCPU s/GB",
