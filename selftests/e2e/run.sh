@@ -283,14 +283,22 @@ PY
 
 # E2E_UNBIND_ROUNDS rounds of it (default 1; more to tally this step).
 t_unbind_flood() {
-	local r rounds=${E2E_UNBIND_ROUNDS:-1} passed=0 rc=0
-	for ((r = 1; r <= rounds; r++)); do
-		[ "$rounds" -gt 1 ] && echo "round $r"
-		unbind_flood_round || { rc=1; break; }
+	in_rounds "${E2E_UNBIND_ROUNDS:-1}" unbind_flood_round
+}
+
+# in_rounds N CMD...: CMD up to N times, stopping at its first failure
+# (whatever it left behind would only time the next round out); with
+# N > 1 each round is announced and the tally noted.
+in_rounds() {
+	local n=$1 r passed=0
+	shift
+	for ((r = 1; r <= n; r++)); do
+		[ "$n" -gt 1 ] && echo "round $r"
+		"$@" || break
 		passed=$r
 	done
-	[ "$rounds" -gt 1 ] && note "$passed of $rounds rounds passed"
-	return $rc
+	[ "$n" -gt 1 ] && note "$passed of $n rounds passed"
+	[ "$passed" -eq "$n" ]
 }
 
 unbind_flood_round() {
@@ -430,20 +438,14 @@ t_guest_klog() {
 # (tools/testbed/README.md).  The devices' workers and the sidecore
 # (L1 CPU 1) still serve both guests at once.
 t_two_guests() {
-	local nic=$1 g2 r rounds=${E2E_TWO_GUEST_ROUNDS:-1} passed=0 rc=0
+	local nic=$1 g2 rc=0
 	local cpus=${E2E_TWO_GUEST_CPUS:-0}
 	[ "$cpus" != all ] || cpus=
 	pin_guests "$cpus" "$G"
 	L2_CPUS=$cpus l2_start "$nic" 1 || return 1
 	g2=$L2_DIR
 	ping_both "$g2" 3 || rc=1
-	for ((r = 1; r <= rounds; r++)); do
-		echo "round $r"
-		# A guest that failed a round would only time out in the next.
-		two_guest_round "$G" "$g2" || { rc=1; break; }
-		passed=$r
-	done
-	[ "$rounds" -gt 1 ] && note "$passed of $rounds rounds passed"
+	in_rounds "${E2E_TWO_GUEST_ROUNDS:-1}" two_guest_round "$G" "$g2" || rc=1
 	l2_stop "$g2" || { echo "guest 1 did not stop cleanly"; rc=1; }
 	[ -z "$cpus" ] || pin_guests "0-$(($(nproc) - 1))" "$G"
 	return $rc

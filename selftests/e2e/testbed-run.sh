@@ -35,17 +35,13 @@ kernel=$1 module=$2
 shift 2
 [ "$kernel" != - ] || kernel=$PROFILE_KERNEL
 
-only=()
-[ -n "${E2E_ONLY:-}" ] && only=(--env "E2E_ONLY=$E2E_ONLY")
-[ -n "${E2E_TWO_GUEST_ROUNDS:-}" ] &&
-	only+=(--env "E2E_TWO_GUEST_ROUNDS=$E2E_TWO_GUEST_ROUNDS")
-[ -n "${E2E_UNBIND_ROUNDS:-}" ] &&
-	only+=(--env "E2E_UNBIND_ROUNDS=$E2E_UNBIND_ROUNDS")
-[ -n "${E2E_TWO_GUEST_CPUS:-}" ] &&
-	only+=(--env "E2E_TWO_GUEST_CPUS=$E2E_TWO_GUEST_CPUS")
+# Knobs run.sh and the L2 library read, passed on when set.
 # L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM.
-[ -n "${L2_KVM_E1000_MODEL:-}" ] &&
-	only+=(--env "L2_KVM_E1000_MODEL=$L2_KVM_E1000_MODEL")
+only=()
+for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
+	    L2_KVM_E1000_MODEL; do
+	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
+done
 
 # run_config NIC: one testbed boot, retried once if L1 froze, or died of
 # that stack overflow (page faults on per-CPU data, recursing): either is
