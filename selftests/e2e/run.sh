@@ -524,9 +524,18 @@ guest_post_mortem() {
 	awk '/CPU Reset/ { printf "\n %s:", $0 } /^(RIP|RSI|CR0|IDT)/ { printf " %s", $0 }
 	     END { print "" }' "$dir/cpu-reset.log" | tr -s ' '
 	echo "boots: $(l2_ready_count "$dir"); console before each reboot, and its end:"
-	tr -d '\r' <"$dir/console.log" | grep -v CPUID |
-		awk '/SeaBIOS/ && NR > 1 { for (i = NR - 12; i < NR; i++) if (i > 0) print l[i % 12] }
-		     { l[NR % 12] = $0 } END { for (i = NR - 7; i <= NR; i++) if (i > 0) print l[i % 12] }'
+	# A boot starts at SeaBIOS's banner or where the kernel's clock goes
+	# back (qboot prints nothing of its own).
+	tr -d '\r' <"$dir/console.log" | grep -v CPUID | awk '{ t = -1 }
+		match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0 }
+		NR > 1 && (/SeaBIOS/ || (t >= 0 && t < last)) {
+			for (i = NR - 12; i < NR; i++) if (i > 0) print l[i % 12]
+			print "-- a new boot --"
+		}
+		/SeaBIOS/ { last = 0 }
+		t >= 0 { last = t }
+		{ l[NR % 12] = $0 }
+		END { for (i = NR - 7; i <= NR; i++) if (i > 0) print l[i % 12] }'
 }
 
 t_stop() {

@@ -36,6 +36,15 @@ DESCR = {
 }
 
 
+def unnamed_vcpu(configs, measured):
+    """A note for a run whose guests' threads had no names (vCPU all 0)."""
+    if any(configs[n].get(k) for n in measured for k, _ in CPU_COLUMNS
+           if "vcpu" in k):
+        return ""
+    return (" In this run the vCPU columns read 0: its guests ran without "
+            "thread names, so the vCPU thread is counted in *serve*.")
+
+
 def fmt(v, digits=0):
     if v is None:
         return "-"
@@ -241,10 +250,9 @@ def render(res, png_name, plotted):
       "vhost-net's worker, kvm-e1000's worker or sidecore (a sidecore that "
       "polls is charged for all its time); *vCPU*: the guest's vCPU thread, "
       "which also runs KVM's and kvm-e1000's MMIO handlers, told apart by its "
-      "name (`CPU n/KVM`): QEMU names its threads only with `-name "
-      "debug-threads=on`, which the testbed's guests do not use yet, so where "
-      "the vCPU column reads 0 the vCPU is counted in *serve*. UDP is per "
-      "million packets on the tap.")
+      "name (`CPU n/KVM`, which QEMU gives only with `-name "
+      "debug-threads=on`; the testbed's guests have it). UDP is per "
+      "million packets on the tap.%s" % unnamed_vcpu(configs, measured))
     w("")
     table(w, ["config", "guest->L1 serve s/GB", "guest->L1 vCPU s/GB",
               "L1->guest serve s/GB", "L1->guest vCPU s/GB", "UDP serve s/Mpkt",

@@ -28,6 +28,13 @@ L2_SIDECORE_CPU=${L2_SIDECORE_CPU:-1}
 # (kvm-e1000-82545em is kvm-e1000's, kvm-e1000-doorbell-82545em the
 # doorbell config's).
 L2_KVM_E1000_MODEL=${L2_KVM_E1000_MODEL:-}
+# L2's firmware: qboot, QEMU's minimal firmware, when L1's QEMU ships it.
+# It starts the -kernel image at once, with no POST, no option ROMs and no
+# timer waits.  SeaBIOS's POST, real-mode code waiting on timer
+# interrupts that nested TCG loses, sometimes never reached Linux (a
+# Debian 13 CI run: a guest stuck after the SeaBIOS banner for 300 s).
+# L2_FIRMWARE=seabios keeps QEMU's default (SeaBIOS), for option ROMs.
+L2_FIRMWARE=${L2_FIRMWARE:-qboot}
 L2_NICS="qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
 
 # l2_nic_base NIC: the config without its model suffix.
@@ -149,6 +156,20 @@ l2_nic_args() {
 	esac
 }
 
+# l2_firmware_args: sets l2_fwargs, QEMU's options for L2_FIRMWARE.
+l2_firmware_args() {
+	l2_fwargs=()
+	case $L2_FIRMWARE in
+	qboot)
+		# Where Debian's qemu-system-data puts it; without it, SeaBIOS.
+		if [ -f /usr/share/qemu/qboot.rom ]; then
+			l2_fwargs=(-bios qboot.rom)
+		fi ;;
+	seabios) ;;
+	*) l2_log "L2_FIRMWARE=$L2_FIRMWARE: qboot or seabios"; return 1 ;;
+	esac
+}
+
 # l2_launch NIC INDEX [SCRIPT]: start guest INDEX in the background; sets
 # L2_DIR.  With SCRIPT the guest runs it and powers off (see init.sh).
 # L2_CPUS (a CPU list) runs the guest's QEMU on those L1 CPUs only; not
@@ -189,11 +210,13 @@ l2_launch() {
 
 	: >"$dir/console.log"
 	[ -z "${L2_CPUS:-}" ] || pin=(taskset -c "$L2_CPUS")
+	l2_firmware_args || return 1
 	(
 		cd "$dir" || exit 1
 		exec "${l2_wrapper[@]}" "${pin[@]}" qemu-system-x86_64 \
 			-enable-kvm -cpu host -m 512 -smp 1 -nographic \
-			-nodefaults -no-user-config \
+			-name "l2-$idx,debug-threads=on" \
+			-nodefaults -no-user-config "${l2_fwargs[@]}" \
 			-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd" \
 			-append "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP" \
 			-chardev "file,id=con,path=$dir/console.log" -serial chardev:con \
@@ -213,6 +236,20 @@ l2_ready_count() {
 	grep -c '@@L2-READY@@' "$1/console.log" 2>/dev/null
 }
 
+# l2_stuck_report DIR: where a guest that never came up is: its vCPU
+# (RIP in firmware, or against the kernel's System.map: no KASLR) and
+# its local APIC, sampled twice, and the resets QEMU logged.
+l2_stuck_report() {
+	local dir=$1 i
+	for i in 1 2; do
+		echo "sample $i: $(l2_hmp "$dir" 'info status' 2>&1 | tr -d '\r')"
+		l2_hmp "$dir" 'info registers' 2>&1 | grep -E '^(RIP|RSI|CR0)' | tr -s ' '
+		l2_hmp "$dir" 'info lapic' 2>&1 | grep -E '^(LVT0|LVTT\s|ISR|IRR|PPR)' | tr -s ' '
+		sleep 2
+	done
+	echo "resets QEMU logged: $(grep -c 'CPU Reset' "$dir/cpu-reset.log" 2>/dev/null)"
+}
+
 # l2_wait_ready DIR [BOOTS] [TIMEOUT]: wait until the guest has booted
 # BOOTS times (default 1) and answers on its control channel.
 l2_wait_ready() {
@@ -230,6 +267,7 @@ l2_wait_ready() {
 		if [ $((SECONDS - start)) -ge "$timeout" ]; then
 			l2_log "guest not ready after ${timeout}s; console tail:"
 			tr -d '\r' <"$dir/console.log" | tail -n 5 >&2
+			l2_stuck_report "$dir" >&2
 			return 1
 		fi
 		sleep 1
