@@ -109,8 +109,7 @@ static bool serve_tx(struct kvm_e1000 *e)
 {
 	struct e1000_tx_pass *p = &e->txp;
 	unsigned long flags;
-	bool ok, looped;
-	u32 start;
+	bool ok;
 
 	flags = kvm_e1000_lock(e);
 	ok = e1000_tx_begin(&e->core, p);
@@ -118,19 +117,17 @@ static bool serve_tx(struct kvm_e1000 *e)
 	if (!ok)
 		return false;
 
-	start = p->ring.head;
 	e1000_tx_run(&e->core, p, TX_BUDGET, TX_BYTE_BUDGET);
 	e->acc.tx_dropped += p->dropped;
-	/* A looped TSO segment may leave head in place: still progress. */
-	looped = p->loop_len;
-	if (looped)
+	if (p->loop_len)
 		loop_frame(e, p->loop_frame, p->loop_len);
 
 	flags = kvm_e1000_lock(e);
-	e1000_tx_end(&e->core, p);
+	/* Progress, or a pass the guest voided: serve the ring again. */
+	ok = e1000_tx_end(&e->core, p);
 	fold_counters(e);
 	kvm_e1000_unlock(e, flags);
-	return p->ring.head != start || looped;
+	return ok;
 }
 
 /*

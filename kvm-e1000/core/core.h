@@ -362,6 +362,8 @@ struct e1000_tx_pass {
 	u32 tso;		/* TSO frames sent (TSCTC) */
 	u32 tso_fail;		/* TSO frames refused (TSCTFC) */
 	u32 read;		/* bytes of guest buffers read: run()'s budget */
+	u32 start;		/* ring.head at begin() */
+	bool stale;		/* run() stopped: the guest changed the snapshot */
 };
 
 #define E1000_RA_ENTRIES	16
@@ -418,8 +420,14 @@ bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p);
  */
 void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 		  u32 budget, u32 bytes);
-/* Under the lock. */
-void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p);
+/*
+ * Under the lock.  true: serve the ring again now.  The pass moved it (a
+ * budget may have cut it short), looped a frame, or stopped because the
+ * guest rewrote what begin() read: the TDT doorbell that asked for this
+ * pass may have come before that write, and no other doorbell may follow
+ * (a driver whose queue waits for this very frame writes TDT no more).
+ */
+bool e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p);
 
 bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p);
 /* Without the lock: does the ring have a free descriptor at all? */

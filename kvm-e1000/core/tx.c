@@ -551,6 +551,7 @@ bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p)
 	p->ctrl = e1000_reg(core, E1000_CTRL);
 	p->vet = e1000_reg(core, E1000_VET);
 	p->loopback = e1000_core_loopback(core);
+	p->start = p->ring.head;
 	return p->ring.head != p->ring.tail && core->tx_buf;
 }
 
@@ -579,20 +580,23 @@ void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 	for (; budget && r->head != r->tail && !p->loop_len && p->read < bytes;
 	     budget--) {
 		/* A reset, a new ring, TCTL or BME changed: end() decides. */
-		if (e1000_pass_stale(core, r))
+		if (e1000_pass_stale(core, r)) {
+			p->stale = true;
 			break;
+		}
 		if (r->head >= r->size || !tx_step(core, p))
 			break;
 		r->head = (r->head + 1) % r->size;
 	}
 }
 
-void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
+bool e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
 {
 	struct e1000_ring_pass *r = &p->ring;
+	bool again = r->head != p->start || p->loop_len || p->stale;
 
 	if (r->gen != core->ring_gen)
-		return;
+		return again;
 	e1000_reg_set(core, E1000_TDH, r->head);
 	e1000_core_stat_add(core, E1000_GPTC, r->frames);
 	e1000_core_stat_add(core, E1000_TPT, r->frames);
@@ -613,6 +617,7 @@ void e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
 				       e1000_reg(core, E1000_TIDV),
 				       E1000_TIMER_TADV,
 				       e1000_reg(core, E1000_TADV));
+	return again;
 }
 
 /*

@@ -897,6 +897,52 @@ static void test_tx_voided(void)
 	EXPECT_EQ(F.frames[1].len, 60);
 }
 
+/* A ring with one 60-byte frame queued, and a pass begun on it. */
+static void tx_begin_one(struct e1000_tx_pass *p)
+{
+	tx_setup(8, 0);
+	put_legacy(TXR, 0, TXB, 60, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
+		   0, 0, 0);
+	wr(E1000_TDT, 1);
+	EXPECT(e1000_tx_begin(&F.core, p));
+}
+
+/*
+ * A pass the guest voids before its first descriptor moves nothing, but
+ * the doorbell that started it is still owed: end() asks for another
+ * pass.  Linux's e1000 writes MTA and RA (no doorbell) while its queue
+ * waits for the frame in hand; a worker that took "nothing moved" for
+ * "nothing to do" slept with TDH != TDT for good.
+ */
+static void test_tx_voided_before_first(void)
+{
+	struct e1000_tx_pass p;
+
+	tx_begin_one(&p);
+	wr(E1000_MTA + 4 * 17, 1 << 5);
+	e1000_tx_run(&F.core, &p, 8, ~0U);
+	EXPECT(e1000_tx_end(&F.core, &p));
+	EXPECT_EQ(F.nframes, 0);
+	EXPECT_EQ(rd(E1000_TDH), 0);
+	/* The pass asked for goes: the frame leaves, once. */
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	e1000_tx_run(&F.core, &p, 8, ~0U);
+	EXPECT(e1000_tx_end(&F.core, &p));
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT_EQ(rd(E1000_TDH), 1);
+	EXPECT(!e1000_tx_begin(&F.core, &p));
+
+	/* A backend that takes nothing: no pass again (the tap's wakeup is). */
+	tx_setup(8, 0);
+	wr(E1000_TDT, 1);
+	F.busy_after = 0;
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	e1000_tx_run(&F.core, &p, 8, ~0U);
+	EXPECT(!e1000_tx_end(&F.core, &p));
+	EXPECT_EQ(rd(E1000_TDH), 0);
+	F.busy_after = -1;
+}
+
 /*
  * A reset or BME off between two descriptors of a running pass: the rest
  * of the pass touches no guest memory and sends nothing.
@@ -905,11 +951,7 @@ static void test_tx_stops_when_stale(void)
 {
 	struct e1000_tx_pass p;
 
-	tx_setup(8, 0);
-	put_legacy(TXR, 0, TXB, 60, E1000_TXD_CMD_EOP_B | E1000_TXD_CMD_RS_B,
-		   0, 0, 0);
-	wr(E1000_TDT, 1);
-	EXPECT(e1000_tx_begin(&F.core, &p));
+	tx_begin_one(&p);
 	wr(E1000_CTRL, E1000_CTRL_RST);
 	e1000_tx_run(&F.core, &p, 8, ~0U);
 	e1000_tx_end(&F.core, &p);
@@ -2050,6 +2092,8 @@ const struct test datapath_tests[] = {
 	{ "TX TIDV/TADV delays", test_tx_delay_timers },
 	{ "TX pass voided by reset or ring rewrite", test_tx_voided },
 	{ "TX pass stops at a reset or BME off", test_tx_stops_when_stale },
+	{ "TX pass voided before its first descriptor: served again",
+	  test_tx_voided_before_first },
 	{ "RX basic frame, padding, statistics", test_rx_basic },
 	{ "RX address and VLAN filters", test_rx_filters },
 	{ "RX VLAN stripping", test_rx_vlan_strip },
