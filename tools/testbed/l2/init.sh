@@ -58,6 +58,9 @@ hostname l2
 # No IPv6: router and neighbour solicitations would add packets to every
 # measurement.
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+# For a guest that stops answering (l2_stuck_report): SysRq from QEMU's
+# keyboard (sendkey), and a task blocked for 30 s named on the console.
+sysctl -qw kernel.sysrq=1 kernel.hung_task_timeout_secs=30
 ip link set lo up
 
 l2-netdrv load || fatal "loading the NIC drivers failed"

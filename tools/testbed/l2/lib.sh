@@ -236,11 +236,14 @@ l2_ready_count() {
 	grep -c '@@L2-READY@@' "$1/console.log" 2>/dev/null
 }
 
-# l2_stuck_report DIR: where a guest that never came up is: its vCPU
+# l2_stuck_report DIR: where a guest that does not answer is: its vCPU
 # (RIP in firmware, or against the kernel's System.map: no KASLR) and
-# its local APIC, sampled twice, and the resets QEMU logged.
+# its local APIC, sampled twice, the resets QEMU logged, and what the
+# guest kernel prints for SysRq (keys from QEMU's keyboard; init.sh
+# enables them): its blocked tasks and every CPU's backtrace, at console
+# log level 7 for the while.
 l2_stuck_report() {
-	local dir=$1 i
+	local dir=$1 i lines key
 	for i in 1 2; do
 		echo "sample $i: $(l2_hmp "$dir" 'info status' 2>&1 | tr -d '\r')"
 		l2_hmp "$dir" 'info registers' 2>&1 | grep -E '^(RIP|RSI|CR0)' | tr -s ' '
@@ -248,6 +251,13 @@ l2_stuck_report() {
 		sleep 2
 	done
 	echo "resets QEMU logged: $(grep -c 'CPU Reset' "$dir/cpu-reset.log" 2>/dev/null)"
+	lines=$(wc -l <"$dir/console.log")
+	for key in 7 w l 5; do
+		l2_hmp "$dir" "sendkey alt-sysrq-$key" >/dev/null 2>&1
+		sleep 2
+	done
+	echo "console after SysRq w and l:"
+	tail -n +"$((lines + 1))" "$dir/console.log" | tr -d '\r' | head -n 150
 }
 
 # l2_wait_ready DIR [BOOTS] [TIMEOUT]: wait until the guest has booted
@@ -283,13 +293,21 @@ l2_start() {
 
 # l2_exec DIR [-t SECONDS] COMMAND...: run a shell command in the guest.
 l2_exec() {
-	local dir=$1 t=60
+	local dir=$1 t=60 rc
 	shift
 	if [ "${1:-}" = -t ]; then
 		t=$2
 		shift 2
 	fi
 	"$L2_PYTHON" "$L2_LIB_DIR/l2ctl.py" exec --timeout "$t" "$dir/ctl.sock" -- "$*"
+	rc=$?
+	# No answer at all (not even the guest's own timeout): once per guest,
+	# where it is stuck.
+	if [ $rc -eq 124 ] && l2_alive "$dir" && [ ! -e "$dir/stuck-reported" ]; then
+		: >"$dir/stuck-reported"
+		l2_stuck_report "$dir" >&2
+	fi
+	return $rc
 }
 
 # l2_hmp DIR COMMAND: a command on the guest's QEMU monitor.
