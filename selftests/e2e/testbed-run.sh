@@ -36,10 +36,11 @@ shift 2
 [ "$kernel" != - ] || kernel=$PROFILE_KERNEL
 
 # Knobs run.sh and the L2 library read, passed on when set.
-# L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM.
+# L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM;
+# L2_FIRMWARE=seabios: the guests boot SeaBIOS instead of qboot.
 only=()
 for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
-	    L2_KVM_E1000_MODEL; do
+	    L2_KVM_E1000_MODEL L2_FIRMWARE; do
 	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
 done
 
