@@ -24,6 +24,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../tools/testbed/profiles.sh
 . "$here/../../tools/testbed/profiles.sh"
+# shellcheck source=../../tools/testbed/l1-death.sh
+. "$here/../../tools/testbed/l1-death.sh"
 profile=${TESTBED_PROFILE:-$TESTBED_DEFAULT_PROFILE}
 if [ "${1:-}" = --profile ]; then
 	profile=${2:?}
@@ -58,13 +60,7 @@ run_config() {
 			"${only[@]}" -- selftests/e2e/run.sh "$1"
 		rc=$?
 		run=$(cat "$dirf")
-		case $rc in
-		124) why="L1 froze (see $run/cpus-at-timeout.txt)" ;;
-		125) grep -qs "stack guard page was hit" "$run/dmesg-live.log" "$run/console.log" ||
-			break
-		     why="L1 died: kernel stack guard page hit (see $run/console.log)" ;;
-		*) break ;;
-		esac
+		why=$(l1_death "$rc" "$run") || break
 		echo "e2e: $1: attempt $attempt: $why" >&2
 		# The retry writes the same folder: keep what this attempt logged.
 		cp -r "$out" "$run/e2e" 2>/dev/null

@@ -55,6 +55,8 @@ done
 
 PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
+# shellcheck source=../testbed/l1-death.sh
+. "$REPO/tools/testbed/l1-death.sh"
 
 # ---- inside L1 ---------------------------------------------------------
 
@@ -276,12 +278,7 @@ for attempt in 1 2; do
 		-- "$BENCH_DIR/bench.sh" --inside
 	rc=$?
 	run=$(cat "$dirf")
-	case $rc in
-	124) why="L1 froze" ;;
-	125) grep -qs "stack guard page was hit" "$run/dmesg-live.log" "$run/console.log" || break
-	     why="L1 died: kernel stack guard page hit" ;;
-	*) break ;;
-	esac
+	why=$(l1_death "$rc" "$run") || break
 	[ "$attempt" = 1 ] || break
 	lost="$why (${run##*/})"
 	echo "bench: $lost; a new boot goes on with what is not done" >&2

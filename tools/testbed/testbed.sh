@@ -401,6 +401,7 @@ qemu-system-x86_64 \
 	-virtfs "local,path=$RUN_DIR,mount_tag=run,$P9" \
 	-virtfs "local,path=$OUT_DIR,mount_tag=out,$P9" \
 	-monitor "unix:$RUN_DIR/monitor.sock,server=on,wait=off" \
+	-d cpu_reset -D "$RUN_DIR/cpu-reset.log" \
 	>"$RUN_DIR/qemu.log" 2>&1 &
 qemu_pid=$!
 
@@ -467,6 +468,12 @@ fi
 if [ -z "$status" ]; then
 	[ -s "$RUN_DIR/qemu.log" ] && cat "$RUN_DIR/qemu.log" >&2
 	show_live_klog
+	# L1 reset itself (a triple fault; -no-reboot ends QEMU) or powered
+	# off: QEMU logs each CPU's state at every reset, boot's included.
+	if [ -s "$RUN_DIR/cpu-reset.log" ]; then
+		echo "testbed: CPU resets QEMU logged: $(grep -c 'CPU Reset' "$RUN_DIR/cpu-reset.log"), the last:" >&2
+		tac "$RUN_DIR/cpu-reset.log" | sed '/CPU Reset/q' | tac | grep -E 'CPU Reset|^(RIP|RSP|CR0|IDT)' >&2
+	fi
 	fail "$EXIT_VMDIED" "L1 died without a status (QEMU exit $qemu_rc)"
 fi
 

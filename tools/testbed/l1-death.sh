@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# l1_death RC RUN_DIR: why a testbed run was lost to L0's TCG, or fail
+# (status 1) for any other outcome.  Sourced by the scripts that run a
+# second boot after such a loss (selftests/e2e/testbed-run.sh,
+# tools/bench/bench.sh).  The family (tools/testbed/README.md): L1 freezes
+# (testbed.sh's timeout, 124), or a vCPU thread of an L2 guest overflows
+# its kernel stack in recursive page faults after an interrupt taken
+# with L2's GS base, seen as the guard page hit (Debian 12 and 13) or as
+# the stack's end found overwritten by the scheduler (Debian 13's 6.12).
+l1_death() {
+	local rc=$1 run=$2 logs=("$2/dmesg-live.log" "$2/console.log")
+	case $rc in
+	124) echo "L1 froze (see $run/cpus-at-timeout.txt)" ;;
+	125)
+		if grep -qs "stack guard page was hit" "${logs[@]}"; then
+			echo "L1 died: kernel stack guard page hit (see $run/console.log)"
+		elif grep -qs "corrupted stack end detected" "${logs[@]}"; then
+			echo "L1 died: a task's stack end overwritten (see $run/console.log)"
+		else
+			return 1
+		fi ;;
+	*) return 1 ;;
+	esac
+}
