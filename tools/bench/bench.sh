@@ -28,7 +28,7 @@ seconds=${BENCH_SECONDS:-5}
 configs=${BENCH_CONFIGS:-qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
 # Configs run with MANY guests at once (TCP guest->L1 in each, together);
 # --many '' runs none.
-many_configs=${BENCH_MANY_CONFIGS:-vhost-net kvm-e1000-sidecore}
+many_configs=${BENCH_MANY_CONFIGS-vhost-net kvm-e1000-sidecore}
 MANY=3
 kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
 module=
