@@ -472,7 +472,11 @@ if [ -z "$status" ]; then
 	# off: QEMU logs each CPU's state at every reset, boot's included.
 	if [ -s "$RUN_DIR/cpu-reset.log" ]; then
 		echo "testbed: CPU resets QEMU logged: $(grep -c 'CPU Reset' "$RUN_DIR/cpu-reset.log"), the last:" >&2
-		tac "$RUN_DIR/cpu-reset.log" | sed '/CPU Reset/q' | tac | grep -E 'CPU Reset|^(RIP|RSP|CR0|IDT)' >&2
+		# One awk, no pipeline: under set -e nothing here may end the
+		# script before the status below.
+		awk '/CPU Reset/ { n = 0 } { b[n++] = $0 }
+		     END { for (i = 0; i < n; i++) if (b[i] ~ /CPU Reset|^(RIP|RSP|CR0|IDT)/) print b[i] }' \
+			"$RUN_DIR/cpu-reset.log" >&2 || true
 	fi
 	fail "$EXIT_VMDIED" "L1 died without a status (QEMU exit $qemu_rc)"
 fi
