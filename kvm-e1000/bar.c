@@ -174,18 +174,29 @@ static bool overlaps(u64 a, u64 b, u64 size)
 	return a < b + size && b < a + size;
 }
 
-/* Guest RAM wins over the io bus: a BAR there would never see an access. */
-static bool hits_ram(struct kvm *kvm, u64 gpa)
+/*
+ * Guest RAM wins over the io bus: a BAR there would never see an access.
+ * The device's own doorbell pages are RAM inside BAR0 on purpose (the VMM
+ * maps them there once the BAR decodes, which on a migration destination
+ * is before the window is placed): they do not count.
+ */
+static bool hits_ram(struct kvm_e1000 *e, u64 gpa)
 {
 	gfn_t gfn = gpa_to_gfn(gpa);
 	gfn_t end = gpa_to_gfn(gpa + KVM_E1000_BAR0_SIZE);
+	gfn_t db = gpa_to_gfn(gpa + E1000_DB_BASE);
+	gfn_t db_end = gpa_to_gfn(gpa + E1000_DB_BASE + E1000_DB_SIZE);
+	bool own_db = kvm_e1000_db_mapped(e);
 	bool ram = false;
 	int idx;
 
-	idx = srcu_read_lock(&kvm->srcu);
-	for (; gfn < end && !ram; gfn++)
-		ram = kvm_is_visible_gfn(kvm, gfn);
-	srcu_read_unlock(&kvm->srcu, idx);
+	idx = srcu_read_lock(&e->kvm->srcu);
+	for (; gfn < end && !ram; gfn++) {
+		if (own_db && gfn >= db && gfn < db_end)
+			continue;
+		ram = kvm_is_visible_gfn(e->kvm, gfn);
+	}
+	srcu_read_unlock(&e->kvm->srcu, idx);
 	return ram;
 }
 
@@ -203,7 +214,7 @@ static int check_bar(struct kvm_e1000 *e, u64 gpa)
 		    overlaps(other->bar0.base, gpa, KVM_E1000_BAR0_SIZE))
 			return -EEXIST;
 	}
-	if (hits_ram(e->kvm, gpa))
+	if (hits_ram(e, gpa))
 		return -EEXIST;
 	return 0;
 }

@@ -8,8 +8,13 @@
  * device's state blob (core/state.c) through a file the VMM reads to its
  * end; RESUMING takes one through a file the VMM writes, and leaving it
  * for STOP loads it, whole or not at all: a blob the device refuses fails
- * that transition and changes nothing.  The blob holds no PCI
- * configuration space: the VMM migrates that itself and writes it back.
+ * that transition and changes nothing.
+ *
+ * The data is the mdev's PCI configuration space, then the core's blob.
+ * QEMU migrates configuration space in its own copy and writes back only
+ * COMMAND (vfio_pci_load_config()), never the BARs: without ours the
+ * destination would not know where the guest put BAR0 and BAR2, and its
+ * register windows would stay off KVM's buses.
  *
  * The guest memory the device wrote is in the VM's dirty log
  * (platform.c), which the VMM reads for all of guest RAM.
@@ -38,10 +43,21 @@ module_param(vfio_migration, bool, 0644);
 MODULE_PARM_DESC(vfio_migration,
 		 "offer VFIO migration on new mdevs (experimental; default off)");
 
+/* What precedes the core's blob (all little-endian). */
+struct e1000_mig_hdr {
+	__le32 magic;
+	__le32 version;
+	u8 cfg[E1000_PCI_CFG_SIZE];	/* struct e1000_pci's cfg */
+};
+
+#define MIG_MAGIC	0x4d31454bU	/* "KE1M" in memory order */
+#define MIG_VERSION	1
+#define MIG_MAX_SIZE	(sizeof(struct e1000_mig_hdr) + E1000_STATE_MAX_SIZE)
+
 struct e1000_mig_file {
 	struct file *filp;
 	struct mutex lock;	/* the fields below, against read and write */
-	void *buf;		/* E1000_STATE_MAX_SIZE bytes */
+	void *buf;		/* MIG_MAX_SIZE bytes */
 	u32 len;		/* bytes of state in it */
 	bool disabled;		/* the device left the state it was for */
 };
@@ -98,7 +114,7 @@ static ssize_t mig_write(struct file *filp, const char __user *ubuf,
 	mutex_lock(&f->lock);
 	if (f->disabled) {
 		ret = -ENODEV;
-	} else if (count > E1000_STATE_MAX_SIZE - *pos) {
+	} else if (count > MIG_MAX_SIZE - *pos) {
 		ret = -EFBIG;
 	} else if (copy_from_user(f->buf + *pos, ubuf, count)) {
 		ret = -EFAULT;
@@ -125,7 +141,7 @@ static struct e1000_mig_file *mig_file_new(int flags)
 
 	if (!f)
 		return ERR_PTR(-ENOMEM);
-	f->buf = kvmalloc(E1000_STATE_MAX_SIZE, GFP_KERNEL_ACCOUNT);
+	f->buf = kvmalloc(MIG_MAX_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!f->buf) {
 		kfree(f);
 		return ERR_PTR(-ENOMEM);
@@ -161,18 +177,23 @@ static void mig_file_drop(struct e1000_mig_file **fp)
 static struct file *mig_save(struct e1000_mdev *m)
 {
 	struct e1000_mig_file *f = mig_file_new(O_RDONLY);
+	struct e1000_mig_hdr *h;
 	int ret;
 
 	if (IS_ERR(f))
 		return ERR_CAST(f);
-	ret = kvm_e1000_state_save(m->e, f->buf);
+	h = f->buf;
+	h->magic = cpu_to_le32(MIG_MAGIC);
+	h->version = cpu_to_le32(MIG_VERSION);
+	memcpy(h->cfg, m->pci.cfg, sizeof(h->cfg));
+	ret = kvm_e1000_state_save(m->e, f->buf + sizeof(*h));
 	if (ret < 0) {
 		/* Both references: the device's and the one for the VMM. */
 		fput(f->filp);
 		fput(f->filp);
 		return ERR_PTR(ret);
 	}
-	f->len = ret;
+	f->len = sizeof(*h) + ret;
 	m->saving = f;
 	return f->filp;
 }
@@ -192,17 +213,36 @@ static struct file *mig_resume(struct e1000_mdev *m)
 static int mig_load(struct e1000_mdev *m)
 {
 	struct e1000_mig_file *f = m->resuming;
-	u32 reason;
+	const struct e1000_mig_hdr *h = f->buf;
+	struct e1000_pci *pci;
+	u32 reason = 0;
 	int ret;
 
+	pci = kmemdup(&m->pci, sizeof(*pci), GFP_KERNEL_ACCOUNT);
+	if (!pci)
+		return -ENOMEM;
 	mutex_lock(&f->lock);
-	ret = kvm_e1000_state_load(m->e, f->buf, f->len, &reason);
+	if (f->len < sizeof(*h) || le32_to_cpu(h->magic) != MIG_MAGIC ||
+	    le32_to_cpu(h->version) != MIG_VERSION ||
+	    !e1000_pci_restore(pci, h->cfg)) {
+		ret = -EINVAL;
+		dev_warn(m->vdev.dev,
+			 "migration state refused: bad header or PCI configuration\n");
+	} else {
+		ret = kvm_e1000_state_load(m->e, f->buf + sizeof(*h),
+					   f->len - sizeof(*h), &reason);
+	}
 	mutex_unlock(&f->lock);
 	if (reason)
 		dev_warn(m->vdev.dev, "migration state refused: %s\n",
 			 e1000_state_strerror(reason));
-	if (!ret)
+	if (!ret) {
+		/* Before the vCPUs run: windows where the guest put the BARs. */
+		m->pci = *pci;
+		e1000_mdev_config_restored(m);
 		mig_file_drop(&m->resuming);
+	}
+	kfree(pci);
 	return ret;
 }
 
@@ -287,7 +327,7 @@ static int e1000_mig_get_state(struct vfio_device *vdev,
 static int e1000_mig_get_data_size(struct vfio_device *vdev,
 				   unsigned long *stop_copy_length)
 {
-	*stop_copy_length = E1000_STATE_MAX_SIZE;
+	*stop_copy_length = MIG_MAX_SIZE;
 	return 0;
 }
 #endif

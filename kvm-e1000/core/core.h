@@ -493,6 +493,15 @@ bool e1000_pci_bus_master(const struct e1000_pci *pci);
  * its line; callers re-check after every write.
  */
 bool e1000_pci_intx_disabled(const struct e1000_pci *pci);
+/*
+ * Migration: take @cfg (E1000_PCI_CFG_SIZE bytes saved from a function of
+ * the same model) as this function's configuration space.  Only bytes
+ * software could have written are taken; every other byte must already
+ * match, and the power state must be one the function has.  False:
+ * refused, @pci unchanged.  No event is replayed (a D3hot -> D0 reset
+ * happened on the source, if at all).
+ */
+bool e1000_pci_restore(struct e1000_pci *pci, const u8 *cfg);
 
 /*
  * Device state for migration (state.c): a versioned blob in a fixed

@@ -281,3 +281,24 @@ bool e1000_pci_intx_disabled(const struct e1000_pci *pci)
 {
 	return get16(pci->cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE;
 }
+
+bool e1000_pci_restore(struct e1000_pci *pci, const u8 *cfg)
+{
+	u32 i, state;
+	u8 mask;
+
+	for (i = 0; i < E1000_PCI_CFG_SIZE; i++) {
+		mask = pci->wmask[i] | pci->w1cmask[i];
+		if ((cfg[i] ^ pci->cfg[i]) & ~mask)
+			return false;
+	}
+	state = get16(cfg + E1000_PCI_PM_CAP + PCI_PM_CTRL) &
+		PCI_PM_CTRL_STATE_MASK;
+	if (state != E1000_PCI_PM_D0 && state != E1000_PCI_PM_D3HOT)
+		return false;
+	for (i = 0; i < E1000_PCI_CFG_SIZE; i++) {
+		mask = pci->wmask[i] | pci->w1cmask[i];
+		pci->cfg[i] = (pci->cfg[i] & ~mask) | (cfg[i] & mask);
+	}
+	return true;
+}
