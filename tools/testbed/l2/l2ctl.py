@@ -13,6 +13,11 @@
         (the guest's mon.sock) and print what it answers
   l2ctl.py iperf JSON   print "SENT_BYTES RECEIVED_BYTES SECONDS RECEIVED_BPS"
         from an iperf3 -J report (TCP or UDP)
+  l2ctl.py qmp SOCKET COMMAND [ARGS-JSON] [--get KEY[.KEY...]]   run one QMP
+        command on QEMU's QMP socket; prints its return value as JSON (or
+        one field of it, --get), exits 1 with QEMU's error text on an error
+        or when the field is missing
+  send also takes --rate BYTES_PER_S: spread the file over time
 """
 
 import argparse
@@ -126,6 +131,7 @@ def send(args):
     conn = listen(args)
     h = hashlib.sha256()
     n = 0
+    start = time.monotonic()
     with open(args.file, "rb") as f:
         while True:
             b = f.read(65536)
@@ -134,6 +140,12 @@ def send(args):
             conn.sendall(b)
             h.update(b)
             n += len(b)
+            # A paced transfer lasts long enough for what runs beside it
+            # (a live migration) to happen in its middle.
+            if args.rate:
+                ahead = n / args.rate - (time.monotonic() - start)
+                if ahead > 0:
+                    time.sleep(ahead)
     conn.shutdown(socket.SHUT_WR)
     # Wait for the peer to close, so every byte was read, not just queued.
     while conn.recv(4096):
@@ -176,6 +188,51 @@ def iperf(args):
     return 0
 
 
+def qmp_read(f):
+    """The next reply to a command, skipping QEMU's events."""
+    while True:
+        line = f.readline()
+        if not line:
+            raise OSError("QMP connection closed")
+        msg = json.loads(line)
+        if "return" in msg or "error" in msg:
+            return msg
+
+
+def qmp(args):
+    cmd = {"execute": args.command}
+    if args.arguments:
+        cmd["arguments"] = json.loads(args.arguments)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(args.timeout)
+    try:
+        sock.connect(args.socket)
+        f = sock.makefile("rw")
+        json.loads(f.readline())        # the greeting
+        for c in ({"execute": "qmp_capabilities"}, cmd):
+            f.write(json.dumps(c) + "\n")
+            f.flush()
+            rep = qmp_read(f)
+            if "error" in rep:
+                print("l2ctl: qmp %s: %s" % (c["execute"], rep["error"].get("desc")),
+                      file=sys.stderr)
+                return 1
+    except (OSError, ValueError) as e:
+        print("l2ctl: qmp %s: %s" % (args.socket, e), file=sys.stderr)
+        return 1
+    finally:
+        sock.close()
+    val = rep["return"]
+    for key in args.get.split(".") if args.get else []:
+        val = val.get(key) if isinstance(val, dict) else None
+    if val is None:
+        print("l2ctl: qmp %s: no %s in the reply" % (args.command, args.get),
+              file=sys.stderr)
+        return 1
+    print(val if isinstance(val, str) else json.dumps(val))
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="op", required=True)
@@ -191,10 +248,18 @@ def main():
         t.add_argument("--bind", default="0.0.0.0")
         t.add_argument("--timeout", type=float, default=60)
         t.add_argument("--ready", help="file written once listening")
+        if name == "send":
+            t.add_argument("--rate", type=float, help="bytes per second")
     h = sub.add_parser("hmp")
     h.add_argument("socket")
     h.add_argument("command")
     h.add_argument("--timeout", type=float, default=10)
+    q = sub.add_parser("qmp")
+    q.add_argument("socket")
+    q.add_argument("command")
+    q.add_argument("arguments", nargs="?")
+    q.add_argument("--get", help="print only this field (a.b for nested)")
+    q.add_argument("--timeout", type=float, default=30)
     i = sub.add_parser("iperf")
     i.add_argument("json")
     args = p.parse_args()
@@ -202,6 +267,8 @@ def main():
         return iperf(args)
     if args.op == "hmp":
         return hmp(args)
+    if args.op == "qmp":
+        return qmp(args)
     if args.op == "exec":
         if args.command and args.command[0] == "--":
             args.command = args.command[1:]

@@ -54,6 +54,7 @@ l2_nic_model() {
 	esac
 }
 L2_PYTHON=python3
+l2_qemu_extra=()
 [ -x /usr/bin/python3 ] && L2_PYTHON=/usr/bin/python3
 
 l2_log() { echo "l2: $*" >&2; }
@@ -210,24 +211,64 @@ l2_launch() {
 
 	: >"$dir/console.log"
 	[ -z "${L2_CPUS:-}" ] || pin=(taskset -c "$L2_CPUS")
-	l2_firmware_args || return 1
+	l2_qemu_args "$dir" "$initrd" || return 1
 	(
 		cd "$dir" || exit 1
-		exec "${l2_wrapper[@]}" "${pin[@]}" qemu-system-x86_64 \
-			-enable-kvm -cpu host -m 512 -smp 1 -nographic \
-			-name "l2-$idx,debug-threads=on" \
-			-nodefaults -no-user-config "${l2_fwargs[@]}" \
-			-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd" \
-			-append "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP" \
-			-chardev "file,id=con,path=$dir/console.log" -serial chardev:con \
-			-chardev "socket,id=ctl,path=$dir/ctl.sock,server=on,wait=off" -serial chardev:ctl \
-			-monitor "unix:$dir/mon.sock,server=on,wait=off" \
-			-pidfile "$dir/qemu.pid" \
-			-d cpu_reset -D "$dir/cpu-reset.log" \
-			"${l2_nicargs[@]}"
+		exec "${l2_wrapper[@]}" "${pin[@]}" "${l2_qemu[@]}"
 	) </dev/null >"$dir/qemu.log" 2>&1 &
 	echo $! >"$dir/launcher.pid"
 	# Killing QEMU is part of some tests: no job report for it.
+	disown $!
+}
+
+# l2_qemu_args DIR INITRD: sets l2_qemu, the QEMU command of the guest
+# whose env is loaded (l2_env), with l2_nicargs and then the array
+# l2_qemu_extra (empty unless a caller sets it); its console, control
+# channel, monitor, QMP socket and pid file in DIR.
+l2_qemu_args() {
+	local dir=$1 initrd=$2
+	l2_firmware_args || return 1
+	l2_qemu=(qemu-system-x86_64
+		-enable-kvm -cpu host -m 512 -smp 1 -nographic
+		-name "l2-$L2_INDEX,debug-threads=on"
+		-nodefaults -no-user-config "${l2_fwargs[@]}"
+		-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd"
+		-append "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP"
+		-chardev "file,id=con,path=$dir/console.log" -serial chardev:con
+		-chardev "socket,id=ctl,path=$dir/ctl.sock,server=on,wait=off" -serial chardev:ctl
+		-monitor "unix:$dir/mon.sock,server=on,wait=off"
+		-qmp "unix:$dir/qmp.sock,server=on,wait=off"
+		-pidfile "$dir/qemu.pid"
+		-d cpu_reset -D "$dir/cpu-reset.log"
+		"${l2_nicargs[@]}" "${l2_qemu_extra[@]}")
+}
+
+# l2_launch_incoming SRC DST TAP: start, in DST, the destination of a
+# live migration of guest SRC (started without a script): the same
+# machine, its NIC on TAP (created, up, without an address: the caller
+# bridges it), waiting for the migration stream on DST/mig.sock.  DST's
+# env is SRC's with TAP, so the l2_* functions serve the guest there once
+# it runs; the console log goes on in DST.
+l2_launch_incoming() {
+	local src=$1 dst=$2 tap=$3
+	l2_env "$src"
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	L2_TAP=$tap
+	declare -p L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC | sed 's/^declare -[-a-z]* //' >"$dst/env"
+	if [ ! -e "/sys/class/net/$tap" ]; then
+		ip tuntap add dev "$tap" mode tap vnet_hdr || return 1
+	fi
+	sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1" 2>/dev/null
+	ip link set "$tap" up || return 1
+	l2_nic_args "$L2_NIC" "$tap" "$L2_MAC" || return 1
+	: >"$dst/console.log"
+	l2_qemu_args "$dst" "$L2_IMAGE/initramfs.cpio.gz"
+	(
+		cd "$dst" || exit 1
+		exec "${l2_wrapper[@]}" "${l2_qemu[@]}" -incoming "unix:$dst/mig.sock"
+	) </dev/null >"$dst/qemu.log" 2>&1 &
+	echo $! >"$dst/launcher.pid"
 	disown $!
 }
 
