@@ -164,13 +164,18 @@ stat_of() {
 	awk -v k="$2" '$1 == k { print $2 }' "$1/stats"
 }
 
-# The mdev serving guest $G: its sysfs directory.
-mdev_of_guest() {
+# mdev_of_tap TAP: the sysfs directory of the mdev bound to TAP.
+mdev_of_tap() {
 	local d
 	for d in /sys/bus/mdev/devices/*/kvm-e1000; do
-		[ "$(cat "$d/tap" 2>/dev/null)" = "$L2_TAP" ] && { echo "$d"; return 0; }
+		[ "$(cat "$d/tap" 2>/dev/null)" = "$1" ] && { echo "$d"; return 0; }
 	done
 	return 1
+}
+
+# The mdev serving guest $G: its sysfs directory.
+mdev_of_guest() {
+	mdev_of_tap "$L2_TAP"
 }
 
 # TDT/RDT through the doorbell pages exactly when the config maps them.
@@ -616,6 +621,299 @@ t_mdev_remove() {
 	l2_stop "$G"
 }
 
+# ---- live migration (VFIO migration v2) between two QEMUs in L1 ----
+#
+# The source guest's tap and the destination's are ports of one Linux
+# bridge that holds L1's address: the destination's NIC is a second mdev
+# with a tap of its own, and QEMU announces nothing for a vfio-pci NIC
+# after switchover, so it is the guest's own next frame that moves its
+# MAC to the new port.  The guest pings L1 every 0.2 s throughout, which
+# is that frame.
+MIG_INDEX=3
+MIG_BR=l2br$MIG_INDEX
+MIG_SRC=	# the source guest's directory once it runs
+# The transfer that runs across the switchover: MiB, paced at bytes/s so
+# that it outlasts the migration.
+MIG_MIB=${E2E_MIG_MIB:-24}
+MIG_RATE=${E2E_MIG_RATE:-524288}
+
+# The mdev offers no VFIO DMA logging: what the device writes to guest
+# memory is in KVM's dirty log, which QEMU reads for RAM anyway.  QEMU
+# cannot know that, and blocks migration of a vfio-pci device without
+# device or IOMMU dirty tracking unless told it may go on.
+MIG_QEMU_ARGS=(-global vfio-pci.enable-migration=on)
+
+# json_get KEY[.KEY...]: one field of the JSON object on stdin ("?": none).
+json_get() {
+	"$L2_PYTHON" -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v.get(k) if isinstance(v, dict) else None
+print("?" if v is None else v)' "$1"
+}
+
+mig_qmp() {
+	"$L2_PYTHON" "$L2_LIB_DIR/l2ctl.py" qmp "$@"
+}
+
+# QEMU 8.1 migrates a vfio-pci device by default (enable-migration=auto);
+# before, VFIO migration was an experimental switch (x-enable-migration).
+qemu_migrates_vfio() {
+	local v
+	v=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+	# shellcheck disable=SC2086  # two numbers
+	set -- $v
+	[ "${1:-0}" -gt 8 ] || { [ "${1:-0}" -eq 8 ] && [ "${2:-0}" -ge 1 ]; }
+}
+
+# mig_dest TAP: start a destination QEMU for $MIG_SRC in ${MIG_SRC}m, its
+# NIC on TAP in the bridge; sets mig_dst and mig_dst_mdev.
+mig_dest() {
+	local tap=$1 i
+	mig_dst=${MIG_SRC}m
+	l2_qemu_extra=("${MIG_QEMU_ARGS[@]}")
+	l2_launch_incoming "$MIG_SRC" "$mig_dst" "$tap"
+	i=$?
+	l2_qemu_extra=()
+	[ "$i" -eq 0 ] || return 1
+	ip link set "$tap" master "$MIG_BR" || return 1
+	for ((i = 0; i < 120; i++)); do
+		mig_dst_mdev=$(mdev_of_tap "$tap")
+		{ [ -n "$mig_dst_mdev" ] || [[ $L2_NIC != kvm-e1000* ]]; } &&
+			[ -S "$mig_dst/qmp.sock" ] &&
+			[ "$(mig_qmp "$mig_dst/qmp.sock" query-status --get status 2>/dev/null)" = inmigrate ] &&
+			return 0
+		l2_alive "$mig_dst" || break
+		sleep 0.5
+	done
+	echo "the destination QEMU did not come up:"
+	tail -n 5 "$mig_dst/qemu.log"
+	return 1
+}
+
+# mig_wait SOCKET SECONDS: wait until the migration leaves setup/active
+# states; prints the final status.
+mig_wait() {
+	local sock=$1 t=$2 start=$SECONDS st
+	while :; do
+		st=$(mig_qmp "$sock" query-migrate --get status) || return 1
+		case $st in
+		completed|failed|cancelled) echo "$st"; return 0 ;;
+		esac
+		[ $((SECONDS - start)) -lt "$t" ] || { echo "$st"; return 1; }
+		sleep 0.5
+	done
+}
+
+# mig_blockers NIC: what a QEMU with the default vfio-pci settings says
+# blocks migrating a kvm-e1000 mdev (its blocked-reasons; empty: none).
+# It never runs a guest (-S).
+mig_blockers() {
+	local dir=$L2_RUN_ROOT/probe tap=l2tapprobe i r=1
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	ip tuntap add dev "$tap" mode tap vnet_hdr || return 1
+	l2_nic_args "$1" "$tap" 52:54:00:e1:00:fe || return 1
+	"${l2_wrapper[@]}" qemu-system-x86_64 -enable-kvm -cpu host -m 64 -S -display none \
+		-nodefaults -no-user-config -qmp "unix:$dir/qmp.sock,server=on,wait=off" \
+		</dev/null >"$dir/qemu.log" 2>&1 &
+	for ((i = 0; i < 60; i++)); do
+		if [ -S "$dir/qmp.sock" ] &&
+		   mig_qmp "$dir/qmp.sock" query-status >/dev/null 2>&1; then
+			r=0
+			mig_qmp "$dir/qmp.sock" query-migrate --get blocked-reasons 2>/dev/null
+			mig_qmp "$dir/qmp.sock" quit >/dev/null 2>&1
+			break
+		fi
+		sleep 0.5
+	done
+	wait $!
+	[ $r -eq 0 ] || cat "$dir/qemu.log" >&2
+	l2_tap_delete "$tap"
+	return $r
+}
+
+# The source guest boots with its tap in the bridge.
+t_mig_boot() {
+	local nic=$1 blk= rc
+	if ! qemu_migrates_vfio; then
+		note "$(qemu-system-x86_64 --version | head -n1): VFIO migration is" \
+		     "experimental there (x-enable-migration); needs QEMU 8.1 or later"
+		return "$E2E_SKIPPED"
+	fi
+	if [[ $nic == kvm-e1000* ]]; then
+		blk=$(mig_blockers "$nic") || { echo "the probe QEMU did not start"; return 1; }
+	fi
+	echo "QEMU's default vfio-pci: blocked-reasons ${blk:-none}"
+	[ -n "$blk" ] && note "default vfio-pci blocked: $blk; guests run with ${MIG_QEMU_ARGS[*]};"
+	modprobe bridge 2>/dev/null
+	ip link del "$MIG_BR" 2>/dev/null
+	ip link add "$MIG_BR" type bridge || return 1
+	sysctl -qw "net.ipv6.conf.$MIG_BR.disable_ipv6=1" 2>/dev/null
+	l2_qemu_extra=("${MIG_QEMU_ARGS[@]}")
+	l2_launch "$nic" "$MIG_INDEX"
+	rc=$?
+	l2_qemu_extra=()
+	[ $rc -eq 0 ] || return 1
+	l2_env "$L2_DIR"
+	# L1's address moves from the tap to the bridge before the guest
+	# has its link up.
+	ip addr flush dev "$L2_TAP"
+	ip link set "$L2_TAP" master "$MIG_BR" || return 1
+	ip addr add "$L2_HOST_IP/24" dev "$MIG_BR" || return 1
+	ip link set "$MIG_BR" up || return 1
+	l2_wait_ready "$L2_DIR" 1 || return 1
+	MIG_SRC=$L2_DIR
+	ping_both "$MIG_SRC" 3 || return 1
+	note "$(qemu-system-x86_64 --version | head -n1 | sed 's/ *(.*//')"
+}
+
+# A migration cancelled while RAM is being copied: the destination gives
+# up and exits, the source guest runs on and moves traffic.
+t_mig_cancel() {
+	local st i err info rc=0
+	[ -n "$MIG_SRC" ] || { note "no source guest"; return "$E2E_SKIPPED"; }
+	mig_dest "l2tap${MIG_INDEX}c" || return 1
+	# Slow enough to be caught in the middle.
+	mig_qmp "$MIG_SRC/qmp.sock" migrate-set-parameters '{"max-bandwidth": 8388608}' || return 1
+	if ! err=$(mig_qmp "$MIG_SRC/qmp.sock" migrate "{\"uri\": \"unix:$mig_dst/mig.sock\"}" 2>&1); then
+		echo "$err"
+		note "QEMU refused: $err"
+		return 1
+	fi
+	for ((i = 0; i < 60; i++)); do
+		st=$(mig_qmp "$MIG_SRC/qmp.sock" query-migrate --get status)
+		[ "$st" = active ] &&
+			[ "$(mig_qmp "$MIG_SRC/qmp.sock" query-migrate --get ram.transferred)" -gt 1048576 ] && break
+		sleep 0.5
+	done
+	info=$(mig_qmp "$MIG_SRC/qmp.sock" query-migrate)
+	echo "before the cancel: $info"
+	[ "$st" = active ] || { echo "migration not active: $st"; rc=1; }
+	mig_qmp "$MIG_SRC/qmp.sock" migrate_cancel || rc=1
+	st=$(mig_wait "$MIG_SRC/qmp.sock" 60)
+	echo "after the cancel: $(mig_qmp "$MIG_SRC/qmp.sock" query-migrate)"
+	[ "$st" = cancelled ] || { echo "status $st, want cancelled"; rc=1; }
+	st=$(mig_qmp "$MIG_SRC/qmp.sock" query-status --get status)
+	echo "source VM: $st"
+	[ "$st" = running ] || rc=1
+	note "cancelled after $(echo "$info" | json_get ram.transferred) bytes of RAM sent"
+	l2_wait_exit "$mig_dst" 30 || { echo "the destination QEMU did not exit"; l2_kill "$mig_dst"; rc=1; }
+	[ ! -e "$mig_dst_mdev" ] || { echo "the destination's mdev is still there"; rc=1; }
+	l2_tap_delete "l2tap${MIG_INDEX}c" || rc=1
+	rm -rf "$mig_dst"
+	mig_qmp "$MIG_SRC/qmp.sock" migrate-set-parameters '{"max-bandwidth": 1073741824}' || rc=1
+	traffic "$MIG_SRC" "$SMALL" || rc=1
+	return $rc
+}
+
+# Live migration while L1 sends the guest a paced file over TCP: the
+# transfer, begun on the source, ends on the destination intact and on
+# the same connection; the destination's device counts on; the source
+# QEMU lets its device go when it quits.
+t_migrate() {
+	local file want port out srv st info src_mdev rx0 rx1 rx2 spanned=no \
+		got loss err rc=0 stap dtap=l2tap${MIG_INDEX}m
+	[ -n "$MIG_SRC" ] || { note "no source guest"; return "$E2E_SKIPPED"; }
+	l2_env "$MIG_SRC"
+	stap=$L2_TAP
+	src_mdev=$(mdev_of_tap "$stap") || [[ $L2_NIC != kvm-e1000* ]] ||
+		{ echo "no mdev on $stap"; return 1; }
+	mig_dest "$dtap" || return 1
+	mig_qmp "$MIG_SRC/qmp.sock" migrate-set-parameters '{"max-bandwidth": 1073741824}' || return 1
+	file=$(e2e_file "$MIG_MIB")
+	want=$(sha256sum "$file" | cut -d' ' -f1)
+	port=$((5100 + MIG_INDEX))
+	out=$E2E_DATA/mig.send
+	serve "$out" send "$port" "$file" --bind "$L2_HOST_IP" --rate "$MIG_RATE" || return 1
+	# The guest's side runs in the background: the command channel
+	# itself moves to the destination QEMU.
+	l2_exec "$MIG_SRC" -t 30 "rm -f /tmp/mig.*
+(nc -w 60 $L2_HOST_IP $port </dev/null | sha256sum >/tmp/mig.rx; echo done >>/tmp/mig.rx) >/dev/null 2>&1 &
+ping -i 0.2 -W 1 $L2_HOST_IP >/tmp/mig.ping 2>&1 &
+echo \$! >/tmp/mig.ping.pid" || return 1
+	sleep 4
+	echo "guest uptime before: $(l2_exec "$MIG_SRC" -t 10 'cat /proc/uptime; ls /tmp')"
+	rx0=$(stat_of "$src_mdev" rx_frames)
+	if ! err=$(mig_qmp "$MIG_SRC/qmp.sock" migrate "{\"uri\": \"unix:$mig_dst/mig.sock\"}" 2>&1); then
+		echo "$err"
+		note "QEMU refused: $err"
+		kill "$srv_pid" 2>/dev/null
+		return 1
+	fi
+	st=$(mig_wait "$MIG_SRC/qmp.sock" 300)
+	# shellcheck disable=SC2154  # set by serve
+	kill -0 "$srv_pid" 2>/dev/null && spanned=yes
+	info=$(mig_qmp "$MIG_SRC/qmp.sock" query-migrate)
+	echo "query-migrate on the source: $info"
+	echo "transfer still running at the end: $spanned"
+	echo "source QEMU said:"
+	cat "$MIG_SRC/qemu.log"
+	echo "destination QEMU said:"
+	cat "$mig_dst/qemu.log"
+	if [ "$st" != completed ]; then
+		echo "migration $st: $(echo "$info" | grep -o '"error-desc": "[^"]*"')"
+		note "migration $st: $(echo "$info" | grep -o '"error-desc": "[^"]*"')"
+		mig_qmp "$MIG_SRC/qmp.sock" migrate_cancel
+		kill "$srv_pid" 2>/dev/null
+		return 1
+	fi
+	rx1=$(stat_of "$mig_dst_mdev" rx_frames)
+	st=$(mig_qmp "$mig_dst/qmp.sock" query-status --get status)
+	echo "destination VM: $st; source VM: $(mig_qmp "$MIG_SRC/qmp.sock" query-status --get status)"
+	[ "$st" = running ] || rc=1
+	# The source, paused after the switchover, quits; its wrapper
+	# removes its mdev, which QEMU must have released.
+	mig_qmp "$MIG_SRC/qmp.sock" quit 2>/dev/null
+	l2_wait_exit "$MIG_SRC" 30 || { echo "the source QEMU did not exit"; rc=1; }
+	[ ! -e "$src_mdev" ] || { echo "the source's mdev is still there"; rc=1; }
+	l2_tap_delete "$stap" || { echo "cannot delete the source's tap"; rc=1; }
+	wait "$srv_pid"
+	srv=$(cat "$out")
+	rx2=$(stat_of "$mig_dst_mdev" rx_frames)
+	# shellcheck disable=SC2016  # expanded by the guest's shell
+	got=$(l2_exec "$mig_dst" -t 90 'for i in $(seq 60); do grep -q done /tmp/mig.rx && break; sleep 1; done
+cat /tmp/mig.rx; kill -INT $(cat /tmp/mig.ping.pid); sleep 1; tail -n 2 /tmp/mig.ping')
+	echo "file $want; L1 sent: $srv"
+	echo "guest (destination) got: $got"
+	echo "destination rx_frames: $rx1 at switchover, $rx2 at the end; source had $rx0 when it began"
+	echo "bridge: $(bridge fdb show br "$MIG_BR" 2>/dev/null | grep -i "$L2_MAC")"
+	# The guest's console goes on in the destination's log: a boot
+	# marker there is a guest that restarted instead of running on.
+	tr -d '\r' <"$MIG_SRC/console.log" >"$E2E_LOGS/migration-console-source.txt"
+	tr -d '\r' <"$mig_dst/console.log" >"$E2E_LOGS/migration-console-destination.txt"
+	echo "destination console:"
+	tail -n 40 "$E2E_LOGS/migration-console-destination.txt"
+	if grep -q '@@L2-READY@@' "$mig_dst/console.log"; then
+		echo "the guest booted again on the destination"
+		rc=1
+	fi
+	loss=$(echo "$got" | grep -o '[0-9]*% packet loss')
+	note "downtime $(echo "$info" | json_get downtime) ms," \
+	     "total $(echo "$info" | json_get total-time) ms," \
+	     "RAM $(echo "$info" | json_get ram.transferred) B," \
+	     "vfio device state $(echo "$info" | json_get vfio.transferred) B," \
+	     "transfer across switchover: $spanned, guest ping ${loss:-?}"
+	[ "$srv" = "$((MIG_MIB * 1048576)) $want" ] || rc=1
+	[ "$(echo "$got" | head -n1 | cut -d' ' -f1)" = "$want" ] || rc=1
+	[ -z "$src_mdev" ] || [ "$rx2" -gt "$rx1" ] ||
+		{ echo "the destination's device received nothing"; rc=1; }
+	[ "$spanned" = yes ] || { echo "the transfer ended before the switchover: raise E2E_MIG_MIB"; rc=1; }
+	MIG_DST=$mig_dst
+	return $rc
+}
+
+# The migrated guest moves traffic on the destination and powers off.
+t_mig_after() {
+	local rc=0
+	[ -n "${MIG_DST:-}" ] || { note "no migrated guest"; return "$E2E_SKIPPED"; }
+	traffic "$MIG_DST" "$SMALL" || rc=1
+	l2_stop "$MIG_DST" || rc=1
+	ip link del "$MIG_BR" 2>/dev/null
+	return $rc
+}
+
 t_l1_klog() {
 	local log=$E2E_DATA/l1-dmesg.txt
 	dmesg >"$log"
@@ -666,6 +964,21 @@ run_nic() {
 	e2e_run "$nic: guest kernel log clean" t_guest_klog "$nic"
 	e2e_run "$nic: two guests at once" t_two_guests "$nic"
 	e2e_run "$nic: guest power-off, QEMU exits, tap freed" t_stop
+	# E2E_MIG_CONTROL=1 migrates a virtio-net guest the same way: what
+	# the testbed does to a migrated guest without a kvm-e1000 device.
+	case $nic in
+	kvm-e1000*|virtio-net)
+		if { [[ $nic == kvm-e1000* ]] || [ -n "${E2E_MIG_CONTROL:-}" ]; } &&
+		   e2e_run "$nic: migration source guest on a bridge" t_mig_boot "$nic" &&
+		   [ -n "$MIG_SRC" ]; then
+			e2e_run "$nic: migration cancelled halfway, the source runs on" t_mig_cancel
+			e2e_run "$nic: live migration under a TCP transfer: intact, device released" t_migrate
+			e2e_run "$nic: migrated guest moves traffic, powers off" t_mig_after
+		fi
+		l2_cleanup
+		ip link del "$MIG_BR" 2>/dev/null
+		;;
+	esac
 	e2e_run "$nic: QEMU killed mid-transfer, L1 clean" t_kill "$nic"
 	e2e_run "$nic: tap reused after the kill" t_after_kill "$nic"
 	case $nic in
