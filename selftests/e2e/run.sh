@@ -863,6 +863,12 @@ echo \$! >/tmp/mig.ping.pid" || return 1
 	st=$(mig_qmp "$mig_dst/qmp.sock" query-status --get status)
 	echo "destination VM: $st; source VM: $(mig_qmp "$MIG_SRC/qmp.sock" query-status --get status)"
 	[ "$st" = running ] || rc=1
+	# For the log: how the guest and its device fare just after.
+	sleep 3
+	echo "the guest on the destination:"
+	l2_exec "$mig_dst" -t 20 'cat /proc/uptime; grep -E "eth0|e1000" /proc/interrupts; sleep 2
+grep -E "eth0|e1000" /proc/interrupts; ip -s link show eth0; dmesg | tail -n 8'
+	[ -z "$mig_dst_mdev" ] || sed 's/^/  /' "$mig_dst_mdev/stats"
 	# The source, paused after the switchover, quits; its wrapper
 	# removes its mdev, which QEMU must have released.
 	mig_qmp "$MIG_SRC/qmp.sock" quit 2>/dev/null
