@@ -672,7 +672,9 @@ qemu_migrates_vfio() {
 mig_dest() {
 	local tap=$1 i
 	mig_dst=${MIG_SRC}m
-	l2_qemu_extra=("${MIG_QEMU_ARGS[@]}")
+	# Where QEMU routes the NIC's INTx (a GSI for a KVM irqfd, or its
+	# own path), at realize, at reset and after the load: in its log.
+	l2_qemu_extra=("${MIG_QEMU_ARGS[@]}" -trace pci_route_irq -trace 'vfio_intx_*')
 	l2_launch_incoming "$MIG_SRC" "$mig_dst" "$tap"
 	i=$?
 	l2_qemu_extra=()
@@ -743,6 +745,8 @@ t_mig_boot() {
 		return "$E2E_SKIPPED"
 	fi
 	if [[ $nic == kvm-e1000* ]]; then
+		# Migration is opt-in, decided when an mdev is created.
+		echo 1 >/sys/module/kvm_e1000/parameters/vfio_migration || return 1
 		blk=$(mig_blockers "$nic") || { echo "the probe QEMU did not start"; return 1; }
 	fi
 	echo "QEMU's default vfio-pci: blocked-reasons ${blk:-none}"
@@ -860,6 +864,16 @@ echo \$! >/tmp/mig.ping.pid" || return 1
 		return 1
 	fi
 	rx1=$(stat_of "$mig_dst_mdev" rx_frames)
+	# At once: IRQ 0 (the timer's line, where a stale INTx route lands)
+	# against eth0's, one second apart.  E2E_MIG_REROUTE=1 first has the
+	# guest rewrite PIIX3's PIRQ routing bytes with their own values,
+	# which makes QEMU route INTx again.
+	l2_exec "$mig_dst" -t 10 "$( [ -n "${E2E_MIG_REROUTE:-}" ] && echo \
+		'c=/sys/bus/pci/devices/0000:00:01.0/config; dd if=$c of=/tmp/pirq bs=1 skip=96 count=4 2>/dev/null;
+dd if=/tmp/pirq of=$c bs=1 seek=96 count=4 conv=notrunc 2>/dev/null; echo PIRQ rewritten;' )
+grep -E \"^ *0:|eth0|e1000\" /proc/interrupts; sleep 1; grep -E \"^ *0:|eth0|e1000\" /proc/interrupts" 2>&1
+	echo "destination QEMU's INTx trace:"
+	grep -E "pci_route_irq|vfio_intx" "$mig_dst/qemu.log" | tail -n 12
 	st=$(mig_qmp "$mig_dst/qmp.sock" query-status --get status)
 	echo "destination VM: $st; source VM: $(mig_qmp "$MIG_SRC/qmp.sock" query-status --get status)"
 	[ "$st" = running ] || rc=1

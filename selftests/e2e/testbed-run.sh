@@ -42,7 +42,7 @@ shift 2
 # L2_FIRMWARE=seabios: the guests boot SeaBIOS instead of qboot.
 only=()
 for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
-	    L2_KVM_E1000_MODEL L2_FIRMWARE; do
+	    E2E_MIG_CONTROL E2E_MIG_REROUTE L2_KVM_E1000_MODEL L2_FIRMWARE; do
 	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
 done
 
