@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -108,9 +109,13 @@ static int group_of(const char *uuid)
 	return atoi(strrchr(link, '/') + 1);
 }
 
-/* What a VMM holds: the VM, the container, the group, the device. */
+/*
+ * What a VMM holds: the VM (with a vCPU if asked for), the container, the
+ * group, the device.
+ */
 struct vmm {
 	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
 	int container, group, kvm_vfio, dev;
 	char uuid[40];
 };
@@ -122,9 +127,10 @@ static int open_device(struct vmm *v)
 
 /*
  * An mdev of @type, opened with binding @b (or none); @b's uuid is set.
+ * With @guest_code the VM has one vCPU that runs it.
  */
-static void vmm_open_with(struct vmm *v, const char *type,
-			  struct kvm_e1000_mdev_bind *b)
+static void vmm_open_in(struct vmm *v, const char *type,
+			struct kvm_e1000_mdev_bind *b, void *guest_code)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
@@ -139,7 +145,10 @@ static void vmm_open_with(struct vmm *v, const char *type,
 	memset(v, 0, sizeof(*v));
 	new_uuid(v->uuid, sizeof(v->uuid));
 	mdev_create(type, v->uuid);
-	v->vm = vm_create_barebones();
+	if (guest_code)
+		v->vm = vm_create_with_one_vcpu(&v->vcpu, guest_code);
+	else
+		v->vm = vm_create_barebones();
 
 	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	TEST_ASSERT(v->container >= 0, "/dev/vfio/vfio: %s", strerror(errno));
@@ -172,6 +181,12 @@ static void vmm_open_with(struct vmm *v, const char *type,
 	v->dev = open_device(v);
 	TEST_ASSERT(v->dev >= 0, "VFIO_GROUP_GET_DEVICE_FD: %s",
 		    strerror(errno));
+}
+
+static void vmm_open_with(struct vmm *v, const char *type,
+			  struct kvm_e1000_mdev_bind *b)
+{
+	vmm_open_in(v, type, b, NULL);
 }
 
 static void vmm_open(struct vmm *v)
@@ -751,7 +766,9 @@ TEST(vfio_migration_data_size)
 		vmm_close(&v);
 		SKIP(return, "this kernel has no VFIO_DEVICE_FEATURE_MIG_DATA_SIZE");
 	}
-	EXPECT_EQ(KVM_E1000_STATE_MAX_SIZE, a.d.stop_copy_length);
+	/* The core's largest state, and the configuration space before it. */
+	EXPECT_LE(KVM_E1000_STATE_MAX_SIZE, a.d.stop_copy_length);
+	EXPECT_GE(KVM_E1000_STATE_MAX_SIZE + 4096, a.d.stop_copy_length);
 	EXPECT_EQ(-1, mig_set(&v, VFIO_DEVICE_STATE_STOP));
 	ASSERT_EQ(0, ioctl(v.dev, VFIO_DEVICE_FEATURE, &a));
 	fd = mig_set(&v, VFIO_DEVICE_STATE_STOP_COPY);
@@ -763,6 +780,178 @@ TEST(vfio_migration_data_size)
 	close(fd);
 	EXPECT_EQ(-1, mig_set(&v, VFIO_DEVICE_STATE_RUNNING));
 	vmm_close(&v);
+}
+
+/* ---- Migration: the destination's windows, a quiet STOP ---- */
+
+#define MIG_IO_GPA	0xc000	/* BAR2, where firmware might put it */
+/* The migration data: magic and version, then config space (vfio_mig.c). */
+#define MIG_CFG_OFF	8
+
+static uint32_t guest_inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("inl %%dx, %%eax" : "=a"(v) : "d"(port));
+	return v;
+}
+
+/* A driver's look at the device, through BAR0 and through BAR2, forever. */
+static void mig_window_guest(uint64_t bar)
+{
+	for (;;) {
+		GUEST_SYNC(e1000_rd(bar, E1000_STATUS));
+		GUEST_SYNC(e1000_rd(bar, E1000_RDTR));
+		outl(MIG_IO_GPA + E1000_IOADDR, E1000_RDTR);
+		GUEST_SYNC(guest_inl(MIG_IO_GPA + E1000_IODATA));
+	}
+}
+
+/*
+ * Run @v's vCPU to its next GUEST_SYNC and return the value.  A BAR access
+ * that exits to us is counted in @exits and reads E1000_USERSPACE_PATTERN:
+ * it means the window is not on KVM's bus.
+ */
+static uint32_t mig_window_sync(struct vmm *v, unsigned int *exits)
+{
+	uint32_t pat = E1000_USERSPACE_PATTERN;
+	struct kvm_run *run = v->vcpu->run;
+	struct ucall uc;
+
+	for (;;) {
+		vcpu_run(v->vcpu);
+		if (run->exit_reason == KVM_EXIT_MMIO) {
+			(*exits)++;
+			if (!run->mmio.is_write)
+				memcpy(run->mmio.data, &pat, sizeof(pat));
+			continue;
+		}
+		/* Not the ucall port: an access to BAR2. */
+		if (run->exit_reason == KVM_EXIT_IO &&
+		    run->io.port >= MIG_IO_GPA &&
+		    run->io.port < MIG_IO_GPA + E1000_IO_SIZE) {
+			(*exits)++;
+			if (run->io.direction == KVM_EXIT_IO_IN)
+				memcpy((uint8_t *)run + run->io.data_offset,
+				       &pat, run->io.size);
+			continue;
+		}
+		break;
+	}
+	TEST_ASSERT(get_ucall(v->vcpu, &uc) == UCALL_SYNC,
+		    "unexpected exit %u (%s)", run->exit_reason,
+		    exit_reason_str(run->exit_reason));
+	return uc.args[1];
+}
+
+struct mig_reads {
+	uint32_t status, rdtr, io_rdtr;
+	unsigned int exits;
+};
+
+static void mig_window_read(struct vmm *v, struct mig_reads *r)
+{
+	r->exits = 0;
+	r->status = mig_window_sync(v, &r->exits);
+	r->rdtr = mig_window_sync(v, &r->exits);
+	r->io_rdtr = mig_window_sync(v, &r->exits);
+}
+
+static void mig_window_vm(struct vmm *v)
+{
+	virt_map(v->vm, E1000_BAR0_GPA, E1000_BAR0_GPA, E1000_BAR0_PAGES);
+	vcpu_args_set(v->vcpu, 1, E1000_BAR0_GPA);
+}
+
+/*
+ * QEMU restores a device's configuration space into its own copy and
+ * writes back COMMAND only, after it wrote 0 to every BAR at reset: the
+ * destination learns where the guest put BAR0 and BAR2 from the migration
+ * data, and its windows must be on KVM's buses before the vCPUs run.
+ */
+TEST(vfio_migration_windows)
+{
+	static uint8_t blob[128 << 10];
+	const uint16_t cmd = PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
+			     PCI_COMMAND_MASTER;
+	struct vmm src, dst;
+	struct mig_reads r;
+	uint32_t status, id;
+	ssize_t len, n;
+	unsigned int off;
+	int fd;
+
+	mig_param(true);
+	vmm_open_in(&src, TYPE_82540EM, NULL, mig_window_guest);
+	vmm_open_in(&dst, TYPE_82540EM, NULL, mig_window_guest);
+	mig_param(false);
+	mig_window_vm(&src);
+	mig_window_vm(&dst);
+
+	/* Source: firmware's BARs, the driver's COMMAND and a register. */
+	cfg_wr(&src, PCI_BASE_ADDRESS_0, 4, E1000_BAR0_GPA);
+	cfg_wr(&src, PCI_BASE_ADDRESS_2, 4, MIG_IO_GPA);
+	cfg_wr(&src, PCI_COMMAND, 2, cmd);
+	wr32(&src, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR, 0x77);
+	mig_window_read(&src, &r);
+	ASSERT_TRUE(!r.exits) TH_LOG("the source's windows are not in place");
+	EXPECT_EQ(0x77, r.rdtr);
+	EXPECT_EQ(0x77, r.io_rdtr);
+	status = r.status;
+	EXPECT_EQ(-1, mig_set(&src, VFIO_DEVICE_STATE_STOP));
+	fd = mig_set(&src, VFIO_DEVICE_STATE_STOP_COPY);
+	ASSERT_LE(0, fd) TH_LOG("STOP_COPY: %s", strerror(-fd));
+	for (len = 0; (n = read(fd, blob + len, 4000)) > 0; len += n)
+		;
+	TEST_ASSERT(!n, "read: %s", strerror(errno));
+	close(fd);
+
+	/*
+	 * Destination, as QEMU does it: BARs zeroed and a reset (at machine
+	 * reset), the data, COMMAND alone (vfio_pci_load_config()), RUNNING.
+	 */
+	for (off = PCI_BASE_ADDRESS_0; off <= PCI_BASE_ADDRESS_5; off += 4)
+		cfg_wr(&dst, off, 4, 0);
+	ASSERT_EQ(0, ioctl(dst.dev, VFIO_DEVICE_RESET));
+	fd = mig_set(&dst, VFIO_DEVICE_STATE_RESUMING);
+	ASSERT_LE(0, fd) TH_LOG("RESUMING: %s", strerror(-fd));
+	ASSERT_EQ(len, write(fd, blob, len));
+	cfg_wr(&dst, PCI_COMMAND, 2, cfg_rd(&src, PCI_COMMAND, 2));
+	EXPECT_EQ(-1, mig_set(&dst, VFIO_DEVICE_STATE_RUNNING));
+	close(fd);
+	EXPECT_EQ(E1000_BAR0_GPA, cfg_rd(&dst, PCI_BASE_ADDRESS_0, 4) &
+				  PCI_BASE_ADDRESS_MEM_MASK);
+	EXPECT_EQ(MIG_IO_GPA, cfg_rd(&dst, PCI_BASE_ADDRESS_2, 4) &
+			      PCI_BASE_ADDRESS_IO_MASK);
+	/* The guest finds its device where it left it, served in the kernel. */
+	mig_window_read(&dst, &r);
+	EXPECT_EQ(0, r.exits);
+	EXPECT_EQ(status, r.status);
+	EXPECT_EQ(0x77, r.rdtr);
+	EXPECT_EQ(0x77, r.io_rdtr);
+
+	/*
+	 * Read-only bytes of the configuration space that differ (another
+	 * device ID): refused whole, the device as it was.
+	 */
+	id = cfg_rd(&src, PCI_VENDOR_ID, 4);
+	ASSERT_TRUE(!memcmp(blob + MIG_CFG_OFF, &id, sizeof(id)))
+		TH_LOG("no configuration space in front of the data");
+	blob[MIG_CFG_OFF + PCI_DEVICE_ID] ^= 0x01;
+	wr32(&dst, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR, 0x55);
+	fd = mig_set(&dst, VFIO_DEVICE_STATE_RESUMING);
+	ASSERT_LE(0, fd) TH_LOG("RESUMING: %s", strerror(-fd));
+	ASSERT_EQ(len, write(fd, blob, len));
+	EXPECT_EQ(-EINVAL, mig_set(&dst, VFIO_DEVICE_STATE_RUNNING));
+	EXPECT_EQ(VFIO_DEVICE_STATE_RESUMING, mig_get(&dst));
+	EXPECT_EQ(id, cfg_rd(&dst, PCI_VENDOR_ID, 4));
+	EXPECT_EQ(0x55, rd32(&dst, VFIO_PCI_BAR0_REGION_INDEX, E1000_RDTR));
+	mig_window_read(&dst, &r);
+	EXPECT_EQ(0, r.exits);
+	EXPECT_EQ(0x55, r.rdtr);
+	close(fd);
+	vmm_close(&dst);
+	vmm_close(&src);
 }
 
 /* ---- Doorbell pages: a mapping follows the open device, never outlives it ---- */
