@@ -32,11 +32,12 @@
 #include "mdev.h"
 
 /*
- * Off by default: a guest migrated by QEMU 10 between two kvm-e1000 mdevs
- * completes the migration, then resets on the destination (the cause is
- * open).  Read when an mdev is created; QEMU then also needs
- * -global vfio-pci.enable-migration=on (the device has no DMA logging of
- * its own: its writes are in KVM's dirty log).
+ * Off by default: QEMU 10.0 routes a vfio-pci device's INTx on a migration
+ * destination before the chipset's state is loaded and never again, so a
+ * migrated guest gets no interrupt from the NIC until it rewrites its
+ * PIRQ routing (Documentation/qemu.md).  Read when an mdev is created;
+ * QEMU then also needs -global vfio-pci.enable-migration=on (the device
+ * has no DMA logging of its own: its writes are in KVM's dirty log).
  */
 static bool vfio_migration;
 module_param(vfio_migration, bool, 0644);

@@ -243,18 +243,21 @@ l2_qemu_args() {
 		"${l2_nicargs[@]}" "${l2_qemu_extra[@]}")
 }
 
-# l2_launch_incoming SRC DST TAP: start, in DST, the destination of a
-# live migration of guest SRC (started without a script): the same
+# l2_launch_incoming SRC DST TAP [NIC]: start, in DST, the destination
+# of a live migration of guest SRC (started without a script): the same
 # machine, its NIC on TAP (created, up, without an address: the caller
-# bridges it), waiting for the migration stream on DST/mig.sock.  DST's
-# env is SRC's with TAP, so the l2_* functions serve the guest there once
-# it runs; the console log goes on in DST.
+# bridges it), waiting for the migration stream on DST/mig.sock.  NIC, if
+# given, is how the destination serves the same device model (for
+# instance kvm-e1000-sidecore for a kvm-e1000 source).  DST's env is
+# SRC's with TAP and NIC, so the l2_* functions serve the guest there
+# once it runs; the console log goes on in DST.
 l2_launch_incoming() {
-	local src=$1 dst=$2 tap=$3
+	local src=$1 dst=$2 tap=$3 nic=${4:-}
 	l2_env "$src"
 	rm -rf "$dst"
 	mkdir -p "$dst"
 	L2_TAP=$tap
+	[ -z "$nic" ] || L2_NIC=$nic
 	declare -p L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC | sed 's/^declare -[-a-z]* //' >"$dst/env"
 	if [ ! -e "/sys/class/net/$tap" ]; then
 		ip tuntap add dev "$tap" mode tap vnet_hdr || return 1
