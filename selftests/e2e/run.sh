@@ -636,6 +636,12 @@ MIG_SRC=	# the source guest's directory once it runs
 # that it outlasts the migration.
 MIG_MIB=${E2E_MIG_MIB:-24}
 MIG_RATE=${E2E_MIG_RATE:-524288}
+# Source and destination QEMU run on L1 CPU 0, as the two-guest step's
+# guests do and for the same reason: two L1 CPUs in SVM guest mode at once
+# break L0's TCG (tools/testbed/README.md).  E2E_TWO_GUEST_CPUS=all lets
+# them roam here too.
+MIG_CPUS=${E2E_TWO_GUEST_CPUS:-0}
+[ "$MIG_CPUS" != all ] || MIG_CPUS=
 
 # The mdev offers no VFIO DMA logging: what the device writes to guest
 # memory is in KVM's dirty log, which QEMU reads for RAM anyway.  QEMU
@@ -676,7 +682,7 @@ mig_dest() {
 	# Where QEMU routes the NIC's INTx (a GSI for a KVM irqfd, or its
 	# own path), at realize, at reset and after the load: in its log.
 	l2_qemu_extra=("${MIG_QEMU_ARGS[@]}" -trace pci_route_irq -trace 'vfio_intx_*')
-	l2_launch_incoming "$MIG_SRC" "$mig_dst" "$tap" "$nic"
+	L2_CPUS=$MIG_CPUS l2_launch_incoming "$MIG_SRC" "$mig_dst" "$tap" "$nic"
 	i=$?
 	l2_qemu_extra=()
 	[ "$i" -eq 0 ] || return 1
@@ -757,7 +763,7 @@ t_mig_boot() {
 	ip link add "$MIG_BR" type bridge || return 1
 	sysctl -qw "net.ipv6.conf.$MIG_BR.disable_ipv6=1" 2>/dev/null
 	l2_qemu_extra=("${MIG_QEMU_ARGS[@]}")
-	l2_launch "$nic" "$MIG_INDEX"
+	L2_CPUS=$MIG_CPUS l2_launch "$nic" "$MIG_INDEX"
 	rc=$?
 	l2_qemu_extra=()
 	[ $rc -eq 0 ] || return 1

@@ -250,9 +250,10 @@ l2_qemu_args() {
 # given, is how the destination serves the same device model (for
 # instance kvm-e1000-sidecore for a kvm-e1000 source).  DST's env is
 # SRC's with TAP and NIC, so the l2_* functions serve the guest there
-# once it runs; the console log goes on in DST.
+# once it runs; the console log goes on in DST.  L2_CPUS as for
+# l2_launch.
 l2_launch_incoming() {
-	local src=$1 dst=$2 tap=$3 nic=${4:-}
+	local src=$1 dst=$2 tap=$3 nic=${4:-} pin=()
 	l2_env "$src"
 	rm -rf "$dst"
 	mkdir -p "$dst"
@@ -266,10 +267,11 @@ l2_launch_incoming() {
 	ip link set "$tap" up || return 1
 	l2_nic_args "$L2_NIC" "$tap" "$L2_MAC" || return 1
 	: >"$dst/console.log"
-	l2_qemu_args "$dst" "$L2_IMAGE/initramfs.cpio.gz"
+	l2_qemu_args "$dst" "$L2_IMAGE/initramfs.cpio.gz" || return 1
+	[ -z "${L2_CPUS:-}" ] || pin=(taskset -c "$L2_CPUS")
 	(
 		cd "$dst" || exit 1
-		exec "${l2_wrapper[@]}" "${l2_qemu[@]}" -incoming "unix:$dst/mig.sock"
+		exec "${l2_wrapper[@]}" "${pin[@]}" "${l2_qemu[@]}" -incoming "unix:$dst/mig.sock"
 	) </dev/null >"$dst/qemu.log" 2>&1 &
 	echo $! >"$dst/launcher.pid"
 	disown $!
