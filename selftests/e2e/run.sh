@@ -861,8 +861,8 @@ t_migrate() {
 	stap=$L2_TAP
 	src_mdev=$(mdev_of_tap "$stap") || [[ $L2_NIC != kvm-e1000* ]] ||
 		{ echo "no mdev on $stap"; return 1; }
-	mig_dest "$dtap" "$(mig_dest_nic "$L2_NIC")" || return 1
 	echo "source served as $L2_NIC, destination as $(mig_dest_nic "$L2_NIC")"
+	mig_dest "$dtap" "$(mig_dest_nic "$L2_NIC")" || return 1
 	mig_qmp "$MIG_SRC/qmp.sock" migrate-set-parameters '{"max-bandwidth": 1073741824}' || return 1
 	file=$(e2e_file "$MIG_MIB")
 	want=$(sha256sum "$file" | cut -d' ' -f1)
@@ -903,8 +903,9 @@ echo \$! >/tmp/mig.ping.pid" || return 1
 	fi
 	rx1=$(stat_of "$mig_dst_mdev" rx_frames)
 	mig_reroute "$mig_dst"
+	# QEMU's log (-D) holds the trace.
 	echo "destination QEMU's INTx trace:"
-	grep -E "pci_route_irq|vfio_intx" "$mig_dst/qemu.log" | tail -n 12
+	grep -hE "pci_route_irq|vfio_intx" "$mig_dst/qemu.log" "$mig_dst/cpu-reset.log" | tail -n 12
 	st=$(mig_qmp "$mig_dst/qmp.sock" query-status --get status)
 	echo "destination VM: $st; source VM: $(mig_qmp "$MIG_SRC/qmp.sock" query-status --get status)"
 	[ "$st" = running ] || rc=1

@@ -224,7 +224,8 @@ l2_launch() {
 # l2_qemu_args DIR INITRD: sets l2_qemu, the QEMU command of the guest
 # whose env is loaded (l2_env), with l2_nicargs and then the array
 # l2_qemu_extra (empty unless a caller sets it); its console, control
-# channel, monitor, QMP socket and pid file in DIR.
+# channel, monitor, QMP socket and pid file in DIR, and QEMU's log
+# (-D: the CPU resets, and the trace events a caller asks for).
 l2_qemu_args() {
 	local dir=$1 initrd=$2
 	l2_firmware_args || return 1
