@@ -502,6 +502,52 @@ static void test_pci_read_only_82545em(void)
 	EXPECT(!memcmp(before, P.cfg, sizeof(before)));
 }
 
+/*
+ * A migration destination takes the source's configuration space: what
+ * software wrote comes over, a read-only byte that differs (another
+ * model, another device) or a power state the function lacks refuses the
+ * whole of it.
+ */
+static void test_pci_restore(void)
+{
+	const u32 pm_ctrl = E1000_PCI_PM_CAP + PCI_PM_CTRL;
+	u8 src[E1000_PCI_CFG_SIZE], bad[E1000_PCI_CFG_SIZE];
+	u8 before[E1000_PCI_CFG_SIZE];
+
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
+	cw(PCI_BASE_ADDRESS_0, 4, 0xfebc0000);
+	cw(PCI_BASE_ADDRESS_2, 4, 0xc000);
+	cw(PCI_INTERRUPT_LINE, 1, 11);
+	cw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO |
+	   PCI_COMMAND_MASTER);
+	memcpy(src, P.cfg, sizeof(src));
+
+	/* Another device ID: refused, the destination unchanged. */
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
+	memcpy(before, P.cfg, sizeof(before));
+	memcpy(bad, src, sizeof(bad));
+	bad[PCI_DEVICE_ID] ^= 1;
+	EXPECT(!e1000_pci_restore(&P, bad));
+	EXPECT(!memcmp(before, P.cfg, sizeof(before)));
+	/* D2, which the function does not have: refused. */
+	memcpy(bad, src, sizeof(bad));
+	bad[pm_ctrl] |= 2;
+	EXPECT(!e1000_pci_restore(&P, bad));
+	EXPECT(!memcmp(before, P.cfg, sizeof(before)));
+	/* Another model's space: refused. */
+	e1000_pci_init(&P, E1000_MODEL_82545EM);
+	EXPECT(!e1000_pci_restore(&P, src));
+
+	/* The source's own: the windows decode where the guest put them. */
+	e1000_pci_init(&P, E1000_MODEL_82540EM);
+	EXPECT(e1000_pci_restore(&P, src));
+	EXPECT(!memcmp(src, P.cfg, sizeof(src)));
+	EXPECT_EQ(e1000_pci_mem_base(&P), 0xfebc0000);
+	EXPECT_EQ(e1000_pci_io_base(&P), 0xc000);
+	EXPECT(e1000_pci_bus_master(&P));
+	EXPECT_EQ(cr(PCI_INTERRUPT_LINE, 1), 11);
+}
+
 const struct test pci_tests[] = {
 	{ "PCI identity of the 82540EM", test_pci_identity },
 	{ "PCI read-only fields", test_pci_read_only },
@@ -520,6 +566,8 @@ const struct test pci_tests[] = {
 	{ "PCI capabilities of the 82540EM: PM only", test_pci_caps_82540em },
 	{ "PCI-X command and status of the 82545EM", test_pci_pcix },
 	{ "PCI read-only fields of the 82545EM", test_pci_read_only_82545em },
+	{ "PCI configuration restored from a migration, or refused whole",
+	  test_pci_restore },
 };
 
 const unsigned int n_pci_tests = ARRAY_SIZE(pci_tests);
