@@ -47,7 +47,7 @@ struct e1000_mdev {
 extern const struct vfio_device_ops e1000_mdev_vfio_ops;
 int e1000_mdev_put_wq_init(void);
 void e1000_mdev_put_wq_exit(void);
-void e1000_mdev_config_restored(struct e1000_mdev *m);
+void e1000_mdev_config_apply(struct e1000_mdev *m);
 
 /* vfio_mmap.c: the doorbell pages' mappings, bound to one open each. */
 int e1000_db_fs_init(void);

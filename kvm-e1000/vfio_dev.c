@@ -80,23 +80,18 @@ static void sync_windows(struct e1000_mdev *m)
 	}
 }
 
-/* What follows from the configuration space as it is now. */
-static void config_apply(struct e1000_mdev *m)
+/*
+ * What follows from the configuration space as it is now: after every
+ * config write, and under m->lock after a migration's load replaced it
+ * (vfio_mig.c), the one place a destination learns where the guest put
+ * its windows (QEMU writes back COMMAND only, never the BARs).
+ */
+void e1000_mdev_config_apply(struct e1000_mdev *m)
 {
 	sync_windows(m);
 	/* Bus Master Enable cleared, or D3hot: no DMA until it comes back. */
 	kvm_e1000_set_bus_master(m->e, e1000_pci_bus_master(&m->pci));
 	kvm_e1000_irq_disable(m->e, e1000_pci_intx_disabled(&m->pci));
-}
-
-/*
- * Under m->lock: a migration's load replaced the configuration space
- * (vfio_mig.c).  QEMU writes back COMMAND only, never the BARs, so this is
- * the one place a destination learns where the guest put its windows.
- */
-void e1000_mdev_config_restored(struct e1000_mdev *m)
-{
-	config_apply(m);
 }
 
 static int config_access(struct e1000_mdev *m, u64 off, u8 *buf, int len,
@@ -116,7 +111,7 @@ static int config_access(struct e1000_mdev *m, u64 off, u8 *buf, int len,
 	if (e1000_pci_write(&m->pci, off, len, le32_to_cpu(v)) &
 	    E1000_PCI_EV_RESET)
 		kvm_e1000_reset(m->e);
-	config_apply(m);
+	e1000_mdev_config_apply(m);
 	return 0;
 }
 

@@ -240,7 +240,7 @@ static int mig_load(struct e1000_mdev *m)
 	if (!ret) {
 		/* Before the vCPUs run: windows where the guest put the BARs. */
 		m->pci = *pci;
-		e1000_mdev_config_restored(m);
+		e1000_mdev_config_apply(m);
 		mig_file_drop(&m->resuming);
 	}
 	kfree(pci);
