@@ -27,6 +27,9 @@ passed=0
 failed=0
 skipped=0
 summary=()
+# Each failed case with the lines that led to it, repeated at the end: CI
+# keeps only the tail of a long log.
+failures=()
 
 for t in $tests; do
 	bin=$BIN_DIR/$t
@@ -45,6 +48,10 @@ for t in $tests; do
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$log" | tr -d ' ')
 	f=$(grep -cE '^not ok [0-9]+ ' "$log" | tr -d ' ')
 	p=$((p - s))
+	if [ "$f" -gt 0 ]; then
+		failures+=("$(grep -B8 -E '^not ok [0-9]+ ' "$log" |
+			sed "s/^/# $t| /")")
+	fi
 	rm -f "$log"
 	# A binary that died outside any test case is a failure of its own.
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -58,6 +65,9 @@ for t in $tests; do
 done
 
 echo "# ==== summary"
+for f in "${failures[@]}"; do
+	echo "$f"
+done
 for line in "${summary[@]}"; do
 	echo "# $line"
 done
