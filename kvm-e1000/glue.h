@@ -205,6 +205,8 @@ int kvm_e1000_model(u32 abi_model, enum e1000_model *model);
 int kvm_e1000_state_save(struct kvm_e1000 *e, void *buf);
 int kvm_e1000_state_load(struct kvm_e1000 *e, const void *buf, u32 len,
 			 u32 *reason);
+int kvm_e1000_state_check(struct kvm_e1000 *e, const void *buf, u32 len,
+			  u32 *reason);
 int kvm_e1000_get_state(struct kvm_e1000 *e, void __user *argp);
 int kvm_e1000_set_state(struct kvm_e1000 *e, void __user *argp);
 int kvm_e1000_pause(struct kvm_e1000 *e);

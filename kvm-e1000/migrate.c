@@ -54,12 +54,13 @@ int kvm_e1000_state_save(struct kvm_e1000 *e, void *buf)
 }
 
 /*
- * @len bytes of state into the device, whole or not at all.  0; -EINTR or
- * -ENOMEM; or -EINVAL, the core's refusal in @reason (E1000_STATE_E*,
- * whose numbers are not errnos).
+ * The core's load of @buf, or only its check: under the device lock, in
+ * scratch memory of the core's size.  0, -ENOMEM, or -EINVAL with the
+ * core's refusal in @reason (E1000_STATE_E*, whose numbers are not
+ * errnos).
  */
-int kvm_e1000_state_load(struct kvm_e1000 *e, const void *buf, u32 len,
-			 u32 *reason)
+static int core_take(struct kvm_e1000 *e, const void *buf, u32 len,
+		     u32 *reason, bool load)
 {
 	struct e1000_core *scratch;
 	unsigned long flags;
@@ -69,22 +70,49 @@ int kvm_e1000_state_load(struct kvm_e1000 *e, const void *buf, u32 len,
 	scratch = kvmalloc(sizeof(*scratch), GFP_KERNEL_ACCOUNT);
 	if (!scratch)
 		return -ENOMEM;
-	ret = kvm_e1000_worker_quiesce(e);
-	if (ret)
-		goto out;
 	flags = kvm_e1000_lock(e);
-	ret = e1000_core_load(&e->core, scratch, buf, len);
+	if (load)
+		ret = e1000_core_load(&e->core, scratch, buf, len);
+	else
+		ret = e1000_core_check(&e->core, scratch, buf, len);
 	kvm_e1000_unlock(e, flags);
-	kvm_e1000_worker_resume(e);
+	kvfree(scratch);
 	if (ret < 0) {
 		*reason = -ret;
-		ret = -EINVAL;
 		pr_debug(KVM_E1000_NAME ": device state refused: %s\n",
 			 e1000_state_strerror(*reason));
+		return -EINVAL;
 	}
-out:
-	kvfree(scratch);
+	return 0;
+}
+
+/*
+ * @len bytes of state into the device, whole or not at all.  0; -EINTR or
+ * -ENOMEM; or -EINVAL, the core's refusal in @reason.
+ */
+int kvm_e1000_state_load(struct kvm_e1000 *e, const void *buf, u32 len,
+			 u32 *reason)
+{
+	int ret;
+
+	*reason = 0;
+	ret = kvm_e1000_worker_quiesce(e);
+	if (ret)
+		return ret;
+	ret = core_take(e, buf, len, reason, true);
+	kvm_e1000_worker_resume(e);
 	return ret;
+}
+
+/*
+ * Would kvm_e1000_state_load() take @buf now?  The same returns; nothing
+ * changes and nothing waits for the data path: the check reads only what
+ * the device was built with (model, backend offloads, its TX buffer).
+ */
+int kvm_e1000_state_check(struct kvm_e1000 *e, const void *buf, u32 len,
+			  u32 *reason)
+{
+	return core_take(e, buf, len, reason, false);
 }
 
 int kvm_e1000_get_state(struct kvm_e1000 *e, void __user *argp)

@@ -8,7 +8,10 @@
  * device's state blob (core/state.c) through a file the VMM reads to its
  * end; RESUMING takes one through a file the VMM writes, and leaving it
  * for STOP loads it, whole or not at all: a blob the device refuses fails
- * that transition and changes nothing.
+ * that transition and changes nothing.  The blob is also judged when its
+ * last byte is written, and a refusal fails that write: QEMU leaves
+ * RESUMING only as the guest starts, too late to fail the migration, but
+ * a failed write fails its load, and the source runs on.
  *
  * The data is the mdev's PCI configuration space, then the core's blob.
  * QEMU migrates configuration space in its own copy and writes back only
@@ -61,6 +64,10 @@ struct e1000_mig_file {
 	void *buf;		/* MIG_MAX_SIZE bytes */
 	u32 len;		/* bytes of state in it */
 	bool disabled;		/* the device left the state it was for */
+	/* RESUMING's file only: */
+	bool refused;		/* what was written is no state to take */
+	struct e1000_mdev *m;	/* its device, while not disabled */
+	struct e1000_pci pci;	/* a copy of the device's space, to check */
 };
 
 static void mig_file_free(struct e1000_mig_file *f)
@@ -102,6 +109,32 @@ static ssize_t mig_read(struct file *filp, char __user *ubuf, size_t count,
 	return ret;
 }
 
+static int mig_check(struct e1000_mdev *m, struct e1000_pci *pci,
+		     const void *buf, u32 len, bool load);
+
+/*
+ * RESUMING's data, once the core's header says it is all there: would
+ * the device take it?  0 while it is incomplete or good.
+ */
+static int mig_written(struct e1000_mig_file *f)
+{
+	const u32 hdr = sizeof(struct e1000_mig_hdr);
+	u32 want;
+	int ret;
+
+	if (f->refused)
+		return -EINVAL;
+	if (f->len < hdr)
+		return 0;
+	want = e1000_state_declared_len(f->buf + hdr, f->len - hdr);
+	if (!want || f->len - hdr < want)
+		return 0;
+	ret = mig_check(f->m, &f->pci, f->buf, f->len, false);
+	if (ret == -EINVAL)
+		f->refused = true;
+	return ret;
+}
+
 /* RESUMING's file: the blob, appended; no more than a state can be. */
 static ssize_t mig_write(struct file *filp, const char __user *ubuf,
 			 size_t count, loff_t *ppos)
@@ -122,7 +155,7 @@ static ssize_t mig_write(struct file *filp, const char __user *ubuf,
 	} else {
 		*pos += count;
 		f->len = *pos;
-		ret = count;
+		ret = mig_written(f) ?: count;
 	}
 	mutex_unlock(&f->lock);
 	return ret;
@@ -206,37 +239,57 @@ static struct file *mig_resume(struct e1000_mdev *m)
 
 	if (IS_ERR(f))
 		return ERR_CAST(f);
+	f->m = m;
+	f->pci = m->pci;
 	m->resuming = f;
 	return f->filp;
+}
+
+/*
+ * Does @buf, @len bytes, hold a state for @m, whose configuration space
+ * @pci is a copy of?  @pci takes the blob's space; with @load the core
+ * takes its state, else it is only checked.  0, -ENOMEM, -EINTR, or
+ * -EINVAL with the reason logged.
+ */
+static int mig_check(struct e1000_mdev *m, struct e1000_pci *pci,
+		     const void *buf, u32 len, bool load)
+{
+	const struct e1000_mig_hdr *h = buf;
+	const u32 hdr = sizeof(*h);
+	u32 reason;
+	int ret;
+
+	if (len < hdr || le32_to_cpu(h->magic) != MIG_MAGIC ||
+	    le32_to_cpu(h->version) != MIG_VERSION ||
+	    !e1000_pci_restore(pci, h->cfg)) {
+		dev_warn(m->vdev.dev,
+			 "migration state refused: bad header or PCI configuration\n");
+		return -EINVAL;
+	}
+	if (load)
+		ret = kvm_e1000_state_load(m->e, buf + hdr, len - hdr, &reason);
+	else
+		ret = kvm_e1000_state_check(m->e, buf + hdr, len - hdr,
+					    &reason);
+	if (reason)
+		dev_warn(m->vdev.dev, "migration state refused: %s\n",
+			 e1000_state_strerror(reason));
+	return ret;
 }
 
 /* RESUMING -> STOP: what was written becomes the device, or nothing. */
 static int mig_load(struct e1000_mdev *m)
 {
 	struct e1000_mig_file *f = m->resuming;
-	const struct e1000_mig_hdr *h = f->buf;
 	struct e1000_pci *pci;
-	u32 reason = 0;
 	int ret;
 
 	pci = kmemdup(&m->pci, sizeof(*pci), GFP_KERNEL_ACCOUNT);
 	if (!pci)
 		return -ENOMEM;
 	mutex_lock(&f->lock);
-	if (f->len < sizeof(*h) || le32_to_cpu(h->magic) != MIG_MAGIC ||
-	    le32_to_cpu(h->version) != MIG_VERSION ||
-	    !e1000_pci_restore(pci, h->cfg)) {
-		ret = -EINVAL;
-		dev_warn(m->vdev.dev,
-			 "migration state refused: bad header or PCI configuration\n");
-	} else {
-		ret = kvm_e1000_state_load(m->e, f->buf + sizeof(*h),
-					   f->len - sizeof(*h), &reason);
-	}
+	ret = f->refused ? -EINVAL : mig_check(m, pci, f->buf, f->len, true);
 	mutex_unlock(&f->lock);
-	if (reason)
-		dev_warn(m->vdev.dev, "migration state refused: %s\n",
-			 e1000_state_strerror(reason));
 	if (!ret) {
 		/* Before the vCPUs run: windows where the guest put the BARs. */
 		m->pci = *pci;

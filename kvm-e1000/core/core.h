@@ -524,6 +524,7 @@ bool e1000_pci_restore(struct e1000_pci *pci, const u8 *cfg);
  */
 #define E1000_STATE_MAGIC	0x5331454BU	/* "KE1S" in memory order */
 #define E1000_STATE_VERSION	1
+#define E1000_STATE_LEN_OFF	8	/* u32: the whole blob's length */
 /* The largest blob: the fixed part and a whole tx_buf. */
 #define E1000_STATE_FIXED_SIZE	24928
 #define E1000_STATE_MAX_SIZE	(E1000_STATE_FIXED_SIZE + E1000_TX_BUF_SIZE)
@@ -558,6 +559,19 @@ int e1000_core_save(const struct e1000_core *core, void *buf, u32 len);
  */
 int e1000_core_load(struct e1000_core *core, struct e1000_core *scratch,
 		    const void *buf, u32 len);
+/*
+ * The same checks, and nothing changed: whether e1000_core_load() would
+ * take @buf now (a VMM learns of a bad blob when it hands over its last
+ * byte, not later, when a refusal could no longer fail the migration).
+ */
+int e1000_core_check(const struct e1000_core *core,
+		     struct e1000_core *scratch, const void *buf, u32 len);
+/*
+ * The length a blob's header claims, or 0 while fewer than
+ * E1000_STATE_LEN_OFF + 4 of its bytes are in @buf: a writer knows when
+ * the last one came.  Unchecked: load and check judge it.
+ */
+u32 e1000_state_declared_len(const void *buf, u32 len);
 /* A short name for an error of save or load, for logs and tests. */
 const char *e1000_state_strerror(int err);
 

@@ -320,9 +320,9 @@ static int check_header(const struct e1000_core *core, const u8 *b, u32 len)
 	if (le16_at(b + 4) != E1000_STATE_VERSION ||
 	    le16_at(b + 6) != HDR_SIZE)
 		return -E1000_STATE_EVERSION;
-	if (le32_at(b + 8) > len)
+	if (le32_at(b + E1000_STATE_LEN_OFF) > len)
 		return -E1000_STATE_ESHORT;
-	if (le32_at(b + 8) != len ||
+	if (le32_at(b + E1000_STATE_LEN_OFF) != len ||
 	    (len != E1000_STATE_FIXED_SIZE && len != E1000_STATE_MAX_SIZE))
 		return -E1000_STATE_ELENGTH;
 	if (le16_at(b + 14))
@@ -572,11 +572,15 @@ static void commit(struct e1000_core *core, const struct e1000_core *s,
 	core->plat->kick(core->opaque, E1000_KICK_TX | E1000_KICK_RX);
 }
 
-int e1000_core_load(struct e1000_core *core, struct e1000_core *scratch,
-		    const void *buf, u32 len)
+/*
+ * Decodes and checks the whole blob into @scratch; sets *@tx_buf to the
+ * frame in progress in @buf, if any.  @core is only read.
+ */
+static int check_blob(const struct e1000_core *core,
+		      struct e1000_core *scratch, const void *buf, u32 len,
+		      const u8 **tx_buf)
 {
 	struct cursor c = { .r = buf, .off = HDR_SIZE };
-	const u8 *tx_buf = NULL;
 	u32 buf_len;
 	int ret;
 
@@ -596,13 +600,35 @@ int e1000_core_load(struct e1000_core *core, struct e1000_core *scratch,
 	    buf_len != (scratch->tx.in_frame ? E1000_TX_BUF_SIZE : 0) ||
 	    (buf_len && !core->tx_buf))
 		return -E1000_STATE_ETX;
-	if (buf_len)
-		tx_buf = c.r + c.off;
-	ret = validate(scratch, tx_buf);
+	*tx_buf = buf_len ? c.r + c.off : NULL;
+	return validate(scratch, *tx_buf);
+}
+
+int e1000_core_check(const struct e1000_core *core,
+		     struct e1000_core *scratch, const void *buf, u32 len)
+{
+	const u8 *tx_buf;
+
+	return check_blob(core, scratch, buf, len, &tx_buf);
+}
+
+int e1000_core_load(struct e1000_core *core, struct e1000_core *scratch,
+		    const void *buf, u32 len)
+{
+	const u8 *tx_buf;
+	int ret;
+
+	ret = check_blob(core, scratch, buf, len, &tx_buf);
 	if (ret)
 		return ret;
 	commit(core, scratch, tx_buf);
 	return 0;
+}
+
+u32 e1000_state_declared_len(const void *buf, u32 len)
+{
+	return len < E1000_STATE_LEN_OFF + 4 ?
+		0 : le32_at((const u8 *)buf + E1000_STATE_LEN_OFF);
 }
 
 const char *e1000_state_strerror(int err)

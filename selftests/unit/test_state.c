@@ -205,6 +205,8 @@ static void test_state_round_trip(void)
 	round_trip(DP_BUSY_GSO, E1000_MODEL_82545EM);
 }
 
+static void snapshot_target(void);
+
 /* An idle device: the fixed part only; EEPROM mid-read, PHY rewritten. */
 static void test_state_idle(void)
 {
@@ -236,6 +238,13 @@ static void test_state_idle(void)
 	EXPECT_EQ(e1000_core_save(&F.core, blob2, len - 1),
 		  -E1000_STATE_ESPACE);
 	fresh_target(E1000_MODEL_82540EM);
+	/* The length is known from the first 12 bytes, not before. */
+	EXPECT_EQ(e1000_state_declared_len(blob, 11), 0);
+	EXPECT_EQ(e1000_state_declared_len(blob, 12), len);
+	/* The check takes the blob and leaves the device as it was. */
+	snapshot_target();
+	EXPECT_EQ(e1000_core_check(&F.core, &scratch, blob, len), 0);
+	EXPECT(!memcmp(&F.core, &core_before, sizeof(core_before)));
 	EXPECT_EQ(e1000_core_load(&F.core, &scratch, blob, len), 0);
 	adopt_counters();
 	EXPECT_EQ(F.core.eecd.bits_in, 7);
@@ -264,19 +273,23 @@ static void snapshot_target(void)
 	F.kick_calls = 0;
 }
 
-/* Refused with @want, and the target exactly as it was. */
+/*
+ * Refused with @want, by the check alone and by a load, and the target
+ * exactly as it was.
+ */
 static bool refused(const u8 *b, u32 len, int want, const char *what)
 {
+	int checked = e1000_core_check(&F.core, &scratch, b, len);
 	int ret = e1000_core_load(&F.core, &scratch, b, len);
 	bool same = !memcmp(&F.core, &core_before, sizeof(core_before)) &&
 		    !memcmp(F.tx_buf, tx_buf_before, sizeof(tx_buf_before)) &&
 		    !F.timer_calls && !F.irq_calls && !F.kick_calls;
 
-	if (ret == want && same)
+	if (ret == want && checked == want && same)
 		return true;
-	printf("#   %s: got %d (%s), want %d (%s)%s\n", what, ret,
-	       e1000_state_strerror(ret), want, e1000_state_strerror(want),
-	       same ? "" : ", target changed");
+	printf("#   %s: got %d (%s), check %d, want %d (%s)%s\n", what, ret,
+	       e1000_state_strerror(ret), checked, want,
+	       e1000_state_strerror(want), same ? "" : ", target changed");
 	cur_fail++;
 	return false;
 }
