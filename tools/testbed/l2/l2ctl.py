@@ -18,6 +18,12 @@
         one field of it, --get), exits 1 with QEMU's error text on an error
         or when the field is missing
   send also takes --rate BYTES_PER_S: spread the file over time
+  l2ctl.py flip LISTEN TARGET PATTERN OFFSET [--timeout S]   relay one
+        connection from the unix socket LISTEN to the unix socket TARGET,
+        both ways, and flip the low bit of the byte OFFSET bytes after the
+        first PATTERN (hex) going to TARGET: a migration stream damaged in
+        transit.  Prints "flipped at byte N" or "PATTERN never seen"
+        (exit 3)
 """
 
 import argparse
@@ -28,9 +34,13 @@ import json
 import os
 import re
 import secrets
+import select
 import socket
 import sys
 import time
+
+
+ANY_DONE = re.compile(rb"\n@@DONE@@ [0-9a-f]+ \d+\n")
 
 
 def ctl_exec(args):
@@ -69,7 +79,13 @@ def ctl_exec(args):
                 buf += data
                 m = marker.search(buf)
                 if m:
-                    sys.stdout.buffer.write(buf[:m.start()])
+                    out = buf[:m.start()]
+                    # What an earlier command that we gave up waiting
+                    # for printed late, up to its own end: not ours.
+                    late = list(ANY_DONE.finditer(out))
+                    if late:
+                        out = out[late[-1].end():]
+                    sys.stdout.buffer.write(out)
                     sys.stdout.flush()
                     return int(m.group(1))
         except OSError as e:
@@ -170,6 +186,85 @@ def recv(args):
     return 0
 
 
+class Flipper:
+    """The stream to TARGET, with one byte flipped after PATTERN."""
+
+    def __init__(self, dst, pattern, offset):
+        self.dst, self.pattern, self.offset = dst, pattern, offset
+        # Bytes held back until the pattern is decided for them; a pause
+        # of the sender lets them go, so nothing waits on us for long.
+        self.hold = len(pattern) + offset
+        self.held = b""
+        self.sent = 0           # stream bytes passed on to TARGET
+        self.flipped = None     # where, once done
+
+    def push(self, b):
+        if self.flipped is not None:
+            self.forward(b)
+            return
+        data = self.held + b
+        i = data.find(self.pattern)
+        keep = min(self.hold, len(data))
+        if i >= 0 and i + self.offset < len(data):
+            at = i + self.offset
+            data = data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+            self.flipped = self.sent + at
+            keep = 0
+        self.held = data[len(data) - keep:]
+        self.forward(data[:len(data) - keep])
+
+    def flush(self):
+        held, self.held = self.held, b""
+        self.forward(held)
+
+    def forward(self, b):
+        self.dst.sendall(b)
+        self.sent += len(b)
+
+
+def relay(src, dst, fl):
+    """Both ways until both ends closed; TARGET's way through fl."""
+    open_ends = {src: dst, dst: src}
+    while open_ends:
+        ready, _, _ = select.select(list(open_ends), [], [], 0.05)
+        if not ready:
+            fl.flush()
+        for s in ready:
+            b = s.recv(65536)
+            if b and s is src:
+                fl.push(b)
+            elif b:
+                src.sendall(b)
+            else:
+                if s is src:
+                    fl.flush()
+                open_ends[s].shutdown(socket.SHUT_WR)
+                del open_ends[s]
+
+
+def flip(args):
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(args.listen)
+    srv.listen(1)
+    srv.settimeout(args.timeout)
+    src, _ = srv.accept()
+    srv.close()
+    dst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dst.connect(args.target)
+    fl = Flipper(dst, bytes.fromhex(args.pattern), args.offset)
+    end = "both ends closed"
+    try:
+        relay(src, dst, fl)
+    except OSError as e:
+        # A destination that refused the stream goes abruptly.
+        end = str(e)
+    if fl.flipped is None:
+        print("%s never seen in %d bytes (%s)" % (args.pattern, fl.sent, end))
+        return 3
+    print("flipped at byte %d of %d (%s)" % (fl.flipped, fl.sent, end))
+    return 0
+
+
 def iperf(args):
     with open(args.json) as f:
         rep = json.load(f)
@@ -262,7 +357,15 @@ def main():
     q.add_argument("--timeout", type=float, default=30)
     i = sub.add_parser("iperf")
     i.add_argument("json")
+    f = sub.add_parser("flip")
+    f.add_argument("listen")
+    f.add_argument("target")
+    f.add_argument("pattern")
+    f.add_argument("offset", type=int)
+    f.add_argument("--timeout", type=float, default=60)
     args = p.parse_args()
+    if args.op == "flip":
+        return flip(args)
     if args.op == "iperf":
         return iperf(args)
     if args.op == "hmp":
