@@ -90,8 +90,16 @@ module-6.12-deb13: core-includes
 	@! grep -E 'warning:|error:' $(BUILD)/kmod/6.12-deb13.log
 
 # What distribution users run: dkms builds it for every kernel they install.
+# Debian 12's dkms against its two kernels' headers, then trixie's dkms
+# against trixie's kernel in the debian13-kbuild root.
 dkms-check:
 	tools/dkms.sh check $(K61_VER) $(K612_VER)
+	@rm -rf $(BUILD)/dkms-deb13 && mkdir -p $(BUILD)/dkms-deb13/tools
+	@cp -r $(TOP)/Kbuild $(TOP)/dkms.conf $(TOP)/kvm-e1000 $(TOP)/include \
+		$(BUILD)/dkms-deb13/
+	@cp $(TOP)/tools/dkms.sh $(BUILD)/dkms-deb13/tools/
+	tools/testbed/kbuild-chroot.sh debian13-kbuild $(BUILD)/dkms-deb13 \
+		env PATH=/usr/sbin:/usr/bin:/sbin:/bin tools/dkms.sh check $(KDEB13_VER)
 
 dkms-install:
 	tools/dkms.sh install

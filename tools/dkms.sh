@@ -42,8 +42,10 @@ check() {
 	dkms add -m "$name" -v "$version" "${trees[@]}" >/dev/null
 	for kver in "$@"; do
 		log=$out/build-$kver.log
+		# Trixie's dkms looks for the headers in the install tree
+		# unless told where they are.
 		if ! dkms build -m "$name" -v "$version" -k "$kver" "${trees[@]}" \
-			>"$log" 2>&1; then
+			--kernelsourcedir "/lib/modules/$kver/build" >"$log" 2>&1; then
 			cat "$log" >&2
 			echo "dkms: build for $kver failed" >&2
 			exit 1

@@ -52,8 +52,11 @@ debian13-kbuild)
 	suite=trixie
 	profile_load debian13
 	# perl: W=1 runs scripts/kernel-doc.  The headers depend on the
-	# kernel image; its modules are left out (excludes, below).
-	packages=(make gcc-14 libc6-dev perl "linux-headers-$PROFILE_KERNEL")
+	# kernel image; its modules are left out (excludes, below).  dkms
+	# and openssl (its signing key): make dkms-check builds through
+	# trixie's dkms too.
+	packages=(make gcc-14 libc6-dev perl "linux-headers-$PROFILE_KERNEL"
+		  dkms openssl)
 	excludes=("/usr/lib/modules/$PROFILE_KERNEL/kernel/*")
 	;;
 *)
