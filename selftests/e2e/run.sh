@@ -1031,6 +1031,130 @@ t_mig_after() {
 	return $rc
 }
 
+# ---- libvirt, as its users run it ----
+
+# The domain the documentation shows (Documentation/qemu.md), filled in.
+LV_DOMAIN_XML=$E2E_DIR/../../Documentation/examples/kvm-e1000-domain.xml
+LV_INDEX=6
+LV_NAME=l2-libvirt
+# The QEMU driver's own daemon where libvirt ships it, else libvirtd
+# (Debian 13 ships only libvirtd).
+LV_DAEMON=virtqemud
+command -v virtqemud >/dev/null || LV_DAEMON=libvirtd
+LV_SOCK=/run/libvirt/libvirt-sock
+[ "$LV_DAEMON" = libvirtd ] || LV_SOCK=/run/libvirt/virtqemud-sock
+LV_URI="qemu:///system?socket=$LV_SOCK"
+
+lv_virsh() {
+	virsh -q -c "$LV_URI" "$@"
+}
+
+# The daemon, started here: L1 has no systemd to start it on demand, and
+# its root is read-only, so libvirt's state, cache and log folders are
+# tmpfs and its qemu.conf is ours (QEMU as root, no cgroups, namespaces,
+# security driver or virtlogd, none of which L1 has).
+lv_daemon() {
+	local d conf=$E2E_DATA/libvirt-qemu.conf i
+	[ -S "$LV_SOCK" ] && lv_virsh version >/dev/null 2>&1 && return 0
+	for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+		mountpoint -q "$d" || mount -t tmpfs -o mode=755 tmpfs "$d" || return 1
+	done
+	mkdir -p /var/lib/libvirt/qemu /var/cache/libvirt/qemu /var/log/libvirt/qemu
+	cat >"$conf" <<-'CONF'
+	user = "root"
+	group = "root"
+	dynamic_ownership = 0
+	remember_owner = 0
+	security_driver = "none"
+	cgroup_controllers = [ ]
+	namespaces = [ ]
+	stdio_handler = "file"
+	CONF
+	mountpoint -q /etc/libvirt/qemu.conf ||
+		mount --bind "$conf" /etc/libvirt/qemu.conf || return 1
+	modprobe -a vfio_iommu_type1 2>/dev/null
+	"$LV_DAEMON" --daemon --pid-file "/run/$LV_DAEMON.pid" || return 1
+	for ((i = 0; i < 60; i++)); do
+		lv_virsh version >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	echo "$LV_DAEMON does not answer"
+	return 1
+}
+
+# lv_start DIR UUID: the domain, created (transient) from the XML.
+lv_start() {
+	local dir=$1 uuid=$2 i
+	sed -e "s|@NAME@|$LV_NAME|" -e "s|@UUID@|$uuid|" \
+	    -e "s|@KERNEL@|$L2_IMAGE/vmlinuz|" \
+	    -e "s|@INITRD@|$L2_IMAGE/initramfs.cpio.gz|" \
+	    -e "s|@CMDLINE@|console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP|" \
+	    -e "s|@CONSOLE@|$dir/console.log|" -e "s|@CONTROL@|$dir/ctl.sock|" \
+	    "$LV_DOMAIN_XML" >"$dir/domain.xml"
+	lv_virsh create "$dir/domain.xml" || return 1
+	# What the l2 helpers look for: QEMU's pid and log.
+	for ((i = 0; i < 20; i++)); do
+		[ -s "/run/libvirt/qemu/$LV_NAME.pid" ] && break
+		sleep 0.5
+	done
+	cp "/run/libvirt/qemu/$LV_NAME.pid" "$dir/qemu.pid"
+	ln -sf "/var/log/libvirt/qemu/$LV_NAME.log" "$dir/qemu.log"
+}
+
+# lv_destroy DIR: virsh destroy; QEMU must be gone after it.
+lv_destroy() {
+	local dir=$1
+	lv_virsh destroy "$LV_NAME" || return 1
+	l2_wait_exit "$dir" 30 || { echo "QEMU still runs after virsh destroy"; return 1; }
+}
+
+# libvirt starts a domain whose NIC is a kvm-e1000 mdev made by the tool
+# (its <hostdev> as Documentation/qemu.md shows it): the guest moves
+# verified traffic; virsh destroy ends it; the same device serves the
+# domain started again; then the device goes away.
+t_libvirt() {
+	local dir mdev uuid rc=0 L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC
+	command -v "$LV_DAEMON" >/dev/null ||
+		{ note "no libvirt daemon (the debian13 profile has one)"; return "$E2E_SKIPPED"; }
+	lv_daemon || return 1
+	note "$(lv_virsh version | grep -i 'running hypervisor\|library' | tr -s ' ' | tr '\n' ';')"
+	dir=$(l2_dir "$LV_INDEX")
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	L2_NIC=kvm-e1000 L2_INDEX=$LV_INDEX L2_TAP=l2tap$LV_INDEX
+	L2_HOST_IP=169.254.$((10 + LV_INDEX)).1 L2_GUEST_IP=169.254.$((10 + LV_INDEX)).2
+	L2_MAC=$(printf '52:54:00:e1:00:%02x' "$LV_INDEX")
+	declare -p L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC | sed 's/^declare -[-a-z]* //' >"$dir/env"
+	l2_tap_setup "$L2_TAP" "$L2_HOST_IP" || return 1
+	mdev=$("$L2_KVM_E1000_TOOL" create --tap "$L2_TAP" --mac "$L2_MAC") || return 1
+	uuid=$(basename "$mdev")
+	echo "mdev $uuid on $L2_TAP"
+	: >"$dir/console.log"
+	lv_start "$dir" "$uuid" || rc=1
+	[ $rc -eq 0 ] && l2_wait_ready "$dir" 1 || rc=1
+	[ $rc -eq 0 ] && traffic "$dir" "$SMALL" || rc=1
+	# Two MiB each way went through the mdev, not some other NIC.
+	echo "the mdev's frames: rx $(stat_of "$mdev/kvm-e1000" rx_frames), tx $(stat_of "$mdev/kvm-e1000" tx_frames)"
+	[ "$(stat_of "$mdev/kvm-e1000" rx_frames)" -gt 1400 ] &&
+		[ "$(stat_of "$mdev/kvm-e1000" tx_frames)" -gt 1400 ] || rc=1
+	echo "the domain's QEMU: $(tr '\0' ' ' <"/proc/$(l2_qemu_pid "$dir")/cmdline" 2>/dev/null | grep -o -- '-device {[^}]*vfio-pci[^}]*}\|-device vfio-pci[^ ]*')"
+	lv_destroy "$dir" || rc=1
+	# The device outlives the domain and serves it again.
+	[ -e "$mdev" ] || { echo "the mdev went with the domain"; rc=1; }
+	if [ $rc -eq 0 ]; then
+		lv_start "$dir" "$uuid" || rc=1
+		[ $rc -eq 0 ] && l2_wait_ready "$dir" 2 || rc=1
+		[ $rc -eq 0 ] && ping_both "$dir" 3 || rc=1
+		lv_destroy "$dir" || rc=1
+	fi
+	[ $rc -eq 0 ] || { echo "libvirt's log of the domain:"; tail -n 20 "$dir/qemu.log"; }
+	lv_virsh destroy "$LV_NAME" >/dev/null 2>&1
+	"$L2_KVM_E1000_TOOL" destroy "$uuid" || rc=1
+	[ ! -e "$mdev" ] || { echo "the mdev is still there"; rc=1; }
+	l2_tap_delete "$L2_TAP" || { echo "cannot delete $L2_TAP"; rc=1; }
+	return $rc
+}
+
 t_l1_klog() {
 	local log=$E2E_DATA/l1-dmesg.txt
 	dmesg >"$log"
@@ -1097,6 +1221,8 @@ run_nic() {
 		ip link del "$MIG_BR" 2>/dev/null
 		;;
 	esac
+	[ "$nic" != kvm-e1000 ] ||
+		e2e_run "$nic: libvirt domain with the mdev: traffic, destroy, start again" t_libvirt
 	e2e_run "$nic: QEMU killed mid-transfer, L1 clean" t_kill "$nic"
 	e2e_run "$nic: tap reused after the kill" t_after_kill "$nic"
 	case $nic in
@@ -1108,6 +1234,7 @@ run_nic() {
 
 [ -n "${TESTBED:-}" ] || echo "# warning: not inside the testbed (tools/testbed/testbed.sh)" >&2
 nics=("$@")
+# shellcheck disable=SC2153  # L2_NICS is the l2 library's
 [ ${#nics[@]} -gt 0 ] || read -r -a nics <<<"$L2_NICS"
 trap l2_cleanup EXIT
 echo "TAP version 13"
