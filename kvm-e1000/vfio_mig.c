@@ -153,9 +153,15 @@ static ssize_t mig_write(struct file *filp, const char __user *ubuf,
 	} else if (copy_from_user(f->buf + *pos, ubuf, count)) {
 		ret = -EFAULT;
 	} else {
-		*pos += count;
-		f->len = *pos;
-		ret = mig_written(f) ?: count;
+		/* Not taken if refused, or if it could not be judged. */
+		f->len = *pos + count;
+		ret = mig_written(f);
+		if (ret) {
+			f->len = *pos;
+		} else {
+			*pos += count;
+			ret = count;
+		}
 	}
 	mutex_unlock(&f->lock);
 	return ret;
