@@ -308,6 +308,7 @@ void kvm_e1000_irq_set_resample(struct kvm_e1000 *e, struct file *file);
 bool kvm_e1000_irq_is_trigger(struct kvm_e1000 *e, struct file *file);
 void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked);
 void kvm_e1000_irq_disable(struct kvm_e1000 *e, bool disabled);
+void kvm_e1000_irq_stop(struct kvm_e1000 *e, bool stopped);
 bool kvm_e1000_irq_line(struct kvm_e1000 *e);
 void kvm_e1000_irq_fire(struct kvm_e1000 *e);
 void kvm_e1000_irq_release(struct kvm_e1000 *e);

@@ -3,8 +3,9 @@
  * The INTx output of a device: the line the core drives (ICR & IMS, as
  * e1000_core_irq_line() gives it) held low by whoever may mask it from
  * outside the device model: PCI COMMAND.Interrupt Disable (PCI 2.3), set by
- * the guest through the VFIO route's configuration space, and VFIO's own
- * INTx mask (VFIO_IRQ_SET_ACTION_MASK).  The core keeps raising causes in
+ * the guest through the VFIO route's configuration space, VFIO's own
+ * INTx mask (VFIO_IRQ_SET_ACTION_MASK), and migration's STOP, in which
+ * nothing the guest sees may change.  The core keeps raising causes in
  * ICR while a hold is on; nothing is lost, and the output comes up again as
  * soon as the last hold goes.
  *
@@ -20,6 +21,7 @@
 /* What may hold the output low (bits of struct e1000_intx.holds). */
 #define E1000_INTX_HOLD_VFIO	0x1	/* VFIO_IRQ_SET_ACTION_MASK */
 #define E1000_INTX_HOLD_DISABLE	0x2	/* PCI COMMAND.Interrupt Disable */
+#define E1000_INTX_HOLD_STOP	0x4	/* VFIO migration's STOP (migrate.c) */
 
 struct e1000_intx {
 	unsigned int holds;	/* E1000_INTX_HOLD_* */

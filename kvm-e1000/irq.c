@@ -9,8 +9,9 @@
  * for INTx of assigned devices.  Through VFIO (vfio_irq.c) the same two
  * eventfds are the INTx trigger and unmask eventfds of VFIO_DEVICE_SET_IRQS,
  * and the line can also be held low: by VFIO's INTx mask, as vfio-pci's
- * can, and by the guest's PCI COMMAND.Interrupt Disable.  intx.h combines
- * the core's line with those holds; every signal below goes through it.
+ * can, by the guest's PCI COMMAND.Interrupt Disable, and while migration
+ * has the device stopped.  intx.h combines the core's line with those
+ * holds; every signal below goes through it.
  */
 #include <linux/file.h>
 #include <linux/poll.h>
@@ -214,6 +215,18 @@ void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked)
 	spin_unlock_irqrestore(&e->lock, flags);
 }
 
+/* Turn @hold on or off; a pending cause that lets through is signalled. */
+static void set_hold(struct kvm_e1000 *e, unsigned int hold, bool on)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	if (e1000_intx_hold(&e->irq.intx, hold, on,
+			    e1000_core_irq_line(&e->core)))
+		signal_line(e);
+	spin_unlock_irqrestore(&e->lock, flags);
+}
+
 /*
  * PCI COMMAND.Interrupt Disable, after every configuration write.  Only a
  * change that lets a pending cause through signals: rewriting COMMAND
@@ -221,13 +234,18 @@ void kvm_e1000_irq_mask(struct kvm_e1000 *e, bool masked)
  */
 void kvm_e1000_irq_disable(struct kvm_e1000 *e, bool disabled)
 {
-	unsigned long flags;
+	set_hold(e, E1000_INTX_HOLD_DISABLE, disabled);
+}
 
-	spin_lock_irqsave(&e->lock, flags);
-	if (e1000_intx_hold(&e->irq.intx, E1000_INTX_HOLD_DISABLE, disabled,
-			    e1000_core_irq_line(&e->core)))
-		signal_line(e);
-	spin_unlock_irqrestore(&e->lock, flags);
+/*
+ * Migration's STOP: nothing the guest can see may change, so the output is
+ * held low while the device is stopped, and a cause that came up meanwhile
+ * (a moderation timer, a register the VMM wrote, a loaded state) is
+ * signalled when it runs again.
+ */
+void kvm_e1000_irq_stop(struct kvm_e1000 *e, bool stopped)
+{
+	set_hold(e, E1000_INTX_HOLD_STOP, stopped);
 }
 
 /* VFIO's loopback trigger (DATA_BOOL): signal the trigger once. */

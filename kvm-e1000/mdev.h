@@ -59,7 +59,7 @@ int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma);
 
 /* vfio_mig.c: VFIO migration, protocol v2. */
 void e1000_mdev_mig_init(struct e1000_mdev *m);
-void e1000_mdev_mig_reset(struct e1000_mdev *m);
+void e1000_mdev_mig_reset(struct e1000_mdev *m, bool resume);
 
 /* vfio_irq.c: VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS. */
 long e1000_mdev_get_irq_info(void __user *arg);

@@ -181,7 +181,8 @@ out:
  * kvm_e1000_unpause(), so it neither writes guest memory nor takes frames
  * from its tap, which keeps them.  The pass in flight is waited for.
  * Registers stay: the vCPUs are stopped too, and the state is read and
- * written under the lock.
+ * written under the lock.  Its INTx output is held low (irq.c), and what
+ * came up meanwhile is signalled at the unpause.
  */
 int kvm_e1000_pause(struct kvm_e1000 *e)
 {
@@ -194,11 +195,13 @@ int kvm_e1000_pause(struct kvm_e1000 *e)
 		return ret;
 	}
 	kvm_e1000_worker_resume(e);
+	kvm_e1000_irq_stop(e, true);
 	return 0;
 }
 
 void kvm_e1000_unpause(struct kvm_e1000 *e)
 {
+	kvm_e1000_irq_stop(e, false);
 	WRITE_ONCE(e->paused, false);
 	kvm_e1000_worker_kick_unlocked(e);
 }

@@ -356,11 +356,14 @@ static long e1000_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return e1000_mdev_set_irqs(m, argp);
 	case VFIO_DEVICE_RESET:
-		/* Like an FLR: the configuration space stays; RUNNING again. */
-		mutex_lock(&m->lock);
-		e1000_mdev_mig_reset(m);
-		mutex_unlock(&m->lock);
+		/*
+		 * Like an FLR: the configuration space stays; RUNNING again,
+		 * and only once reset: a stopped device's old rings never run.
+		 */
 		kvm_e1000_reset(m->e);
+		mutex_lock(&m->lock);
+		e1000_mdev_mig_reset(m, true);
+		mutex_unlock(&m->lock);
 		return 0;
 	default:
 		return -ENOTTY;
@@ -452,7 +455,7 @@ static void e1000_vfio_close(struct vfio_device *vdev)
 
 	kvm_e1000_tap_offload_give(m->e);	/* as in open, outside m->lock */
 	mutex_lock(&m->lock);
-	e1000_mdev_mig_reset(m);
+	e1000_mdev_mig_reset(m, false);
 	e = m->e;
 	m->e = NULL;
 	/* No mapping reaches its doorbell pages once it is destroyed. */

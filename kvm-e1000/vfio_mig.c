@@ -411,13 +411,15 @@ void e1000_mdev_mig_init(struct e1000_mdev *m)
 
 /*
  * Under m->lock: back to RUNNING, as a reset or a new open finds the
- * device, with any data file disabled.
+ * device, with any data file disabled.  @resume: the device runs again
+ * (a reset, done by then); a close leaves a stopped device stopped, so no
+ * pass touches the memory of a VM that may have moved on.
  */
-void e1000_mdev_mig_reset(struct e1000_mdev *m)
+void e1000_mdev_mig_reset(struct e1000_mdev *m, bool resume)
 {
 	mig_file_drop(&m->saving);
 	mig_file_drop(&m->resuming);
-	if (m->e && m->mig_state != VFIO_DEVICE_STATE_RUNNING)
+	if (resume && m->e && m->mig_state != VFIO_DEVICE_STATE_RUNNING)
 		kvm_e1000_unpause(m->e);
 	m->mig_state = VFIO_DEVICE_STATE_RUNNING;
 }
