@@ -109,8 +109,37 @@ static ssize_t mig_read(struct file *filp, char __user *ubuf, size_t count,
 	return ret;
 }
 
+/*
+ * Does @buf, @len bytes, hold a state for @m, whose configuration space
+ * @pci is a copy of?  @pci takes the blob's space; with @load the core
+ * takes its state, else it is only checked.  0, -ENOMEM, -EINTR, or
+ * -EINVAL with the reason logged.
+ */
 static int mig_check(struct e1000_mdev *m, struct e1000_pci *pci,
-		     const void *buf, u32 len, bool load);
+		     const void *buf, u32 len, bool load)
+{
+	const struct e1000_mig_hdr *h = buf;
+	const u32 hdr = sizeof(*h);
+	u32 reason;
+	int ret;
+
+	if (len < hdr || le32_to_cpu(h->magic) != MIG_MAGIC ||
+	    le32_to_cpu(h->version) != MIG_VERSION ||
+	    !e1000_pci_restore(pci, h->cfg)) {
+		dev_warn(m->vdev.dev,
+			 "migration state refused: bad header or PCI configuration\n");
+		return -EINVAL;
+	}
+	if (load)
+		ret = kvm_e1000_state_load(m->e, buf + hdr, len - hdr, &reason);
+	else
+		ret = kvm_e1000_state_check(m->e, buf + hdr, len - hdr,
+					    &reason);
+	if (reason)
+		dev_warn(m->vdev.dev, "migration state refused: %s\n",
+			 e1000_state_strerror(reason));
+	return ret;
+}
 
 /*
  * RESUMING's data, once the core's header says it is all there: would
@@ -249,38 +278,6 @@ static struct file *mig_resume(struct e1000_mdev *m)
 	f->pci = m->pci;
 	m->resuming = f;
 	return f->filp;
-}
-
-/*
- * Does @buf, @len bytes, hold a state for @m, whose configuration space
- * @pci is a copy of?  @pci takes the blob's space; with @load the core
- * takes its state, else it is only checked.  0, -ENOMEM, -EINTR, or
- * -EINVAL with the reason logged.
- */
-static int mig_check(struct e1000_mdev *m, struct e1000_pci *pci,
-		     const void *buf, u32 len, bool load)
-{
-	const struct e1000_mig_hdr *h = buf;
-	const u32 hdr = sizeof(*h);
-	u32 reason;
-	int ret;
-
-	if (len < hdr || le32_to_cpu(h->magic) != MIG_MAGIC ||
-	    le32_to_cpu(h->version) != MIG_VERSION ||
-	    !e1000_pci_restore(pci, h->cfg)) {
-		dev_warn(m->vdev.dev,
-			 "migration state refused: bad header or PCI configuration\n");
-		return -EINVAL;
-	}
-	if (load)
-		ret = kvm_e1000_state_load(m->e, buf + hdr, len - hdr, &reason);
-	else
-		ret = kvm_e1000_state_check(m->e, buf + hdr, len - hdr,
-					    &reason);
-	if (reason)
-		dev_warn(m->vdev.dev, "migration state refused: %s\n",
-			 e1000_state_strerror(reason));
-	return ret;
 }
 
 /* RESUMING -> STOP: what was written becomes the device, or nothing. */
