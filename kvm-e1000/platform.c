@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The device core's platform, in the kernel: guest memory through the VM's
- * memslots, the interrupt line, the clock and the moderation timers.
+ * memslots, the interrupt line, the clock, the moderation timers and the
+ * kernel's CRC-32.
  */
+#include <linux/crc32.h>
 #include <linux/ktime.h>
 #include <linux/pagemap.h>
 #include <linux/uaccess.h>
@@ -228,6 +230,15 @@ static void plat_timer_arm(void *opaque, enum e1000_timer timer, u64 ns)
 		hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
+/*
+ * The FCS of every received frame: the kernel's table-driven CRC (eight
+ * bytes a step) costs a fraction of the core's nibble-wise one.
+ */
+static u32 plat_crc32(u32 crc, const u8 *data, u32 len)
+{
+	return crc32_le(crc, data, len);
+}
+
 static const struct e1000_platform kernel_platform = {
 	.dma_read = plat_dma_read,
 	.dma_write = plat_dma_write,
@@ -236,6 +247,7 @@ static const struct e1000_platform kernel_platform = {
 	.now_ns = plat_now_ns,
 	.timer_arm = plat_timer_arm,
 	.frame_out = plat_frame_out,
+	.crc32 = plat_crc32,
 };
 
 static enum hrtimer_restart timer_expired(struct hrtimer *t)

@@ -88,6 +88,9 @@ struct e1000_rx_gso {
 #define E1000_DMA_OK		0
 #define E1000_DMA_FAULT		(-1)	/* address not in guest RAM */
 
+/* CRC-32 (IEEE 802.3, reflected) of @len bytes, continuing from @crc. */
+typedef u32 (*e1000_crc32_fn)(u32 crc, const u8 *data, u32 len);
+
 struct e1000_platform {
 	/* Copy guest-physical memory; E1000_DMA_FAULT if any byte is not RAM. */
 	int (*dma_read)(void *opaque, u64 gpa, void *buf, u32 len);
@@ -109,6 +112,12 @@ struct e1000_platform {
 	 */
 	int (*frame_out)(void *opaque, const u8 *frame, u32 len,
 			 const struct e1000_tx_meta *meta);
+	/*
+	 * Optional: a faster CRC-32 than the core's own (e1000_crc32(): same
+	 * polynomial, reflected, no inversion), for the FCS of every frame
+	 * received with RCTL.SECRC clear, which Linux's e1000 driver asks for.
+	 */
+	e1000_crc32_fn crc32;
 };
 
 #define E1000_FRAME_TAKEN	0

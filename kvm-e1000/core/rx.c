@@ -27,6 +27,7 @@ struct rx_view {
 	u32 len;
 	u32 patch_at;		/* a completed checksum goes here... */
 	u8 patch[2];		/* ...unless patch_at is RX_NO_PATCH */
+	u32 shift;		/* 4: a VLAN tag went to the descriptor */
 	u8 status, errors;
 	u16 special;
 	u8 fcs[E1000_ETH_FCS_LEN];
@@ -139,8 +140,9 @@ static bool rx_l4_ok(const u8 *f, const struct e1000_pkt *pkt)
  * false if the offsets do not fit the frame.
  */
 static bool rx_complete(struct rx_view *v, const u8 *f, u32 len,
-			const struct e1000_rx_meta *meta, u32 shift)
+			const struct e1000_rx_meta *meta)
 {
+	u32 shift = v->shift;
 	u32 start = meta->csum_start;
 	u32 at = start + meta->csum_offset;
 
@@ -154,11 +156,10 @@ static bool rx_complete(struct rx_view *v, const u8 *f, u32 len,
 }
 
 static void rx_csum(const struct e1000_rx_pass *p, struct rx_view *v,
-		    const u8 *f, u32 len, const struct e1000_rx_meta *meta,
-		    u32 shift)
+		    const u8 *f, u32 len, const struct e1000_rx_meta *meta)
 {
 	bool done = (meta->flags & E1000_RXM_NEEDS_CSUM) &&
-		    rx_complete(v, f, len, meta, shift);
+		    rx_complete(v, f, len, meta);
 	struct e1000_pkt pkt;
 
 	e1000_parse(f, len, p->vet, &pkt);
@@ -266,22 +267,25 @@ static bool rx_fill(struct e1000_core *core, struct e1000_rx_pass *p,
 /*
  * The CRC of the frame as it was on the wire: tag included, padded, with
  * the checksum a NEEDS_CSUM frame gets completed to (rx_complete() keeps
- * that field inside the frame).
+ * that field inside the frame).  The platform's CRC when it has one: this
+ * runs over every byte received.
  */
-static void rx_add_fcs(struct rx_view *v, const u8 *f, u32 len, u32 shift)
+static void rx_add_fcs(const struct e1000_core *core, struct rx_view *v,
+		       const u8 *f, u32 len)
 {
+	e1000_crc32_fn crc32 = core->plat->crc32 ?: e1000_crc32;
 	u32 crc = E1000_CRC_INIT, at, k;
 
 	if (v->patch_at == RX_NO_PATCH) {
-		crc = e1000_crc32(crc, f, len);
+		crc = crc32(crc, f, len);
 	} else {
-		at = v->patch_at + shift;
-		crc = e1000_crc32(crc, f, at);
-		crc = e1000_crc32(crc, v->patch, sizeof(v->patch));
-		crc = e1000_crc32(crc, f + at + 2, len - at - 2);
+		at = v->patch_at + v->shift;
+		crc = crc32(crc, f, at);
+		crc = crc32(crc, v->patch, sizeof(v->patch));
+		crc = crc32(crc, f + at + 2, len - at - 2);
 	}
 	if (len < E1000_ETH_ZLEN)
-		crc = e1000_crc32(crc, rx_zero, E1000_ETH_ZLEN - len);
+		crc = crc32(crc, rx_zero, E1000_ETH_ZLEN - len);
 	crc = ~crc;
 	for (k = 0; k < E1000_ETH_FCS_LEN; k++)
 		v->fcs[k] = crc >> (8 * k);
@@ -290,14 +294,12 @@ static void rx_add_fcs(struct rx_view *v, const u8 *f, u32 len, u32 shift)
 
 /* The view: VLAN tag stripped into the descriptor, short frames padded. */
 static void rx_build(const struct e1000_rx_pass *p, struct rx_view *v,
-		     const u8 *f, u32 len, const struct e1000_rx_meta *meta)
+		     const u8 *f, u32 len)
 {
-	u32 shift = 0;
-
 	memset(v, 0, sizeof(*v));
 	v->patch_at = RX_NO_PATCH;
 	if ((p->ctrl & E1000_CTRL_VME) && rx_tagged(p, f, len)) {
-		shift = E1000_VLAN_HLEN;
+		v->shift = E1000_VLAN_HLEN;
 		v->status |= E1000_RXD_STAT_VP;
 		v->special = e1000_get_be16(f + E1000_ETH_TYPE_OFF + 2);
 		view_add(v, f, 2 * E1000_ETH_ALEN);
@@ -308,9 +310,25 @@ static void rx_build(const struct e1000_rx_pass *p, struct rx_view *v,
 	/* The wire's minimum frame, as the MAC would have received it. */
 	if (len < E1000_ETH_ZLEN)
 		view_add(v, rx_zero, E1000_ETH_ZLEN - len);
-	rx_csum(p, v, f, len, meta, shift);
+}
+
+/* The FCS counts toward the buffers the frame needs. */
+static u32 rx_wire_len(const struct e1000_rx_pass *p, const struct rx_view *v)
+{
+	return v->len + (p->rctl & E1000_RCTL_SECRC ? 0 : E1000_ETH_FCS_LEN);
+}
+
+/*
+ * What costs a pass over the frame's bytes, once buffers are known to
+ * take it: a frame the ring has no room for is offered again later.
+ */
+static void rx_finish(const struct e1000_core *core,
+		      const struct e1000_rx_pass *p, struct rx_view *v,
+		      const u8 *f, u32 len, const struct e1000_rx_meta *meta)
+{
+	rx_csum(p, v, f, len, meta);
 	if (!(p->rctl & E1000_RCTL_SECRC))
-		rx_add_fcs(v, f, len, shift);
+		rx_add_fcs(core, v, f, len);
 }
 
 int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
@@ -329,11 +347,12 @@ int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 		p->oversize++;
 		return E1000_RX_FILTERED;
 	}
-	rx_build(p, &v, frame, len, meta);
-	need = (v.len + bsize - 1) / bsize;
+	rx_build(p, &v, frame, len);
+	need = (rx_wire_len(p, &v) + bsize - 1) / bsize;
 	/* Only head..tail-1 are ours: all of the frame fits, or none. */
 	if (p->ring.size == 0 || need > rx_free(&p->ring))
 		return E1000_RX_NO_BUFFERS;
+	rx_finish(core, p, &v, frame, len, meta);
 	for (off = 0; off < v.len; off += n) {
 		n = min_t(u32, bsize, v.len - off);
 		ok &= rx_fill(core, p, &v, off, n, off + n == v.len);

@@ -1100,6 +1100,55 @@ static void test_rx_fcs(void)
 	EXPECT_EQ(le16_to_cpu(rxd(2)->length), len);
 }
 
+/* A platform CRC that counts the bytes it is given: bit-wise, no inversion. */
+static u32 crc_bytes;
+
+static u32 counting_crc32(u32 crc, const u8 *p, u32 n)
+{
+	int k;
+
+	crc_bytes += n;
+	while (n--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320 & -(crc & 1));
+	}
+	return crc;
+}
+
+/*
+ * The platform's CRC makes the FCS when it has one, and only for a frame
+ * that has buffers: one that waits for the guest is offered again, and
+ * would pay for its CRC at every offer.
+ */
+static void test_rx_fcs_platform(void)
+{
+	static struct e1000_platform plat;
+	static u8 f[2048];
+	struct frame_spec s = { .pay = 300 };
+	u32 len = build(f, &s);
+
+	plat = fake_platform;
+	plat.crc32 = counting_crc32;
+	F.core.plat = &plat;
+	crc_bytes = 0;
+	rx_setup(8, 0, 1, E1000_RCTL_BAM);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(crc_bytes, len);
+	EXPECT_EQ(le16_to_cpu(rxd(0)->length), len + 4);
+	EXPECT_EQ(get_le32(MEM(RXB + len)), ref_crc32(f, len));
+	/* The ring is full (head == tail): no CRC for a frame that waits. */
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_NO_BUFFERS);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_NO_BUFFERS);
+	EXPECT_EQ(crc_bytes, len);
+	wr(E1000_RDT, 2);
+	EXPECT_EQ(rx_one(f, len, NULL), E1000_RX_DONE);
+	EXPECT_EQ(crc_bytes, 2 * len);
+	EXPECT_EQ(get_le32(MEM(RXB + RXB_STRIDE + len)), ref_crc32(f, len));
+	F.core.plat = &fake_platform;
+}
+
 /* MTA bit per the manual: 12 address bits, chosen by MO. */
 static u32 ref_mta_hash(const u8 *a, u32 mo)
 {
@@ -2100,6 +2149,7 @@ const struct test datapath_tests[] = {
 	{ "RX long frames over several buffers", test_rx_long_multi },
 	{ "RX checksum status and NEEDS_CSUM", test_rx_csum },
 	{ "RX FCS appended unless SECRC", test_rx_fcs },
+	{ "RX FCS by the platform's CRC, only once buffers take it", test_rx_fcs_platform },
 	{ "RX full ring: NO_BUFFERS, MPC, RXO", test_rx_no_buffers },
 	{ "RX buffer or descriptor outside RAM: one DMA error", test_rx_dma_fault },
 	{ "RX RDTR/RADV delays, RXDMT0", test_rx_timers },
