@@ -11,6 +11,7 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
@@ -317,6 +318,33 @@ bool kvm_e1000_serve(struct kvm_e1000 *e)
 	e->stats.serve_ns += local_clock() - start;
 	spin_unlock_irqrestore(&e->lock, flags);
 	return progress;
+}
+
+/*
+ * A sidecore that goes to sleep polls the doorbell pages no more, so it
+ * has them ring: the VMM's mappings are zapped (KVM's MMU notifier drops
+ * the guest's entries with them), the guest's next access faults, and the
+ * fault handler maps the page again and calls kvm_e1000_db_touched().
+ * The device sleeps until that exit, and wakes within microseconds of it.
+ * Returns true if newly armed: a store that landed before the zap rang
+ * nothing, so the caller looks at the pages once more.  Under claim().
+ */
+bool kvm_e1000_db_arm(struct kvm_e1000 *e)
+{
+	if (!e->db_mapping || READ_ONCE(e->db_armed))
+		return false;
+	WRITE_ONCE(e->db_armed, true);
+	/* Armed before the zap: a fault after it sees the flag. */
+	smp_mb();
+	unmap_mapping_range(e->db_mapping, 0, 0, 1);
+	return true;
+}
+
+/* The VMM's mapping faulted a doorbell page in: look at the pages. */
+void kvm_e1000_db_touched(struct kvm_e1000 *e)
+{
+	if (READ_ONCE(e->db_armed) && xchg(&e->db_armed, false))
+		kvm_e1000_worker_kick_unlocked(e);
 }
 
 static enum hrtimer_restart rx_stall_expired(struct hrtimer *t)

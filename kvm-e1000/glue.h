@@ -159,6 +159,13 @@ struct kvm_e1000 {
 	struct kvm_e1000_dp_counters stats;	/* under lock */
 	/* Doorbell pages BAR0's ring registers are mirrored to, or NULL. */
 	struct page *db_pages[E1000_DB_SIZE / PAGE_SIZE];
+	/*
+	 * The VMM's mappings of them (vfio_mmap.c), or NULL.  While armed,
+	 * they are zapped: the guest's next access faults, and the fault
+	 * handler kicks us (kvm_e1000_db_arm()).
+	 */
+	struct address_space *db_mapping;
+	bool db_armed;
 
 	/*
 	 * Serialises every call into the core: vCPUs, timers, ioctls.  Take
@@ -259,6 +266,8 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e);
 int kvm_e1000_db_init(struct kvm_e1000 *e);
 void kvm_e1000_datapath_release(struct kvm_e1000 *e);
 bool kvm_e1000_serve(struct kvm_e1000 *e);
+bool kvm_e1000_db_arm(struct kvm_e1000 *e);
+void kvm_e1000_db_touched(struct kvm_e1000 *e);
 
 /* Whoever serves @e must poll: its ring registers live in guest RAM. */
 static inline bool kvm_e1000_db_mapped(const struct kvm_e1000 *e)

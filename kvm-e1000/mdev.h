@@ -54,7 +54,7 @@ int e1000_db_fs_init(void);
 void e1000_db_fs_exit(void);
 struct inode *e1000_db_inode_new(void);
 void e1000_db_inode_put(struct inode *inode);
-void e1000_db_inode_set(struct inode *inode, struct page **pages);
+void e1000_db_inode_set(struct inode *inode, struct kvm_e1000 *e);
 int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma);
 
 /* vfio_mig.c: VFIO migration, protocol v2. */

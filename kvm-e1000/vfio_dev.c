@@ -432,7 +432,7 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 		m->e = e;
 		m->mig_state = VFIO_DEVICE_STATE_RUNNING;
 		if (kvm_e1000_db_mapped(e))
-			e1000_db_inode_set(m->db_inode, e->db_pages);
+			e1000_db_inode_set(m->db_inode, e);
 	}
 	mutex_unlock(&m->lock);
 	/*

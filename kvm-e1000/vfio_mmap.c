@@ -7,10 +7,18 @@
  * the next open brings new ones.  So the pages are not inserted at mmap
  * time, which would let the mapping keep them (and every store the guest
  * makes into them) after the device is gone.  Instead, as vfio-pci does
- * for BARs, the mapping is a VM_PFNMAP that a fault handler fills from
- * the device that is open right now, and that is zapped (KVM's MMU
- * notifier follows) before the pages are freed.  A mapping that outlives
- * an open faults on the next one's pages; between opens it gets SIGBUS.
+ * for BARs, a fault handler fills the mapping from the device that is
+ * open right now, and it is zapped (KVM's MMU notifier follows) before
+ * the pages are freed.  A mapping that outlives an open faults on the
+ * next one's pages; between opens it gets SIGBUS.
+ *
+ * The device also zaps the mapping while it is open, to hear of the
+ * guest's next doorbell (kvm_e1000_db_arm()).  So the mapping is a
+ * VM_MIXEDMAP of ordinary pages, not a VM_PFNMAP: KVM reaches ordinary
+ * pages through get_user_pages(), which faults them in again until it
+ * holds one, where for a VM_PFNMAP a zap between its fault and its second
+ * page table walk fails the vCPU's KVM_RUN with EFAULT (seen: the guest
+ * paused with an internal error while its driver probed).
  *
  * Zapping needs an address space that holds only this device's mappings.
  * On 6.1 every VFIO device file shares the anonymous inode's one, so each
@@ -40,7 +48,8 @@
 struct e1000_db_map {
 	struct kref ref;		/* the mdev's, and each file's */
 	struct mutex lock;		/* taken under the faulting mm's lock */
-	struct page *pages[E1000_DB_NPAGES];	/* NULL while closed */
+	struct kvm_e1000 *e;		/* the open device, NULL while closed */
+	struct page *pages[E1000_DB_NPAGES];
 };
 
 static struct vfsmount *db_mnt;
@@ -51,11 +60,18 @@ static vm_fault_t db_fault(struct vm_fault *vmf)
 	/* vm_pgoff is still the VFIO offset: BAR0 is region 0, at 0. */
 	pgoff_t i = vmf->pgoff - (E1000_DB_BASE >> PAGE_SHIFT);
 	vm_fault_t ret = VM_FAULT_SIGBUS;
+	int err;
 
 	mutex_lock(&map->lock);
-	if (i < E1000_DB_NPAGES && map->pages[i])
-		ret = vmf_insert_pfn(vmf->vma, vmf->address,
-				     page_to_pfn(map->pages[i]));
+	if (i < E1000_DB_NPAGES && map->e) {
+		/* A normal, refcounted entry (not pte_special): see above. */
+		err = vm_insert_page(vmf->vma, vmf->address, map->pages[i]);
+		/* -EBUSY: a racing fault mapped it first. */
+		ret = !err || err == -EBUSY ? VM_FAULT_NOPAGE :
+		      err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		/* A sidecore that sleeps zapped the pages to hear of this. */
+		kvm_e1000_db_touched(map->e);
+	}
 	mutex_unlock(&map->lock);
 	return ret;
 }
@@ -117,21 +133,26 @@ void e1000_db_inode_put(struct inode *inode)
 }
 
 /*
- * Publish the open device's pages, or none (@pages NULL): every page table
- * entry that points at the old ones is gone when this returns, so they
- * may be freed.  A fault that raced with us either inserted before we
- * took the lock (and is zapped here) or sees the new state.
+ * Publish the open device's doorbell pages, or none (@e NULL): every page
+ * table entry that points at the old ones is gone when this returns, so
+ * they may be freed.  A fault that raced with us either inserted before
+ * we took the lock (and is zapped here) or sees the new state.  The
+ * device zaps the mappings itself to hear of the guest's next access
+ * (kvm_e1000_db_arm()).
  */
-void e1000_db_inode_set(struct inode *inode, struct page **pages)
+void e1000_db_inode_set(struct inode *inode, struct kvm_e1000 *e)
 {
 	struct e1000_db_map *map = inode->i_private;
 	unsigned int i;
 
 	mutex_lock(&map->lock);
+	map->e = e;
 	for (i = 0; i < E1000_DB_NPAGES; i++)
-		map->pages[i] = pages ? pages[i] : NULL;
+		map->pages[i] = e ? e->db_pages[i] : NULL;
+	if (e)
+		e->db_mapping = inode->i_mapping;
 	mutex_unlock(&map->lock);
-	if (!pages)
+	if (!e)
 		unmap_mapping_range(inode->i_mapping, 0, 0, true);
 }
 
@@ -162,7 +183,7 @@ int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma)
 	file->private_data = map;
 	vma_set_file(vma, file);
 	fput(file);		/* the mapping holds it now */
-	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &db_vm_ops;
 	return 0;
 }

@@ -8,7 +8,10 @@
  * to it, round robin with a bounded pass per device and equal shares of
  * its time for the busy ones (see SHARE_NS), and keeps polling for
  * poll_us after its last progress before it sleeps (vhost's busyloop idea),
- * so a guest streaming frames rarely pays for a wakeup.
+ * so a guest streaming frames rarely pays for a wakeup.  Doorbell pages
+ * (TDT and RDT in guest RAM) ring nothing while it polls; before it
+ * sleeps it has them fault on the guest's next access instead, which
+ * wakes it (kvm_e1000_db_arm()).
  *
  * Isolation on a shared sidecore.  Serving a device touches its guest's
  * memory, which may be slow for as long as its VMM likes: userfaultfd
@@ -64,10 +67,6 @@
 static unsigned int poll_us = 200;
 module_param(poll_us, uint, 0644);
 MODULE_PARM_DESC(poll_us, "Sidecore busy-poll time after the last progress (us)");
-
-static unsigned int db_idle_us = 250;
-module_param(db_idle_us, uint, 0644);
-MODULE_PARM_DESC(db_idle_us, "An idle sidecore's look at its devices' doorbell pages, every (us)");
 
 /*
  * kvm_e1000.serving: the state in the low bits and, above them, how many
@@ -302,21 +301,47 @@ static bool keep_polling(struct kvm_e1000_worker *w, u64 last_progress)
 }
 
 /*
- * Sleep until kicked.  A device with doorbell pages rings no doorbell for
- * TDT and RDT: while the sidecore serves one, it also wakes every
- * db_idle_us to look at the pages.
+ * Before the sidecore sleeps: each device with doorbell pages, which ring
+ * no doorbell for TDT and RDT, is armed to (kvm_e1000_db_arm()).  True if
+ * one was newly armed: what the guest stored before that needs a look.
  */
-static void idle(struct kvm_e1000_worker *w)
+static bool arm_doorbells(struct kvm_e1000_worker *w)
 {
-	ktime_t t;
+	struct kvm_e1000 *e;
+	bool newly = false;
 
-	if (!w->poll_rings) {
-		schedule();
-		return;
+	rcu_read_lock();
+	list_for_each_entry_rcu(e, &w->devices, worker_node) {
+		if (!kvm_e1000_db_mapped(e) || !claim(e))
+			continue;
+		rcu_read_unlock();
+		newly |= kvm_e1000_db_arm(e);
+		rcu_read_lock();
+		release(e);
 	}
-	t = ns_to_ktime((u64)READ_ONCE(db_idle_us) * NSEC_PER_USEC);
-	schedule_hrtimeout_range(&t, 10 * NSEC_PER_USEC, HRTIMER_MODE_REL);
-	atomic_set(&w->pending, 1);
+	rcu_read_unlock();
+	return newly;
+}
+
+/* Sleep until kicked; called in TASK_INTERRUPTIBLE. */
+static void idle(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
+{
+	if (w->poll_rings) {
+		/* Arming sleeps (the zap takes the mapping's lock). */
+		__set_current_state(TASK_RUNNING);
+		if (arm_doorbells(w)) {
+			atomic_set(&w->pending, 1);
+			return;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		/* A kick while we were running. */
+		if (atomic_read(&w->pending) || kthread_should_stop() ||
+		    READ_ONCE(w->poller) != t) {
+			__set_current_state(TASK_RUNNING);
+			return;
+		}
+	}
+	schedule();
 }
 
 static int thread_fn(void *data)
@@ -337,7 +362,7 @@ static int thread_fn(void *data)
 		}
 		if (!atomic_xchg(&w->pending, 0) &&
 		    !keep_polling(w, last_progress)) {
-			idle(w);
+			idle(w, t);
 			continue;
 		}
 		__set_current_state(TASK_RUNNING);

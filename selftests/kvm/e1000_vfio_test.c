@@ -1110,59 +1110,137 @@ static void mdev_attr(const struct vmm *v, const char *name, char *out,
 	out[strcspn(out, "\n")] = 0;
 }
 
-TEST(vfio_doorbell_mapping)
-{
-	struct kvm_e1000_mdev_bind b = {
-		.sidecore = 1,
-		.flags = KVM_E1000_MDEV_BIND_DOORBELL_PAGES,
-	};
-	volatile uint32_t *db;
-	char tap_name[IFNAMSIZ], vm[32];
+/* A device with doorbell pages on sidecore 1: mapped, with guest RAM. */
+struct db_rig {
+	struct kvm_e1000_mdev_bind b;
 	struct vmm v;
+	volatile uint32_t *db;
 	uint8_t *mem;
 	int pkt;
+};
+
+static void db_rig_open(struct db_rig *r)
+{
+	char tap_name[IFNAMSIZ];
+
+	memset(r, 0, sizeof(*r));
+	r->b.sidecore = 1;
+	r->b.flags = KVM_E1000_MDEV_BIND_DOORBELL_PAGES;
+	r->b.tap_fd = e1000_open_tap(tap_name, sizeof(tap_name));
+	r->pkt = e1000_packet_open(e1000_tap_up(tap_name, 0));
+	vmm_open_with(&r->v, TYPE_82540EM, &r->b);
+	e1000_pin_off_sidecore();
+	r->mem = mmap(NULL, DB_MEM, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(r->mem != MAP_FAILED, "guest RAM: %s", strerror(errno));
+	vm_set_user_memory_region(r->v.vm, DB_SLOT, 0, DB_GPA, DB_MEM, r->mem);
+	r->db = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     r->v.dev, REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000);
+	TEST_ASSERT(r->db != MAP_FAILED, "doorbell mmap: %s", strerror(errno));
+}
+
+static void db_rig_close(struct db_rig *r)
+{
+	munmap((void *)r->db, 0x2000);
+	vmm_close(&r->v);
+	munmap(r->mem, DB_MEM);
+	close(r->pkt);
+	close(r->b.tap_fd);
+}
+
+TEST(vfio_doorbell_mapping)
+{
+	struct db_rig r;
+	char vm[32];
 
 	if (!e1000_have_cpu(1))
 		SKIP(return, "needs a second CPU for the sidecore");
-	b.tap_fd = e1000_open_tap(tap_name, sizeof(tap_name));
-	pkt = e1000_packet_open(e1000_tap_up(tap_name, 0));
-	vmm_open_with(&v, TYPE_82540EM, &b);
-	e1000_pin_off_sidecore();
-	mem = mmap(NULL, DB_MEM, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, mem);
-	vm_set_user_memory_region(v.vm, DB_SLOT, 0, DB_GPA, DB_MEM, mem);
-	db = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, v.dev,
-		  REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000);
-	ASSERT_NE(MAP_FAILED, db);
+	db_rig_open(&r);
 
 	/* The first open: doorbells stored in the mapping move a frame. */
-	db_send(&v, db, mem, 0xa1);
-	EXPECT_TRUE(db_seen(pkt, 0xa1));
-	EXPECT_EQ(1, db_wait(db, E1000_TDH, 1));
+	db_send(&r.v, r.db, r.mem, 0xa1);
+	EXPECT_TRUE(db_seen(r.pkt, 0xa1));
+	EXPECT_EQ(1, db_wait(r.db, E1000_TDH, 1));
 
 	/*
 	 * The VMM closes the device and keeps the mapping: the device goes
 	 * (the mapping does not hold it open) and so do its pages.
 	 */
-	close(v.dev);
-	mdev_attr(&v, "vm", vm, sizeof(vm));
+	close(r.v.dev);
+	mdev_attr(&r.v, "vm", vm, sizeof(vm));
 	EXPECT_STREQ("none", vm);
-	EXPECT_TRUE(db_faults(db_reg(db, E1000_TDT)));
+	EXPECT_TRUE(db_faults(db_reg(r.db, E1000_TDT)));
 
 	/* Reopened: the old mapping reaches the new device's registers. */
-	v.dev = open_device(&v);
-	ASSERT_LE(0, v.dev);
-	EXPECT_EQ(0, *db_reg(db, E1000_TDT));
-	db_send(&v, db, mem, 0xb2);
-	EXPECT_TRUE(db_seen(pkt, 0xb2));
-	EXPECT_EQ(1, db_wait(db, E1000_TDH, 1));
+	r.v.dev = open_device(&r.v);
+	ASSERT_LE(0, r.v.dev);
+	EXPECT_EQ(0, *db_reg(r.db, E1000_TDT));
+	db_send(&r.v, r.db, r.mem, 0xb2);
+	EXPECT_TRUE(db_seen(r.pkt, 0xb2));
+	EXPECT_EQ(1, db_wait(r.db, E1000_TDH, 1));
+	db_rig_close(&r);
+}
 
-	munmap((void *)db, 0x2000);
-	vmm_close(&v);
-	munmap(mem, DB_MEM);
-	close(pkt);
-	close(b.tap_fd);
+/* Context switches of the threads of sidecore @cpu, summed. */
+static long sidecore_switches(int cpu)
+{
+	char cmd[256];
+	FILE *f;
+	long n;
+
+	snprintf(cmd, sizeof(cmd),
+		 "for c in $(grep -lx 'kvm-e1000-sc/%d' /proc/[0-9]*/comm); do "
+		 "cat ${c%%comm}status; done | "
+		 "awk '/_ctxt_switches/ { n += $2 } END { print n + 0 }'", cpu);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	pclose(f);
+	return n;
+}
+
+/*
+ * An idle sidecore with doorbell pages sleeps: it has the pages fault on
+ * the next access instead of looking at them every so often.  Over half
+ * a second of quiet its threads barely run (a periodic look would be
+ * thousands of wakeups), and a doorbell stored then still moves its
+ * frame at once: the store faults, and the fault wakes the sidecore.
+ */
+TEST(vfio_doorbell_idle_sleeps)
+{
+	struct e1000_tx_desc *d;
+	long before, after;
+	struct db_rig r;
+	int i;
+
+	if (!e1000_have_cpu(1))
+		SKIP(return, "needs a second CPU for the sidecore");
+	db_rig_open(&r);
+	db_send(&r.v, r.db, r.mem, 0xc1);
+	EXPECT_TRUE(db_seen(r.pkt, 0xc1));
+
+	/* Quiet: the sidecore goes to sleep and stays asleep. */
+	usleep(100 * 1000);
+	before = sidecore_switches(1);
+	usleep(500 * 1000);
+	after = sidecore_switches(1);
+	ASSERT_LE(0, before);
+	EXPECT_GT(20, after - before);
+	TH_LOG("sidecore context switches over 500 ms idle: %ld",
+	       after - before);
+
+	/* The next frame: its doorbell is a store into the pages. */
+	d = (void *)r.mem;
+	d[1] = d[0];
+	d[1].status = 0;
+	for (i = 14; i < 60; i++)
+		r.mem[DB_FRAME + i] = 0xc2;
+	*db_reg(r.db, E1000_TDT) = 2;
+	EXPECT_TRUE(db_seen_in(r.pkt, 0xc2, 1000));
+	EXPECT_EQ(2, db_wait(r.db, E1000_TDH, 2));
+	db_rig_close(&r);
 }
 
 /*

@@ -212,7 +212,8 @@ struct kvm_e1000_stats {
  * control threshold registers) to the VMM as a VFIO sparse mmap area.
  * QEMU maps them into the guest as RAM, so the driver's TDT and RDT
  * doorbells, a VM exit each when trapped, cost nothing; the sidecore polls
- * the pages instead, without sleeping, for as long as the device is open.
+ * the pages instead while it is busy.  Before it sleeps it unmaps them, so
+ * the guest's next access faults once (an exit) and wakes it.
  * Needs a sidecore (EINVAL without one).
  * The price: a guest reading back one of those registers right after
  * writing it bits outside the register's mask sees the raw value until the
