@@ -119,6 +119,45 @@ caps 1" ;;
 	[ "$(l2_exec "$G" l2-netdrv driver)" = e1000 ]
 }
 
+# The option ROM: `kvm-e1000 run` gives QEMU iPXE's (romfile=, as QEMU's
+# own e1000 has), and the guest reads exactly that file from the device's
+# ROM BAR.  The tool refuses properties that would rename the device and a
+# ROM it cannot read.
+# shellcheck disable=SC2016  # expanded by the guest's shell
+ROM_GUEST_SCRIPT='
+d=/sys/class/net/eth0/device
+echo 1 >$d/rom && head -c "$1" $d/rom >/tmp/rom
+echo 0 >$d/rom
+echo "$(wc -c </tmp/rom) $(sha256sum </tmp/rom | cut -d" " -f1)"
+'
+# rom_seen DIR ROM: DIR's guest reads ROM's bytes from eth0's ROM BAR (as
+# many as the images in it span: the kernel reads no further).
+rom_seen() {
+	local dir=$1 rom=$2 got n
+	got=$(l2_exec "$dir" "set -- $(stat -c %s "$rom"); $ROM_GUEST_SCRIPT" | tr -d '\r')
+	n=${got%% *}
+	echo "guest read: $got; file: $(stat -c %s "$rom") bytes"
+	[[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 65536 ] &&
+		[ "${got#* }" = "$(head -c "$n" "$rom" | sha256sum | cut -d' ' -f1)" ]
+}
+
+t_rom() {
+	local rom qpid
+	qpid=$(l2_qemu_pid "$G")
+	rom=$(tr '\0' '\n' <"/proc/$qpid/cmdline" | sed -n 's/^vfio-pci,.*romfile=\([^,]*\).*/\1/p')
+	echo "QEMU's romfile: ${rom:-none}"
+	case $rom in
+	/usr/share/qemu/efi-e1000.rom|/usr/lib/ipxe/qemu/efi-e1000.rom) ;;
+	*) echo "want iPXE's efi-e1000.rom by default"; return 1 ;;
+	esac
+	rom_seen "$G" "$rom" || return 1
+	note "$(basename "$rom"), $(stat -c %s "$rom") bytes"
+	! "$L2_KVM_E1000_TOOL" create --device-props sysfsdev=/x 2>&1 ||
+		{ echo "a second sysfsdev was taken"; return 1; }
+	! "$L2_KVM_E1000_TOOL" create --rom /nonexistent.rom 2>&1 ||
+		{ echo "a ROM that is not there was taken"; return 1; }
+}
+
 # The e1000 driver's own offline test: registers, EEPROM, interrupts,
 # loopback, link.
 t_selftest() {
@@ -1083,6 +1122,14 @@ lv_daemon() {
 }
 
 # lv_start DIR UUID: the domain, created (transient) from the XML.
+# iPXE's ROM for the domain's <rom file=.../>, where the tool finds it.
+lv_rom() {
+	local f
+	for f in /usr/share/qemu/efi-e1000.rom /usr/lib/ipxe/qemu/efi-e1000.rom; do
+		[ -r "$f" ] && { echo "$f"; return; }
+	done
+}
+
 lv_start() {
 	local dir=$1 uuid=$2 i
 	sed -e "s|@NAME@|$LV_NAME|" -e "s|@UUID@|$uuid|" \
@@ -1090,6 +1137,7 @@ lv_start() {
 	    -e "s|@INITRD@|$L2_IMAGE/initramfs.cpio.gz|" \
 	    -e "s|@CMDLINE@|console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP|" \
 	    -e "s|@CONSOLE@|$dir/console.log|" -e "s|@CONTROL@|$dir/ctl.sock|" \
+	    -e "s|@ROM@|$(lv_rom)|" -e "s|@LOADER@|/usr/share/qemu/qboot.rom|" \
 	    "$LV_DOMAIN_XML" >"$dir/domain.xml"
 	lv_virsh create "$dir/domain.xml" || return 1
 	# What the l2 helpers look for: QEMU's pid and log.
@@ -1132,6 +1180,8 @@ t_libvirt() {
 	: >"$dir/console.log"
 	lv_start "$dir" "$uuid" || rc=1
 	[ $rc -eq 0 ] && l2_wait_ready "$dir" 1 || rc=1
+	# The domain's <rom file=.../>: iPXE's, for netboot.
+	[ $rc -eq 0 ] && rom_seen "$dir" "$(lv_rom)" || rc=1
 	[ $rc -eq 0 ] && traffic "$dir" "$SMALL" || rc=1
 	# The transfers went through the mdev, not some other NIC.
 	echo "the mdev's bytes: rx $(stat_of "$mdev/kvm-e1000" rx_bytes), tx $(stat_of "$mdev/kvm-e1000" tx_bytes)"
@@ -1170,7 +1220,10 @@ run_nic() {
 	fi
 	e2e_run "$nic: link up, guest driver $(expected_driver "$nic")" t_link "$nic"
 	case $nic in
-	kvm-e1000*) e2e_run "$nic: guest sees the $(nic_model "$nic"): PCI IDs, capabilities" t_model "$nic" ;;
+	kvm-e1000*)
+		e2e_run "$nic: guest sees the $(nic_model "$nic"): PCI IDs, capabilities" t_model "$nic"
+		e2e_run "$nic: guest reads iPXE's option ROM in the ROM BAR" t_rom
+		;;
 	esac
 	if ! e2e_run "$nic: ping both ways" ping_both "$G" 5; then
 		# Without traffic every later test would only wait for its

@@ -40,6 +40,14 @@
 #define ATTR_DIR	"kvm-e1000"
 /* The kernel picks the first free number for a tap named with %d. */
 #define DEFAULT_TAP	"ke1000-%d"
+/*
+ * The option ROM QEMU gives its own e1000 (both models): iPXE's, BIOS and
+ * UEFI in one file, so the guest can netboot.  Where QEMU's firmware path
+ * finds it: Debian's ipxe-qemu puts it in /usr/lib/ipxe/qemu.
+ */
+#define DEFAULT_ROM	"efi-e1000.rom"
+static const char *const rom_dirs[] = { "/usr/share/qemu", "/usr/lib/ipxe/qemu" };
+#define NROM_DIRS	(sizeof(rom_dirs) / sizeof(rom_dirs[0]))
 
 static const char *prog = "kvm-e1000";
 
@@ -68,16 +76,19 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s create [--model M] [--tap NAME] [--mac MAC]\n"
-		"                 [--sidecore CPU [--doorbell-pages]]\n"
+		"                 [--sidecore CPU [--doorbell-pages]] [--rom FILE|none]\n"
+		"                 [--device-props LIST] [--qemu-device]\n"
 		"       %s destroy UUID\n"
 		"       %s list\n"
 		"       %s status UUID\n"
 		"       %s run [--model M] [--tap NAME] [--mac MAC]\n"
-		"              [--sidecore CPU [--doorbell-pages]] -- QEMU [ARGS...]\n"
+		"              [--sidecore CPU [--doorbell-pages]] [--rom FILE|none]\n"
+		"              [--device-props LIST] -- QEMU [ARGS...]\n"
 		"\n"
 		"create   make an in-kernel e1000 (a VFIO mediated device), bound to the\n"
 		"         tap NAME (created if needed; default ke1000-N), and print\n"
-		"         its sysfs path for -device vfio-pci,sysfsdev=PATH\n"
+		"         its sysfs path for -device vfio-pci,sysfsdev=PATH (with\n"
+		"         --qemu-device: the whole -device value, ROM and LIST included)\n"
 		"destroy  remove a device (once no VM uses it)\n"
 		"list     the devices: UUID, tap, sidecore, MAC, VM attached or not\n"
 		"status   one device's binding and counters\n"
@@ -87,7 +98,11 @@ static void usage(FILE *f)
 		"         82545em (QEMU's e1000-82545em, VMware's default NIC)\n"
 		"--doorbell-pages  map the ring registers into the guest as RAM: no exit\n"
 		"         for TDT/RDT writes, the sidecore polls them (see the ABI header\n"
-		"         for the price: ethtool's register self-test fails)\n",
+		"         for the price: ethtool's register self-test fails)\n"
+		"--rom    the option ROM QEMU shows the guest: none, or a file; default\n"
+		"         iPXE's " DEFAULT_ROM " (netboot, as QEMU's own e1000 has)\n"
+		"--device-props  more vfio-pci properties, comma-separated, for\n"
+		"         instance bootindex=1 or rombar=0\n",
 		prog, prog, prog, prog, prog);
 }
 
@@ -320,6 +335,9 @@ struct create_opts {
 	int sidecore;
 	unsigned int flags;	/* KVM_E1000_MDEV_BIND_* */
 	unsigned char mac[6];
+	const char *rom;	/* romfile= for QEMU, or NULL: none */
+	const char *props;	/* more vfio-pci properties, or NULL */
+	bool qemu_device;	/* create prints the -device value */
 };
 
 static int parse_mac(const char *s, unsigned char mac[6])
@@ -438,6 +456,67 @@ out:
 	return ret;
 }
 
+/*
+ * QEMU parses the -device value by commas: a ROM path with one, or a
+ * property that names the device again, would change what it means.
+ */
+static bool bad_prop(const char *props, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = props; p; p = strchr(p, ',')) {
+		p += *p == ',';
+		if (!strncmp(p, name, n) && p[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+static char default_rom[PATH_MAX];
+
+/* The default ROM, by its full path; none if it is not installed. */
+static int find_default_rom(struct create_opts *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < NROM_DIRS; i++) {
+		snprintf(default_rom, sizeof(default_rom), "%s/%s", rom_dirs[i],
+			 DEFAULT_ROM);
+		if (!access(default_rom, R_OK))
+			return 0;
+	}
+	fprintf(stderr, "%s: no %s (Debian: ipxe-qemu): the guest cannot netboot from this NIC\n",
+		prog, DEFAULT_ROM);
+	o->rom = NULL;
+	return 0;
+}
+
+static int check_rom_props(struct create_opts *o)
+{
+	if (o->props && (!*o->props || bad_prop(o->props, "sysfsdev") ||
+			 bad_prop(o->props, "host") ||
+			 bad_prop(o->props, "driver"))) {
+		err("bad --device-props '%s': properties to add, not the device",
+		    o->props);
+		return -1;
+	}
+	/* A ROM given in the properties wins over ours. */
+	if (o->props && bad_prop(o->props, "romfile"))
+		o->rom = NULL;
+	if (o->rom && strchr(o->rom, ',')) {
+		err("bad --rom '%s': QEMU cannot take a comma in it", o->rom);
+		return -1;
+	}
+	if (o->rom == default_rom)
+		return find_default_rom(o);
+	if (o->rom && access(o->rom, R_OK)) {
+		err("cannot read --rom %s: %s", o->rom, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 {
 	static const struct option opts[] = {
@@ -446,6 +525,9 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 		{ "mac", required_argument, NULL, 'm' },
 		{ "sidecore", required_argument, NULL, 's' },
 		{ "doorbell-pages", no_argument, NULL, 'd' },
+		{ "rom", required_argument, NULL, 'r' },
+		{ "device-props", required_argument, NULL, 'p' },
+		{ "qemu-device", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -456,8 +538,9 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 	o->type = models[0].type;
 	snprintf(o->tap, IFNAMSIZ, "%s", DEFAULT_TAP);
 	o->sidecore = KVM_E1000_NO_SIDECORE;
+	o->rom = default_rom;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+M:t:m:s:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+M:t:m:s:dr:p:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'M':
 			for (i = 0; i < NMODELS; i++)
@@ -489,6 +572,15 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 		case 'd':
 			o->flags |= KVM_E1000_MDEV_BIND_DOORBELL_PAGES;
 			break;
+		case 'r':
+			o->rom = strcmp(optarg, "none") ? optarg : NULL;
+			break;
+		case 'p':
+			o->props = optarg;
+			break;
+		case 'q':
+			o->qemu_device = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -502,7 +594,16 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 		err("--doorbell-pages needs --sidecore: only a polling sidecore sees them");
 		return -1;
 	}
-	return optind;
+	return check_rom_props(o) ? -1 : optind;
+}
+
+/* QEMU's -device value for the device @uuid. */
+static void device_arg(char *buf, size_t size, const char *uuid,
+		       const struct create_opts *o)
+{
+	snprintf(buf, size, "vfio-pci,sysfsdev=" MDEV_DEVICES "/%s%s%s%s%s",
+		 uuid, o->rom ? ",romfile=" : "", o->rom ? o->rom : "",
+		 o->props ? "," : "", o->props ? o->props : "");
 }
 
 static int cmd_create(int argc, char **argv)
@@ -519,7 +620,14 @@ static int cmd_create(int argc, char **argv)
 	}
 	if (create(&o, uuid, tap))
 		return 1;
-	printf(MDEV_DEVICES "/%s\n", uuid);
+	if (o.qemu_device) {
+		char dev[PATH_MAX * 2];
+
+		device_arg(dev, sizeof(dev), uuid, &o);
+		printf("%s\n", dev);
+	} else {
+		printf(MDEV_DEVICES "/%s\n", uuid);
+	}
 	return 0;
 }
 
@@ -611,7 +719,7 @@ static void forward(int sig)
 static int cmd_run(int argc, char **argv)
 {
 	char uuid[KVM_E1000_UUID_LEN + 1], tap[IFNAMSIZ];
-	char dev[PATH_MAX];
+	char dev[PATH_MAX * 2];
 	struct create_opts o;
 	struct sigaction sa = { .sa_handler = forward };
 	char **qargv;
@@ -634,10 +742,11 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	memcpy(qargv, argv + i, n * sizeof(*qargv));
-	snprintf(dev, sizeof(dev), "vfio-pci,sysfsdev=" MDEV_DEVICES "/%s", uuid);
+	device_arg(dev, sizeof(dev), uuid, &o);
 	qargv[n] = "-device";
 	qargv[n + 1] = dev;
-	fprintf(stderr, "%s: device %s on tap %s\n", prog, uuid, tap);
+	fprintf(stderr, "%s: device %s on tap %s: -device %s\n", prog, uuid,
+		tap, dev);
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
