@@ -331,12 +331,14 @@ bool kvm_e1000_serve(struct kvm_e1000 *e)
  */
 bool kvm_e1000_db_arm(struct kvm_e1000 *e)
 {
-	if (!e->db_mapping || READ_ONCE(e->db_armed))
+	struct address_space *mapping = READ_ONCE(e->db_mapping);
+
+	if (!mapping || READ_ONCE(e->db_armed))
 		return false;
 	WRITE_ONCE(e->db_armed, true);
 	/* Armed before the zap: a fault after it sees the flag. */
 	smp_mb();
-	unmap_mapping_range(e->db_mapping, 0, 0, 1);
+	unmap_mapping_range(mapping, 0, 0, 1);
 	return true;
 }
 

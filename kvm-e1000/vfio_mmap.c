@@ -149,8 +149,14 @@ void e1000_db_inode_set(struct inode *inode, struct kvm_e1000 *e)
 	map->e = e;
 	for (i = 0; i < E1000_DB_NPAGES; i++)
 		map->pages[i] = e ? e->db_pages[i] : NULL;
-	if (e)
-		e->db_mapping = inode->i_mapping;
+	if (e) {
+		WRITE_ONCE(e->db_mapping, inode->i_mapping);
+		/*
+		 * A sidecore that went to sleep before it knew the mapping
+		 * armed nothing: a round now, and it arms before it sleeps.
+		 */
+		kvm_e1000_worker_kick_unlocked(e);
+	}
 	mutex_unlock(&map->lock);
 	if (!e)
 		unmap_mapping_range(inode->i_mapping, 0, 0, true);
