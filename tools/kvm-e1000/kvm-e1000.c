@@ -456,11 +456,8 @@ out:
 	return ret;
 }
 
-/*
- * QEMU parses the -device value by commas: a ROM path with one, or a
- * property that names the device again, would change what it means.
- */
-static bool bad_prop(const char *props, const char *name)
+/* Does the comma-separated property list @props set @name? */
+static bool has_prop(const char *props, const char *name)
 {
 	size_t n = strlen(name);
 	const char *p;
@@ -492,17 +489,21 @@ static int find_default_rom(struct create_opts *o)
 	return 0;
 }
 
+/*
+ * QEMU parses the -device value by commas: a ROM path with one, or a
+ * property that names the device again, would change what it means.
+ */
 static int check_rom_props(struct create_opts *o)
 {
-	if (o->props && (!*o->props || bad_prop(o->props, "sysfsdev") ||
-			 bad_prop(o->props, "host") ||
-			 bad_prop(o->props, "driver"))) {
+	if (o->props && (!*o->props || has_prop(o->props, "sysfsdev") ||
+			 has_prop(o->props, "host") ||
+			 has_prop(o->props, "driver"))) {
 		err("bad --device-props '%s': properties to add, not the device",
 		    o->props);
 		return -1;
 	}
 	/* A ROM given in the properties wins over ours. */
-	if (o->props && bad_prop(o->props, "romfile"))
+	if (o->props && has_prop(o->props, "romfile"))
 		o->rom = NULL;
 	if (o->rom && strchr(o->rom, ',')) {
 		err("bad --rom '%s': QEMU cannot take a comma in it", o->rom);
