@@ -137,6 +137,36 @@ bench_config() {
 	l2_stop "$L2_DIR"
 }
 
+# json_bytes FILE: the bytes an iperf3 -J log says were received, 0 if none.
+json_bytes() {
+	"$PYTHON" - "$1" <<'PY' 2>/dev/null || echo 0
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(int(r.get("end", {}).get("sum_received", {}).get("bytes", 0)))
+PY
+}
+
+# starved_report DIR OUT: when a guest of the many-guest runs moved under
+# 1 MB while its neighbours ran, OUT.starved gets what the host and the
+# guest (over its serial console, which needs no network) saw: the
+# devices' counters, the taps, the guest's link, interrupts and log.
+starved_report() {
+	local dir=$1 out=$2 u
+	[ "$(json_bytes "$out.json")" -lt 1000000 ] || return 0
+	echo "bench: $(basename "$dir"): under 1 MB in $(basename "$out"), see $out.starved"
+	{
+		for u in /sys/bus/mdev/devices/*; do
+			[ -e "$u" ] && "$L2_KVM_E1000_TOOL" status "$(basename "$u")"
+		done
+		ip -s link
+		echo "-- the guest:"
+		l2_exec "$dir" -t 30 'ip -s link show eth0; grep -i eth /proc/interrupts;
+			ethtool -S eth0 | grep -v ": 0$"; dmesg | tail -n 30'
+		echo "-- L1's kernel log:"
+		dmesg | tail -n 30
+	} >"$out.starved" 2>&1
+}
+
 # bench_many NIC RAW: MANY guests of NIC at once, each sending TCP to L1
 # at the same time; RAW/tcp_tx.RUN.GUEST.json per guest and run.  Every
 # guest's QEMU runs on L1 CPU 0: with two L1 CPUs in SVM guest mode at
@@ -166,6 +196,7 @@ bench_many() {
 		done
 		for ((i = 0; i < MANY; i++)); do
 			wait "${pids[i]}" || bad=$((bad + 1))
+			starved_report "${dirs[i]}" "$raw/tcp_tx.$r.$i"
 		done
 		[ "$bad" -lt 2 ] || { echo "bench: $nic x$MANY: iperf3 failed $bad times, giving up"; return 1; }
 	done
