@@ -98,6 +98,15 @@
 #define E1000_IP6AT	0x05880	/* IPv6 Address Table (4 dwords) */
 #define E1000_WUPL	0x05900	/* Wakeup Packet Length (RO) */
 #define E1000_WUPM	0x05A00	/* Wakeup Packet Memory (RO, 32 dwords) */
+/*
+ * Software semaphore: not an 82540EM/82545EM register (the 8257x have it),
+ * but QEMU's e1000 keeps it and U-Boot's e1000 driver takes its EEPROM
+ * semaphore (SWESMBI set, read back) before every EEPROM access, whatever
+ * the part.
+ */
+#define E1000_SWSM	0x05B50
+#define E1000_SWSM_SMBI		0x00000001	/* software semaphore */
+#define E1000_SWSM_SWESMBI	0x00000002	/* software EEPROM semaphore */
 #define E1000_FFLT	0x05F00	/* Flexible Filter Length Table (4, stride 8) */
 #define E1000_FFMT	0x09000	/* Flexible Filter Mask Table */
 #define E1000_FFVT	0x09800	/* Flexible Filter Value Table */

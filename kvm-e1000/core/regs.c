@@ -29,7 +29,7 @@ enum e1000_reg_slot {
 	R_RXCSUM, R_MTA, R_RA, R_VFTA,
 	R_WUC, R_WUFC, R_WUS, R_MANC, R_IPAV,
 	R_IP4AT0, R_IP4AT1, R_IP4AT2, R_IP4AT3, R_IP6AT,
-	R_WUPL, R_WUPM, R_FFLT0, R_FFLT1, R_FFLT2, R_FFLT3,
+	R_WUPL, R_WUPM, R_FFLT0, R_FFLT1, R_FFLT2, R_FFLT3, R_SWSM,
 	R_NSLOTS
 };
 
@@ -372,6 +372,8 @@ static const struct e1000_reg_desc e1000_regs[R_NSLOTS] = {
 	STRIDE8(FFLT, 1, 0, 0x000007FF),
 	STRIDE8(FFLT, 2, 0, 0x000007FF),
 	STRIDE8(FFLT, 3, 0, 0x000007FF),
+	/* Nothing else takes it: a semaphore software sets is its own. */
+	PLAIN(SWSM, 0, E1000_SWSM_SMBI | E1000_SWSM_SWESMBI),
 };
 
 /*
@@ -416,6 +418,7 @@ static const u8 e1000_reg_map[E1000_NREGS] = {
 	AT(WUPL),
 	RUN(WUPM, E1000_WUPM_DWORDS),
 	AT8(FFLT, 0), AT8(FFLT, 1), AT8(FFLT, 2), AT8(FFLT, 3),
+	AT(SWSM),
 };
 
 const struct e1000_reg_desc *e1000_core_reg_lookup(u32 off)

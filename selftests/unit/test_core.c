@@ -650,6 +650,49 @@ static void test_eecd_bitbang(void)
 	EXPECT_EQ(w[0], 0x100E);
 }
 
+/*
+ * U-Boot's e1000 driver (drivers/net/e1000.c) marks the EEPROM semaphore
+ * present on every part: before each word it sets SWSM.SWESMBI and must
+ * read it back, and SW_FW_SYNC must show no owner; then the Linux-style
+ * Microwire read.  Without SWSM the semaphore never comes and U-Boot
+ * reads the MAC address as 00:00:00:00:00:00.
+ */
+static bool uboot_semaphore(void)
+{
+	int timeout = E1000_EEPROM_WORDS + 1;
+
+	while (timeout--) {
+		wr(E1000_SWSM, rd(E1000_SWSM) | E1000_SWSM_SWESMBI);
+		if (rd(E1000_SWSM) & E1000_SWSM_SWESMBI)
+			return true;
+	}
+	return false;
+}
+
+static void test_eeprom_uboot(void)
+{
+	u16 w[3];
+	bool got;
+	int i;
+
+	EXPECT_EQ(rd(E1000_SWSM), 0);
+	for (i = 0; i < 3; i++) {
+		got = uboot_semaphore();
+		EXPECT(got);
+		if (!got)
+			return;
+		EXPECT(linux_read_eeprom(i, 1, &w[i]));
+		wr(E1000_SWSM, rd(E1000_SWSM) & ~E1000_SWSM_SWESMBI);
+		EXPECT_EQ(w[i], ee_word(i));
+	}
+	EXPECT_EQ(rd(E1000_SWSM), 0);
+	/* Only the two semaphore bits are kept; a reset drops them. */
+	wr(E1000_SWSM, 0xFFFFFFFF);
+	EXPECT_EQ(rd(E1000_SWSM), E1000_SWSM_SMBI | E1000_SWSM_SWESMBI);
+	wr(E1000_CTRL, E1000_CTRL_RST);
+	EXPECT_EQ(rd(E1000_SWSM), 0);
+}
+
 static void test_eecd_protocol(void)
 {
 	u32 eecd;
@@ -1307,6 +1350,7 @@ static const struct test tests[] = {
 	{ "EEPROM image for another station address", test_eeprom_other_mac },
 	{ "EECD bit-bang as Linux does it", test_eecd_bitbang },
 	{ "EECD Microwire protocol corners", test_eecd_protocol },
+	{ "EEPROM read as U-Boot does it: SWSM semaphore, then Microwire", test_eeprom_uboot },
 	{ "MDIC and the PHY registers", test_mdic },
 	{ "link state, speed and LSC", test_link },
 	{ "loopback detection", test_loopback },
