@@ -29,6 +29,8 @@ PACKAGES=(
 	mmdebstrap
 	# networking and benchmarks inside the testbed
 	iproute2 ethtool iperf3 linux-perf
+	# the netboot test: U-Boot for L2, DHCP and TFTP for it
+	u-boot-qemu u-boot-tools dnsmasq-base
 	# benchmark plots
 	gnuplot-nox
 )

@@ -24,6 +24,8 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_DIR/../../tools/testbed/l2/lib.sh"
 # shellcheck source=lib.sh
 . "$E2E_DIR/lib.sh"
+# shellcheck source=netboot.sh
+. "$E2E_DIR/netboot.sh"
 SCAN_KLOG=$L2_REPO/tools/testbed/scan-klog.sh
 
 # Sizes of the verified transfers (MiB): QEMU's e1000 moves about
@@ -1135,7 +1137,7 @@ lv_start() {
 	sed -e "s|@NAME@|$LV_NAME|" -e "s|@UUID@|$uuid|" \
 	    -e "s|@KERNEL@|$L2_IMAGE/vmlinuz|" \
 	    -e "s|@INITRD@|$L2_IMAGE/initramfs.cpio.gz|" \
-	    -e "s|@CMDLINE@|console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP|" \
+	    -e "s|@CMDLINE@|$(l2_cmdline)|" \
 	    -e "s|@CONSOLE@|$dir/console.log|" -e "s|@CONTROL@|$dir/ctl.sock|" \
 	    -e "s|@ROM@|$(lv_rom)|" -e "s|@LOADER@|/usr/share/qemu/qboot.rom|" \
 	    "$LV_DOMAIN_XML" >"$dir/domain.xml"
@@ -1273,6 +1275,11 @@ run_nic() {
 		l2_cleanup
 		ip link del "$MIG_BR" 2>/dev/null
 		;;
+	esac
+	# A firmware's own e1000 driver, beside QEMU's e1000 (netboot.sh).
+	case $nic in
+	kvm-e1000|qemu-e1000)
+		e2e_run "$nic: guest without a disk netboots Linux (U-Boot's e1000 driver, DHCP, TFTP)" t_netboot "$nic" ;;
 	esac
 	[ "$nic" != kvm-e1000 ] ||
 		e2e_run "$nic: libvirt domain with the mdev: traffic, destroy, start again" t_libvirt

@@ -43,8 +43,9 @@ debian13)
 	suite=trixie
 	# What the tests run in L1: QEMU (its firmware: SeaBIOS, iPXE, OVMF)
 	# for the L2 guests, the network tools, python3 for l2ctl.py, busybox
-	# for ping and nc, kmod and procps; libvirt for the libvirt tests.
-	packages=(qemu-system-x86 seabios ipxe-qemu ovmf
+	# for ping and nc, kmod and procps; libvirt for the libvirt tests;
+	# U-Boot and dnsmasq for the netboot test.
+	packages=(qemu-system-x86 seabios ipxe-qemu ovmf u-boot-qemu u-boot-tools dnsmasq-base
 		  iproute2 ethtool iperf3 busybox-static python3 kmod procps
 		  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients)
 	;;

@@ -33,8 +33,17 @@ L2_KVM_E1000_MODEL=${L2_KVM_E1000_MODEL:-}
 # timer waits.  SeaBIOS's POST, real-mode code waiting on timer
 # interrupts that nested TCG loses, sometimes never reached Linux (a
 # Debian 13 CI run: a guest stuck after the SeaBIOS banner for 300 s).
-# L2_FIRMWARE=seabios keeps QEMU's default (SeaBIOS), for option ROMs.
+# L2_FIRMWARE=seabios keeps QEMU's default (SeaBIOS), for option ROMs;
+# L2_FIRMWARE=u-boot boots Debian's U-Boot for QEMU (u-boot-qemu), which
+# has an e1000 driver of its own: with L2_NETBOOT=1 the guest gets no
+# -kernel and boots from its NIC (selftests/e2e/netboot.sh serves it).
+# Its 32-bit build: the 64-bit one's zboot resets the guest as it enters
+# Linux (Debian 12's U-Boot 2023.01).
 L2_FIRMWARE=${L2_FIRMWARE:-qboot}
+L2_UBOOT=${L2_UBOOT:-/usr/lib/u-boot/qemu-x86/u-boot.rom}
+# More properties for the guest's NIC device (bootindex=1, ...): QEMU's
+# -device for QEMU's NICs, the tool's --device-props for kvm-e1000.
+L2_NIC_PROPS=${L2_NIC_PROPS:-}
 L2_NICS="qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
 
 # l2_nic_base NIC: the config without its model suffix.
@@ -127,32 +136,31 @@ l2_tap_delete() {
 l2_nic_args() {
 	local nic=$1 tap=$2 mac=$3
 	local netdev="tap,id=n0,ifname=$tap,script=no,downscript=no"
-	local model=(--model "$(l2_nic_model "$nic")")
+	local model=(--model "$(l2_nic_model "$nic")") props=${L2_NIC_PROPS:+,$L2_NIC_PROPS}
+	local tool=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap" --mac "$mac")
+	[ -z "$L2_NIC_PROPS" ] || tool+=(--device-props "$L2_NIC_PROPS")
 	l2_wrapper=()
 	l2_nicargs=()
 	case $(l2_nic_base "$nic") in
 	qemu-e1000)
-		l2_nicargs=(-netdev "$netdev" -device "e1000,netdev=n0,mac=$mac") ;;
+		l2_nicargs=(-netdev "$netdev" -device "e1000,netdev=n0,mac=$mac$props") ;;
 	virtio-net)
-		l2_nicargs=(-netdev "$netdev,vhost=off" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
+		l2_nicargs=(-netdev "$netdev,vhost=off" -device "virtio-net-pci,netdev=n0,mac=$mac$props") ;;
 	vhost-net)
-		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
+		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac$props") ;;
 	vhost-net-mtu)
 		# Receive offloads off: the guest gets MTU-size frames, as an
 		# e1000 guest does (the fair anchor for L1->guest).
-		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off") ;;
+		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off$props") ;;
 	kvm-e1000)
 		# The tool creates the mdev, adds its vfio-pci device to QEMU's
 		# command line and removes it when QEMU exits.
-		l2_wrapper=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap"
-			    --mac "$mac" --) ;;
+		l2_wrapper=("${tool[@]}" --) ;;
 	kvm-e1000-sidecore)
-		l2_wrapper=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap"
-			    --mac "$mac" --sidecore "$L2_SIDECORE_CPU" --) ;;
+		l2_wrapper=("${tool[@]}" --sidecore "$L2_SIDECORE_CPU" --) ;;
 	kvm-e1000-doorbell)
 		# TDT/RDT in guest RAM, polled by the sidecore: no doorbell exits.
-		l2_wrapper=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap"
-			    --mac "$mac" --sidecore "$L2_SIDECORE_CPU" --doorbell-pages --) ;;
+		l2_wrapper=("${tool[@]}" --sidecore "$L2_SIDECORE_CPU" --doorbell-pages --) ;;
 	*) return 1 ;;
 	esac
 }
@@ -167,8 +175,16 @@ l2_firmware_args() {
 			l2_fwargs=(-bios qboot.rom)
 		fi ;;
 	seabios) ;;
-	*) l2_log "L2_FIRMWARE=$L2_FIRMWARE: qboot or seabios"; return 1 ;;
+	u-boot)
+		[ -f "$L2_UBOOT" ] || { l2_log "no $L2_UBOOT (Debian's u-boot-qemu)"; return 1; }
+		l2_fwargs=(-bios "$L2_UBOOT") ;;
+	*) l2_log "L2_FIRMWARE=$L2_FIRMWARE: qboot, seabios or u-boot"; return 1 ;;
 	esac
+}
+
+# l2_cmdline: the guest kernel's command line (init.sh reads l2.*).
+l2_cmdline() {
+	echo "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP"
 }
 
 # l2_launch NIC INDEX [SCRIPT]: start guest INDEX in the background; sets
@@ -228,13 +244,14 @@ l2_launch() {
 # (-D: the CPU resets, and the trace events a caller asks for).
 l2_qemu_args() {
 	local dir=$1 initrd=$2
+	local boot=(-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd" -append "$(l2_cmdline)")
+	# Netboot: the firmware fetches the kernel through the NIC.
+	[ -z "${L2_NETBOOT:-}" ] || boot=()
 	l2_firmware_args || return 1
 	l2_qemu=(qemu-system-x86_64
 		-enable-kvm -cpu host -m 512 -smp 1 -nographic
 		-name "l2-$L2_INDEX,debug-threads=on"
-		-nodefaults -no-user-config "${l2_fwargs[@]}"
-		-kernel "$L2_IMAGE/vmlinuz" -initrd "$initrd"
-		-append "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP"
+		-nodefaults -no-user-config "${l2_fwargs[@]}" "${boot[@]}"
 		-chardev "file,id=con,path=$dir/console.log" -serial chardev:con
 		-chardev "socket,id=ctl,path=$dir/ctl.sock,server=on,wait=off" -serial chardev:ctl
 		-monitor "unix:$dir/mon.sock,server=on,wait=off"

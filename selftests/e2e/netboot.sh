@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Netboot (run.sh's t_netboot): a guest with no disk and no -kernel boots
+# Debian's U-Boot for QEMU, whose own e1000 driver takes a lease from
+# dnsmasq (DHCP and TFTP, bound to the guest's tap, link-local addresses
+# only), TFTPs a boot script that TFTPs the testbed's L2 kernel and
+# initramfs, and boots them.  The Linux it booted must move verified
+# traffic.  U-Boot prints each download's rate; t_netboot reports it.
+#
+# Why U-Boot and not UEFI with iPXE's option ROM: under this testbed's
+# L0 (QEMU's TCG emulating SVM), OVMF in an L2 guest aborts L0's QEMU at
+# once, QEMU's own e1000 included ("tcg_handle_interrupt: assertion
+# failed: (qemu_mutex_iothread_locked())": a CR8 write in a nested guest
+# with a virtual interrupt pending raises it without the lock), and
+# legacy BIOS code loses its timer interrupts (Documentation/qemu.md).
+# Sourced by run.sh.
+
+NB_INDEX=7
+# U-Boot's countdown, its boot targets before the network, two TFTP
+# downloads (14 MB in 1468-byte blocks, one round trip each) under nested
+# TCG.
+NB_TIMEOUT=${E2E_NETBOOT_TIMEOUT:-600}
+NB_DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+NB_INITRD=0x10000000	# 256 MiB, in the guest's 512
+
+# nb_files DIR: DIR/tftp with the kernel, the initramfs and boot.scr.uimg,
+# the script U-Boot's network boot looks for (its "dhcp" boot target
+# TFTPs and runs it): both files by TFTP, then zboot with the guest's
+# command line; for the guest whose env is loaded.
+nb_files() {
+	local dir=$1
+	mkdir -p "$dir/tftp"
+	cp "$L2_IMAGE/vmlinuz" "$L2_IMAGE/initramfs.cpio.gz" "$dir/tftp/"
+	# The initramfs at NB_INITRD: U-Boot's ramdisk_addr_r (64 MiB) lies
+	# inside the 64 MiB that Debian's kernel takes from 16 MiB up while it
+	# decompresses and runs (the bzImage's init_size), which overwrote it.
+	cat >"$dir/boot.cmd" <<-EOF
+	echo netboot: the kernel and initramfs by TFTP
+	tftpboot \${kernel_addr_r} vmlinuz
+	tftpboot $NB_INITRD initramfs.cpio.gz
+	setenv bootargs "$(l2_cmdline)"
+	zboot \${kernel_addr_r} 0 $NB_INITRD \${filesize}
+	EOF
+	mkimage -A x86 -O linux -T script -C none -n netboot \
+		-d "$dir/boot.cmd" "$dir/tftp/boot.scr.uimg" >/dev/null
+}
+
+# nb_server DIR: dnsmasq with a lease for the guest's address and TFTP
+# from DIR/tftp, on the guest's tap address only; its pid in DIR.
+nb_server() {
+	local dir=$1 i
+	"$NB_DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 \
+		--user=root --group=root \
+		--bind-interfaces --interface="$L2_TAP" --except-interface=lo \
+		--listen-address="$L2_HOST_IP" \
+		--dhcp-range="$L2_GUEST_IP,$L2_GUEST_IP,255.255.255.0,1h" \
+		--dhcp-leasefile="$dir/leases" \
+		--enable-tftp --tftp-root="$dir/tftp" \
+		--log-dhcp --log-facility="$dir/dnsmasq.log" \
+		>"$dir/dnsmasq.out" 2>&1 &
+	echo $! >"$dir/dnsmasq.pid"
+	for ((i = 0; i < 50; i++)); do
+		grep -q 'DHCP, IP range' "$dir/dnsmasq.log" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "dnsmasq did not start:"
+	cat "$dir/dnsmasq.out" "$dir/dnsmasq.log" 2>/dev/null
+	return 1
+}
+
+nb_server_stop() {
+	local pid
+	pid=$(cat "$1/dnsmasq.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -f "$1/dnsmasq.pid"
+}
+
+# nb_watch DIR: in the background, until killed, the L1 clock (s) at which
+# the console first shows each TFTP download start ("Filename 'F'.") and
+# end ("Bytes transferred = SIZE"), one "start|end FILE TIME" line each in
+# DIR/watch.  U-Boot's own rates come from its timer, which under nested
+# TCG does not keep L1's time.
+nb_watch() {
+	local dir=$1 f size seen=" "
+	while sleep 0.25; do
+		for f in vmlinuz initramfs.cpio.gz; do
+			size=$(stat -c %s "$dir/tftp/$f")
+			if [[ $seen != *" start:$f "* ]] &&
+			   grep -aq "Filename '$f'" "$dir/console.log"; then
+				echo "start $f $EPOCHREALTIME" >>"$dir/watch"
+				seen="$seen start:$f "
+			fi
+			if [[ $seen != *" end:$f "* ]] &&
+			   grep -aq "Bytes transferred = $size " "$dir/console.log"; then
+				echo "end $f $EPOCHREALTIME" >>"$dir/watch"
+				seen="$seen end:$f "
+			fi
+		done
+	done
+}
+
+# nb_rates DIR: "SECONDS KIB_PER_S" of both downloads together, as L1's
+# clock saw them (nb_watch).
+nb_rates() {
+	awk -v k="$(stat -c %s "$1/tftp/vmlinuz")" -v i="$(stat -c %s "$1/tftp/initramfs.cpio.gz")" '
+		{ t[$1 " " $2] = $3 }
+		END {
+			s = t["end vmlinuz"] - t["start vmlinuz"] + \
+			    t["end initramfs.cpio.gz"] - t["start initramfs.cpio.gz"]
+			if (length(t) != 4 || s <= 0) exit 1
+			printf "%.1f %.0f\n", s, (k + i) / 1024 / s
+		}' "$1/watch"
+}
+
+# nb_downloads DIR: what U-Boot's console says of the two downloads, one
+# line each: "FILE BYTES RATE UNIT"; fails unless each arrived whole.
+nb_downloads() {
+	local dir=$1 out f
+	out=$(tr -d '\r' <"$dir/console.log" | awk -F"'" '
+		/^Filename / { f = $2 }
+		/^Bytes transferred = / && f != "" { split($0, w, " "); b[f] = w[4] }
+		/^[ \t]*[0-9.]+ [KM]iB\/s$/ && f != "" { split($0, w, " "); r[f] = w[1] " " w[2] }
+		END { for (f in b) print f, b[f], r[f] }')
+	echo "$out"
+	for f in vmlinuz initramfs.cpio.gz; do
+		echo "$out" | grep -qx "$f $(stat -c %s "$dir/tftp/$f") [0-9.]* [KM]iB/s" ||
+			{ echo "$f: not downloaded whole"; return 1; }
+	done
+}
+
+# A guest without a disk boots Linux from the network, then moves traffic.
+t_netboot() {
+	local nic=$1 dir rc=0 out rate watch
+	if [ ! -f "$L2_UBOOT" ] || [ ! -x "$NB_DNSMASQ" ] || ! command -v mkimage >/dev/null; then
+		note "needs Debian's u-boot-qemu, u-boot-tools and dnsmasq-base in L1"
+		return "$E2E_SKIPPED"
+	fi
+	L2_FIRMWARE=u-boot L2_NETBOOT=1 l2_launch "$nic" "$NB_INDEX" || return 1
+	dir=$L2_DIR
+	nb_files "$dir"
+	nb_watch "$dir" &
+	watch=$!
+	nb_server "$dir" || rc=1
+	[ $rc -eq 0 ] && { l2_wait_ready "$dir" 1 "$NB_TIMEOUT" || rc=1; }
+	kill "$watch" 2>/dev/null
+	wait "$watch" 2>/dev/null
+	echo "-- the guest's console up to Linux:"
+	tr -d '\r' <"$dir/console.log" | grep -a -v '^[ #]*$' |
+		sed -n '1,/Starting kernel/p' | tail -n 60
+	echo "-- dnsmasq:"
+	grep -a -E 'DHCP[A-Z]+\(|sent /|failed|error' "$dir/dnsmasq.log" | tail -n 20
+	if [ $rc -eq 0 ]; then
+		out=$(nb_downloads "$dir") || rc=1
+		echo "$out"
+		rate=$(nb_rates "$dir") || { echo "no download times:"; cat "$dir/watch"; rc=1; }
+		echo "L1's clock: ${rate% *} s for both files, ${rate#* } KiB/s"
+		# The Linux that runs is the one of the boot script, and
+		# it moves verified traffic.
+		l2_exec "$dir" 'cat /proc/cmdline' | grep -q "l2.ip=$L2_GUEST_IP/" ||
+			{ echo "the guest's command line is not the script's"; rc=1; }
+		[ $rc -eq 0 ] && { traffic "$dir" "$SMALL" || rc=1; }
+		[ $rc -eq 0 ] && note "U-Boot's e1000 driver TFTPed the kernel and initramfs ($(du -bc "$dir/tftp/vmlinuz" "$dir/tftp/initramfs.cpio.gz" | awk 'END { printf "%.1f", $1 / 1048576 }') MiB) in ${rate% *} s: ${rate#* } KiB/s"
+	fi
+	l2_stop "$dir" || rc=1
+	nb_server_stop "$dir"
+	return $rc
+}
