@@ -316,7 +316,10 @@ static long get_region_info(struct e1000_mdev *m, void __user *arg)
 /*
  * QEMU maps the doorbell area and hands it to KVM as guest memory.  The
  * mapping is filled on fault from whichever open of the device is current
- * and zapped when it closes (vfio_mmap.c).
+ * and zapped when it closes (vfio_mmap.c).  Not under m->lock: mmap runs
+ * under the mm's lock, and m->lock is held around KVM's slots_lock (BAR
+ * placement), which KVM holds while it copies to user memory (lockdep saw
+ * the cycle); the doorbell inode's own lock says whether pages are there.
  */
 static int e1000_vfio_mmap(struct vfio_device *vdev,
 			   struct vm_area_struct *vma)
@@ -324,7 +327,6 @@ static int e1000_vfio_mmap(struct vfio_device *vdev,
 	struct e1000_mdev *m = to_mdev(vdev);
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	unsigned long n = vma_pages(vma);
-	int ret = -EINVAL;
 
 	if (off >> REGION_SHIFT != VFIO_PCI_BAR0_REGION_INDEX ||
 	    !(vma->vm_flags & VM_SHARED))
@@ -333,11 +335,7 @@ static int e1000_vfio_mmap(struct vfio_device *vdev,
 	if (off < E1000_DB_BASE || off >= E1000_DB_BASE + E1000_DB_SIZE ||
 	    n > (E1000_DB_BASE + E1000_DB_SIZE - off) >> PAGE_SHIFT)
 		return -EINVAL;
-	mutex_lock(&m->lock);
-	if (m->e && kvm_e1000_db_mapped(m->e))
-		ret = e1000_db_inode_mmap(m->db_inode, vma);
-	mutex_unlock(&m->lock);
-	return ret;
+	return e1000_db_inode_mmap(m->db_inode, vma);
 }
 
 static long e1000_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,

@@ -170,11 +170,21 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 #endif
 
 /* @vma covers doorbell pages only (the caller checked): move it onto @inode. */
+/*
+ * Refused (-EINVAL) unless an open device has doorbell pages; one that
+ * closes right after leaves a mapping that gets SIGBUS, as above.
+ */
 int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma)
 {
 	struct e1000_db_map *map = inode->i_private;
 	struct file *file;
+	bool open;
 
+	mutex_lock(&map->lock);
+	open = map->e;
+	mutex_unlock(&map->lock);
+	if (!open)
+		return -EINVAL;
 	/* Dropped when the file goes, after its last mapping (fops_put). */
 	__module_get(THIS_MODULE);
 	ihold(inode);
