@@ -164,5 +164,12 @@ t_netboot() {
 	fi
 	l2_stop "$dir" || rc=1
 	nb_server_stop "$dir"
+	# Seen with Debian 12's QEMU 7.2: its own e1000 under this U-Boot
+	# sends one DHCPDISCOVER, then neither sends nor receives again (80
+	# more broadcasts, none on the tap; dnsmasq's offer never taken).
+	if [ $rc -ne 0 ] && [ "$nic" = qemu-e1000 ]; then
+		note "QEMU's own e1000 under U-Boot: one DHCPDISCOVER, then no frame either way"
+		return "$E2E_KNOWN_FAIL"
+	fi
 	return $rc
 }
