@@ -132,6 +132,12 @@ nb_downloads() {
 # A guest without a disk boots Linux from the network, then moves traffic.
 t_netboot() {
 	local nic=$1 dir rc=0 out rate watch
+	# Seen once, on the debian13 profile (trixie's QEMU 10.0 and U-Boot
+	# 2025.01 in L1): L1 reset itself seconds after U-Boot started in L2.
+	if [ "${TESTBED_PROFILE:-}" = debian13 ]; then
+		note "not on debian13: L1 reset when trixie's U-Boot started in L2 (run 20261201-212603)"
+		return "$E2E_SKIPPED"
+	fi
 	if [ ! -f "$L2_UBOOT" ] || [ ! -x "$NB_DNSMASQ" ] || ! command -v mkimage >/dev/null; then
 		note "needs Debian's u-boot-qemu, u-boot-tools and dnsmasq-base in L1"
 		return "$E2E_SKIPPED"
