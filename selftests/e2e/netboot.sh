@@ -135,7 +135,7 @@ t_netboot() {
 	# Seen once, on the debian13 profile (trixie's QEMU 10.0 and U-Boot
 	# 2025.01 in L1): L1 reset itself seconds after U-Boot started in L2.
 	if [ "${TESTBED_PROFILE:-}" = debian13 ]; then
-		note "not on debian13: L1 reset when trixie's U-Boot started in L2 (run 20261201-212603)"
+		note "not on debian13: L1 reset itself when trixie's U-Boot started in L2 (seen 2026-12-01)"
 		return "$E2E_SKIPPED"
 	fi
 	if [ ! -f "$L2_UBOOT" ] || [ ! -x "$NB_DNSMASQ" ] || ! command -v mkimage >/dev/null; then
