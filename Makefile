@@ -146,7 +146,7 @@ E2E_NICS ?= qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore \
 
 e2e: module-6.1 tool
 	tools/testbed/l2/build-image.sh --kernel $(K61_VER) >/dev/null
-	selftests/e2e/testbed-run.sh $(K61_VER) $(BUILD)/kmod/6.1/kvm-e1000.ko $(E2E_NICS)
+	E2E_NETBOOT=1 selftests/e2e/testbed-run.sh $(K61_VER) $(BUILD)/kmod/6.1/kvm-e1000.ko $(E2E_NICS)
 
 # In make check: the product's configs (worker, sidecore, doorbell pages;
 # the last as an 82545EM, so both models meet the guest driver).

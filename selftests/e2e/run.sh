@@ -1277,7 +1277,9 @@ run_nic() {
 		;;
 	esac
 	# A firmware's own e1000 driver, beside QEMU's e1000 (netboot.sh).
-	case $nic in
+	# Only with E2E_NETBOOT=1 (make e2e): its TFTP takes 2 to 10 minutes
+	# of round trips under nested TCG, too long and too varied for CI.
+	[ -n "${E2E_NETBOOT:-}" ] && case $nic in
 	kvm-e1000|qemu-e1000)
 		e2e_run "$nic: guest without a disk netboots Linux (U-Boot's e1000 driver, DHCP, TFTP)" t_netboot "$nic" ;;
 	esac

@@ -39,10 +39,11 @@ shift 2
 
 # Knobs run.sh and the L2 library read, passed on when set.
 # L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM;
-# L2_FIRMWARE=seabios: the guests boot SeaBIOS instead of qboot.
+# L2_FIRMWARE=seabios: the guests boot SeaBIOS instead of qboot;
+# E2E_NETBOOT=1: the netboot step too (netboot.sh).
 only=()
 for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
-	    E2E_MIG_CONTROL E2E_MIG_REROUTE L2_KVM_E1000_MODEL L2_FIRMWARE; do
+	    E2E_MIG_CONTROL E2E_MIG_REROUTE E2E_NETBOOT L2_KVM_E1000_MODEL L2_FIRMWARE; do
 	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
 done
 
