@@ -41,9 +41,6 @@ L2_KVM_E1000_MODEL=${L2_KVM_E1000_MODEL:-}
 # Linux (Debian 12's U-Boot 2023.01).
 L2_FIRMWARE=${L2_FIRMWARE:-qboot}
 L2_UBOOT=${L2_UBOOT:-/usr/lib/u-boot/qemu-x86/u-boot.rom}
-# More properties for the guest's NIC device (bootindex=1, ...): QEMU's
-# -device for QEMU's NICs, the tool's --device-props for kvm-e1000.
-L2_NIC_PROPS=${L2_NIC_PROPS:-}
 L2_NICS="qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
 
 # l2_nic_base NIC: the config without its model suffix.
@@ -136,22 +133,21 @@ l2_tap_delete() {
 l2_nic_args() {
 	local nic=$1 tap=$2 mac=$3
 	local netdev="tap,id=n0,ifname=$tap,script=no,downscript=no"
-	local model=(--model "$(l2_nic_model "$nic")") props=${L2_NIC_PROPS:+,$L2_NIC_PROPS}
+	local model=(--model "$(l2_nic_model "$nic")")
 	local tool=("$L2_KVM_E1000_TOOL" run "${model[@]}" --tap "$tap" --mac "$mac")
-	[ -z "$L2_NIC_PROPS" ] || tool+=(--device-props "$L2_NIC_PROPS")
 	l2_wrapper=()
 	l2_nicargs=()
 	case $(l2_nic_base "$nic") in
 	qemu-e1000)
-		l2_nicargs=(-netdev "$netdev" -device "e1000,netdev=n0,mac=$mac$props") ;;
+		l2_nicargs=(-netdev "$netdev" -device "e1000,netdev=n0,mac=$mac") ;;
 	virtio-net)
-		l2_nicargs=(-netdev "$netdev,vhost=off" -device "virtio-net-pci,netdev=n0,mac=$mac$props") ;;
+		l2_nicargs=(-netdev "$netdev,vhost=off" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
 	vhost-net)
-		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac$props") ;;
+		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac") ;;
 	vhost-net-mtu)
 		# Receive offloads off: the guest gets MTU-size frames, as an
 		# e1000 guest does (the fair anchor for L1->guest).
-		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off$props") ;;
+		l2_nicargs=(-netdev "$netdev,vhost=on" -device "virtio-net-pci,netdev=n0,mac=$mac,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off") ;;
 	kvm-e1000)
 		# The tool creates the mdev, adds its vfio-pci device to QEMU's
 		# command line and removes it when QEMU exits.
