@@ -425,9 +425,13 @@ bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p);
 /*
  * Without the lock: process up to @budget descriptors, and stop early once
  * @bytes of guest buffers have been read (a descriptor may carry 64 KiB:
- * the descriptor count alone lets one pass copy 16 MiB).
+ * the descriptor count alone lets one pass copy 16 MiB).  True if only
+ * @budget stopped it: another run may continue the pass (the caller's own
+ * bounds, such as time, are checked between runs; @bytes counts the whole
+ * pass).  False if the ring is empty, a frame was looped, the backend
+ * refused a frame, the guest changed the snapshot or @bytes were read.
  */
-void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
+bool e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 		  u32 budget, u32 bytes);
 /*
  * Under the lock.  true: serve the ring again now.  The pass moved it (a

@@ -555,7 +555,7 @@ bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p)
 	return p->ring.head != p->ring.tail && core->tx_buf;
 }
 
-void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
+bool e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 		  u32 budget, u32 bytes)
 {
 	struct e1000_ring_pass *r = &p->ring;
@@ -585,9 +585,11 @@ void e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 			break;
 		}
 		if (r->head >= r->size || !tx_step(core, p))
-			break;
+			return false;
 		r->head = (r->head + 1) % r->size;
 	}
+	return !budget && r->head != r->tail && !p->loop_len && !p->stale &&
+	       p->read < bytes;
 }
 
 bool e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)

@@ -346,6 +346,53 @@ static void test_tx_byte_budget(void)
 	EXPECT_EQ(F.nframes, 4);
 }
 
+/*
+ * A pass run in chunks (the glue checks its clock between them): a run
+ * says it may go on only when its descriptor budget alone stopped it.
+ */
+static void test_tx_run_in_chunks(void)
+{
+	struct e1000_tx_pass p;
+	u32 i;
+
+	tx_setup(8, 0);
+	for (i = 0; i < 6; i++) {
+		memset(MEM(TXB + 100 * i), 0x30 + i, 100);
+		put_legacy(TXR, i, TXB + 100 * i, 100, E1000_TXD_CMD_EOP_B,
+			   0, 0, 0);
+	}
+	wr(E1000_TDT, 6);
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	EXPECT(e1000_tx_run(&F.core, &p, 2, ~0U));
+	EXPECT_EQ(p.ring.head, 2);
+	/* Bytes count over the whole pass: 300 of 350 read, then 400. */
+	EXPECT(e1000_tx_run(&F.core, &p, 1, 350));
+	EXPECT(!e1000_tx_run(&F.core, &p, 1, 350));
+	EXPECT_EQ(p.ring.head, 4);
+	/* The backend refuses the next frame: it waits at the head. */
+	F.busy_after = 4;
+	EXPECT(!e1000_tx_run(&F.core, &p, 2, ~0U));
+	EXPECT_EQ(p.ring.head, 4);
+	F.busy_after = -1;
+	/* The ring runs dry before the budget does. */
+	EXPECT(!e1000_tx_run(&F.core, &p, 8, ~0U));
+	EXPECT_EQ(p.ring.head, 6);
+	e1000_tx_end(&F.core, &p);
+	EXPECT_EQ(F.nframes, 6);
+	EXPECT_EQ(frame(5)[99], 0x35);
+	EXPECT_EQ(rd(E1000_TDH), 6);
+
+	for (i = 0; i < 2; i++)
+		put_legacy(TXR, 6 + i, TXB + 100 * i, 100, E1000_TXD_CMD_EOP_B,
+			   0, 0, 0);
+	wr(E1000_TDT, 0);
+	/* Budget and ring end together: nothing left for another run. */
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	EXPECT(!e1000_tx_run(&F.core, &p, 2, ~0U));
+	e1000_tx_end(&F.core, &p);
+	EXPECT_EQ(F.nframes, 8);
+}
+
 static void test_tx_legacy_ic(void)
 {
 	struct frame_spec s = { .pay = 100, .pre = PRE_PARTIAL };
@@ -2128,6 +2175,7 @@ const struct test datapath_tests[] = {
 	{ "TX legacy descriptors, DD only with RS, TXDW/TXQE", test_tx_legacy },
 	{ "TX ring wrap-around and budget", test_tx_wrap_budget },
 	{ "TX pass bounded by the bytes it reads", test_tx_byte_budget },
+	{ "TX pass run in chunks: a run says when the pass may go on", test_tx_run_in_chunks },
 	{ "TX legacy IC checksum", test_tx_legacy_ic },
 	{ "TX context/data checksum offload", test_tx_csum_offload },
 	{ "TX 64 KiB TSO as one GSO frame", test_tx_tso_gso },
