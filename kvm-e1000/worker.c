@@ -91,6 +91,7 @@ struct kvm_e1000_worker {
 	struct list_head devices;	/* RCU: kvm_e1000.worker_node */
 	atomic_t pending;		/* a doorbell since the last round */
 	bool poll_rings;		/* a device has doorbell pages */
+	s64 lift_ns;			/* the next round's extra credit (earn()) */
 	int cpu;			/* KVM_E1000_NO_SIDECORE: per device */
 	unsigned int users;		/* devices attached (under workers_lock) */
 	spinlock_t role_lock;		/* poller, spares, threads */
@@ -231,20 +232,25 @@ static void release(struct kvm_e1000 *e)
  * So each round gives every device SHARE_NS of credit, up to SHARE_NS; a
  * pass is paid from it, and a device whose credit is spent sits rounds
  * out until it is repaid (deficit round robin, in nanoseconds).  Devices
- * that are busy together then get equal time; a device alone on its
- * sidecore only skips rounds that cost nothing.  A device's own worker
- * serves one device: no share to keep.
+ * that are busy together then get equal time.  The time is never left
+ * idle for a debt: a round in which no device worked and some owed lifts
+ * every device's credit by what the least indebted one owed (lift_ns), so
+ * that one runs in the next round and the others keep their distance.
+ * Otherwise a device alone on its sidecore would sit out a round per
+ * SHARE_NS of its last pass, rounds that cost real time on a slow kernel
+ * (a debug kernel's sidecore idled half of the time).  A device's own
+ * worker serves one device: no share to keep.
  */
 #define SHARE_NS	(50 * NSEC_PER_USEC)
 /* A pass that slept in a fault owes no more than this: it used no CPU. */
 #define DEBT_MAX_NS	(20 * NSEC_PER_MSEC)
 
-/* Under claim(): may @e's pass run this round? */
-static bool earn(struct kvm_e1000_worker *w, struct kvm_e1000 *e)
+/* Under claim(): may @e's pass run this round, lifted by @lift? */
+static bool earn(struct kvm_e1000_worker *w, struct kvm_e1000 *e, s64 lift)
 {
 	if (w->cpu == KVM_E1000_NO_SIDECORE)
 		return true;
-	e->credit_ns = min_t(s64, e->credit_ns + SHARE_NS, SHARE_NS);
+	e->credit_ns = min_t(s64, e->credit_ns + SHARE_NS + lift, SHARE_NS);
 	return e->credit_ns > 0;
 }
 
@@ -257,7 +263,8 @@ static bool earn(struct kvm_e1000_worker *w, struct kvm_e1000 *e)
 static bool serve_round(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
 {
 	struct kvm_e1000 *e;
-	bool progress = false, poll_rings = false;
+	bool progress = false, worked = false, poll_rings = false;
+	s64 lift = READ_ONCE(w->lift_ns), least_debt = S64_MIN;
 	u64 start;
 
 	rcu_read_lock();
@@ -265,8 +272,9 @@ static bool serve_round(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
 		poll_rings |= kvm_e1000_db_mapped(e);
 		if (!claim(e))
 			continue;
-		if (!earn(w, e)) {
+		if (!earn(w, e, lift)) {
 			/* It owes: its work waits, the round goes on. */
+			least_debt = max(least_debt, e->credit_ns);
 			release(e);
 			progress = true;
 			continue;
@@ -274,7 +282,7 @@ static bool serve_round(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
 		rcu_read_unlock();
 		e->server = t;
 		start = local_clock();
-		progress |= kvm_e1000_serve(e);
+		worked |= kvm_e1000_serve(e);
 		e->credit_ns = max_t(s64, e->credit_ns -
 				     (s64)(local_clock() - start), -DEBT_MAX_NS);
 		e->server = NULL;
@@ -285,9 +293,12 @@ static bool serve_round(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
 			break;
 	}
 	rcu_read_unlock();
-	if (READ_ONCE(w->poller) == t)
+	if (READ_ONCE(w->poller) == t) {
 		w->poll_rings = poll_rings;
-	return progress;
+		WRITE_ONCE(w->lift_ns, !worked && least_debt != S64_MIN ?
+			   -least_debt : 0);
+	}
+	return progress || worked;
 }
 
 /*

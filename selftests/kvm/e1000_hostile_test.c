@@ -442,6 +442,12 @@ TEST_F_TIMEOUT(hostile, chain_without_eop, CASE_TIMEOUT)
  * 0 frames/s, with a byte budget alone A took 3.8 times B's time.
  */
 #define MIN_RATE	6
+/*
+ * B alone, its ring always full, has the sidecore's time: 60% of each
+ * second at least (the testbed measures 95%).  A sidecore that idled to
+ * collect B's debt gave it 54% on a debug kernel.
+ */
+#define MIN_ALONE_NS	600000000.0
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -552,6 +558,7 @@ static void neighbour(struct __test_metadata *_metadata,
 	       (unsigned long)a.sh->ret[RET_CONSUMED],
 	       (unsigned long)(stats(&a).tx_frames + stats(&a).tx_dropped));
 	EXPECT_LT(0, alone.per_s);
+	EXPECT_GE(alone.b_ns, MIN_ALONE_NS);
 	EXPECT_GE(hostile.per_s * MIN_RATE, alone.per_s);
 	/* B's share of the sidecore is B's: not starved, not A's. */
 	EXPECT_GE(hostile.b_ns * MIN_SHARE, alone.b_ns);
@@ -668,8 +675,9 @@ TEST_F_TIMEOUT(hostile, interrupt_storm, CASE_TIMEOUT)
 #define RECOVER_BUF	(E1000_DMA_TX_BUF + 0x100000)
 #define RECOVER_LEN	(E1000_L4_OFF + E1000_UDP_HDR + 100)
 #define BAD_SETTLE_MS	3000
-#define BAD_MAX_NS	(20 * 1000 * 1000)	/* the scenario's serve time */
-#define MAX_NS_PER_FRAME 200000	/* and per frame it was sent */
+/* The scenario's serve time, and per frame it was sent. */
+#define BAD_MAX_NS	(20ULL * 1000 * 1000 * e1000_cost_scale())
+#define MAX_NS_PER_FRAME (200000ULL * e1000_cost_scale())
 #define FLOOD_BURST	50	/* frames in the tap's queue at most */
 #define MAX_SEND	8
 
