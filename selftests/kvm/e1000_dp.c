@@ -208,6 +208,15 @@ bool e1000_have_cpu(int cpu)
 	return sysconf(_SC_NPROCESSORS_ONLN) > cpu;
 }
 
+unsigned int e1000_cost_scale(void)
+{
+	static int scale;
+
+	if (!scale)
+		scale = access("/proc/lockdep_stats", F_OK) ? 1 : 8;
+	return scale;
+}
+
 void e1000_pin_off_sidecore(void)
 {
 	cpu_set_t set;

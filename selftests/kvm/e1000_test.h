@@ -173,6 +173,13 @@ void *e1000_vcpu_thread(void *dp);
 /* Is CPU @cpu online (may it be a sidecore)? */
 bool e1000_have_cpu(int cpu);
 /*
+ * What bounds on the host's CPU time per frame are multiplied by: 8 on a
+ * debug kernel (lockdep, KASAN: every lock and access of the tap path is
+ * checked; a tap frame took up to 526 us there), else 1.  Counts, bytes
+ * and shares are never scaled.
+ */
+unsigned int e1000_cost_scale(void);
+/*
  * This thread onto CPU 0, off the sidecore's CPU, as a deployment pins
  * its vCPUs; after creating the devices: only a caller that may run on a
  * CPU may name it as a sidecore.
