@@ -34,18 +34,26 @@
  * device's pass is every other device's wait there, and what a frame
  * costs is the host's business, not the guest's (on a debug kernel 256
  * small frames took 96 ms).  TX checks the clock every TX_CHUNK
- * descriptors, RX after every frame.  A device's own worker keeps its
- * passes whole: nobody waits for them, and each pass costs an mm switch.
+ * descriptors, RX after every frame.  The bound is for slow hosts: a
+ * stock kernel's whole pass takes less, even under nested TCG (256 small
+ * frames in about 3 ms), so its passes stay whole, and with them what it
+ * costs to switch between two VMs' mms.  A device's own worker keeps its
+ * passes whole: nobody waits for them.
  */
-#define PASS_NS		NSEC_PER_MSEC
+#define PASS_NS		(4 * NSEC_PER_MSEC)
 #define TX_CHUNK	4		/* descriptors */
 
 /*
- * The 82540EM buffers received frames in a 48 KiB packet buffer while it
- * has no descriptors (RNBC counts that), and drops them only when the
- * buffer overflows (MPC, ICR.RXO).  Our buffer is the tap's queue, so a
- * frame waits for guest buffers up to rx_stall_us before the device starts
- * dropping, as it would once its packet buffer filled at line rate.
+ * The 82540EM buffers received frames in its packet buffer (PBA.RXA KB,
+ * 48 from reset) while it has no descriptors, and drops them only when
+ * the buffer overflows (MPC, ICR.RXO): however slowly a driver hands
+ * buffers back (U-Boot's, one at a time), a burst that fits is not lost.
+ * So the frame in hand waits for guest buffers with the frames behind it
+ * taken off the tap while they fit PBA.RXA (rx_hold()), for as long as
+ * that takes.  Once more is queued than fits, or the frame in hand needs
+ * more buffers than the whole ring has, the device starts dropping after
+ * rx_stall_us, as an 82540EM does once its packet buffer filled at line
+ * rate; frames the tap queues meanwhile are what would have overflowed it.
  */
 static unsigned int rx_stall_us = 1000;
 module_param(rx_stall_us, uint, 0644);
@@ -74,14 +82,21 @@ static void rx_result(struct kvm_e1000 *e, int ret, u32 len)
 	/* E1000_RX_ERROR: a DMA fault, counted once, in dma_errors. */
 }
 
+static void rx_flush(struct kvm_e1000 *e);
+
 static bool rx_begin(struct kvm_e1000 *e)
 {
 	unsigned long flags;
-	bool ok;
+	bool ok, reset;
 
 	flags = kvm_e1000_lock(e);
 	ok = e1000_rx_begin(&e->core, e->rxp);
+	reset = e->rx_resets != e->core.cnt.resets;
+	e->rx_resets = e->core.cnt.resets;
 	kvm_e1000_unlock(e, flags);
+	/* A reset empties the packet buffer: nothing from before it is received. */
+	if (reset)
+		rx_flush(e);
 	return ok;
 }
 
@@ -164,9 +179,90 @@ static bool serve_tx(struct kvm_e1000 *e)
 	return ok;
 }
 
+/* A frame in the packet buffer, behind the one in hand. */
+struct rx_held {
+	struct list_head node;
+	u32 len;
+	struct e1000_rx_meta meta;
+	u8 data[];
+};
+
 /*
- * No guest buffer for the frame in hand.  Wait up to rx_stall_us for the
- * guest (the stall timer wakes us); after that, drop until buffers appear.
+ * No guest buffer for the frame in hand: take the tap's frames into the
+ * packet buffer while they fit.  True if a frame is left that does not.
+ */
+static bool rx_hold(struct kvm_e1000 *e)
+{
+	struct rx_held *h;
+	int len, ret;
+
+	if (!e->sock)
+		return false;
+	for (;;) {
+		len = kvm_e1000_tap_peek(e);
+		if (len <= 0)
+			return len < 0;
+		if (e->rx_held_bytes + len > e->rxp->pb_bytes)
+			return true;
+		/* No reclaim: a sidecore's other devices would wait for it. */
+		h = kmalloc(struct_size(h, data, len),
+			    GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+		if (!h)
+			return true;
+		ret = kvm_e1000_tap_recv(e, h->data, len, &h->meta);
+		if (ret != len) {
+			kfree(h);
+			if (ret == -EAGAIN)
+				return false;
+			e->acc.rx_dropped++;	/* as serve_rx() counts it */
+			continue;
+		}
+		h->len = len;
+		list_add_tail(&h->node, &e->rx_held);
+		e->rx_held_bytes += len;
+	}
+}
+
+/* The frame in hand and the packet buffer, lost (a reset): counted. */
+static void rx_flush(struct kvm_e1000 *e)
+{
+	struct rx_held *h, *next;
+
+	list_for_each_entry_safe(h, next, &e->rx_held, node) {
+		list_del(&h->node);
+		kfree(h);
+		e->acc.rx_dropped++;
+	}
+	e->rx_held_bytes = 0;
+	if (e->rx_len)
+		e->acc.rx_dropped++;
+	e->rx_len = 0;
+	e->rx_overrun = false;
+	e->rx_stall_since = 0;
+}
+
+/* The oldest frame of the packet buffer into hand; false if none. */
+static bool rx_unhold(struct kvm_e1000 *e)
+{
+	struct rx_held *h = list_first_entry_or_null(&e->rx_held,
+						     struct rx_held, node);
+
+	if (!h)
+		return false;
+	list_del(&h->node);
+	e->rx_held_bytes -= h->len;
+	memcpy(e->rx_buf, h->data, h->len);
+	e->rx_len = h->len;
+	e->rx_meta = h->meta;
+	e->rx_gso.ready = false;
+	kfree(h);
+	return true;
+}
+
+/*
+ * No guest buffer for the frame in hand, and the packet buffer cannot
+ * take what waits behind it.  Wait up to rx_stall_us for the guest (the
+ * stall timer wakes us); after that, drop until buffers appear.
  */
 static bool rx_overflowing(struct kvm_e1000 *e)
 {
@@ -228,6 +324,12 @@ static bool rx_deliver(struct kvm_e1000 *e, bool *rx_on)
 	int ret = *rx_on ? rx_offer(e, rx_on) : E1000_RX_STALE;
 
 	if (*rx_on && ret == E1000_RX_NO_BUFFERS) {
+		/* All that waits fits the packet buffer: no stall clock. */
+		if (!e->rxp->too_big && !rx_hold(e)) {
+			e->rx_overrun = false;
+			e->rx_stall_since = 0;
+			return false;
+		}
 		if (!rx_overflowing(e))
 			return false;
 		/* Overrun: dropping goes on until buffers appear. */
@@ -245,10 +347,11 @@ static bool rx_deliver(struct kvm_e1000 *e, bool *rx_on)
 	return true;
 }
 
-/* A frame in hand, or frames queued on the tap? */
+/* A frame in hand, in the packet buffer, or queued on the tap? */
 static bool rx_pending(struct kvm_e1000 *e)
 {
-	return e->sock && (e->rx_len || kvm_e1000_tap_pending(e));
+	return e->rx_len || !list_empty(&e->rx_held) ||
+	       (e->sock && kvm_e1000_tap_pending(e));
 }
 
 static bool tx_pending(struct kvm_e1000 *e)
@@ -279,7 +382,11 @@ static bool serve_rx(struct kvm_e1000 *e)
 
 	deadline = pass_deadline(e);
 	for (n = 0; n < RX_BUDGET && local_clock() < deadline; n++) {
+		if (!e->rx_len)
+			rx_unhold(e);
 		if (!e->rx_len) {
+			if (!e->sock)
+				break;
 			ret = kvm_e1000_tap_recv(e, e->rx_buf,
 						 KVM_E1000_RX_BUF_SIZE,
 						 &e->rx_meta);
@@ -398,6 +505,7 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 	e->core.tx_buf = kvmalloc(E1000_TX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
 	e->rx_buf = kvmalloc(KVM_E1000_RX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
 	e->rxp = kvzalloc(sizeof(*e->rxp), GFP_KERNEL_ACCOUNT);
+	INIT_LIST_HEAD(&e->rx_held);
 	hrtimer_init(&e->rx_stall_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	e->rx_stall_timer.function = rx_stall_expired;
 	if (!e->core.tx_buf || !e->rx_buf || !e->rxp)
@@ -437,6 +545,7 @@ int kvm_e1000_db_init(struct kvm_e1000 *e)
  */
 void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 {
+	struct rx_held *h, *next;
 	unsigned int i;
 
 	e1000_db_attach(&e->db, &e->core, NULL);
@@ -444,6 +553,8 @@ void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 		if (e->db_pages[i])
 			__free_page(e->db_pages[i]);
 	hrtimer_cancel(&e->rx_stall_timer);
+	list_for_each_entry_safe(h, next, &e->rx_held, node)
+		kfree(h);
 	kvfree(e->rxp);
 	kvfree(e->rx_buf);
 	kvfree(e->core.tx_buf);

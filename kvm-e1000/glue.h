@@ -152,6 +152,10 @@ struct kvm_e1000 {
 	u32 rx_len;
 	struct e1000_rx_meta rx_meta;
 	struct e1000_rx_gso rx_gso;	/* its segments, if GSO */
+	/* Frames behind it in the packet buffer (datapath.c), in order. */
+	struct list_head rx_held;
+	u32 rx_held_bytes;
+	u64 rx_resets;			/* core.cnt.resets the last pass saw */
 	u64 rx_stall_since;		/* waiting for guest buffers since */
 	bool rx_overrun;		/* dropping until buffers appear */
 	struct hrtimer rx_stall_timer;
@@ -245,6 +249,7 @@ int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
 		       const struct e1000_tx_meta *meta);
 int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
 		       struct e1000_rx_meta *meta);
+int kvm_e1000_tap_peek(struct kvm_e1000 *e);
 bool kvm_e1000_tap_pending(struct kvm_e1000 *e);
 void kvm_e1000_tap_block_tx(struct kvm_e1000 *e);
 

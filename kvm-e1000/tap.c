@@ -123,6 +123,14 @@ int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
 	return ret - sizeof(hdr);
 }
 
+/* The next frame's length; 0 if none, -EOPNOTSUPP if the tap cannot say. */
+int kvm_e1000_tap_peek(struct kvm_e1000 *e)
+{
+	const struct proto_ops *ops = e->sock->ops;
+
+	return ops->peek_len ? ops->peek_len(e->sock) : -EOPNOTSUPP;
+}
+
 /* Are frames queued for the guest?  Cheap: a peek at the tap's ring. */
 bool kvm_e1000_tap_pending(struct kvm_e1000 *e)
 {

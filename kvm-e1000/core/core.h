@@ -389,6 +389,10 @@ struct e1000_rx_pass {
 	u32 filtered;		/* frames the address filters refused */
 	u32 oversize;		/* frames longer than RCTL.LPE allows (ROC) */
 	u32 malformed;		/* GSO frames refused */
+	/* The packet buffer's receive share (PBA.RXA), in bytes. */
+	u32 pb_bytes;
+	/* The last E1000_RX_NO_BUFFERS: more buffers than the ring has. */
+	bool too_big;
 };
 
 /*

@@ -350,8 +350,11 @@ int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 	rx_build(p, &v, frame, len);
 	need = (rx_wire_len(p, &v) + bsize - 1) / bsize;
 	/* Only head..tail-1 are ours: all of the frame fits, or none. */
-	if (p->ring.size == 0 || need > rx_free(&p->ring))
+	if (p->ring.size == 0 || need > rx_free(&p->ring)) {
+		/* Not even the whole ring given back would hold it. */
+		p->too_big = need >= p->ring.size;
 		return E1000_RX_NO_BUFFERS;
+	}
 	rx_finish(core, p, &v, frame, len, meta);
 	for (off = 0; off < v.len; off += n) {
 		n = min_t(u32, bsize, v.len - off);
@@ -496,6 +499,9 @@ bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p)
 	p->rxcsum = e1000_reg(core, E1000_RXCSUM);
 	p->ctrl = e1000_reg(core, E1000_CTRL);
 	p->vet = e1000_reg(core, E1000_VET);
+	/* The guest may write any RXA: the buffer has 64 KB, no more. */
+	p->pb_bytes = min_t(u32, e1000_reg(core, E1000_PBA) & E1000_PBA_RXA_MASK,
+			    E1000_PBA_TOTAL_KB) * 1024;
 	memcpy(p->ra, &core->regs[E1000_RA >> 2], sizeof(p->ra));
 	memcpy(p->mta, &core->regs[E1000_MTA >> 2], sizeof(p->mta));
 	memcpy(p->vfta, &core->regs[E1000_VFTA >> 2], sizeof(p->vfta));

@@ -420,11 +420,24 @@ TEST(rx_long_frame)
 	e1000_dp_free(&d);
 }
 
-/* ---- A full ring: drops, MPC, RXO, nothing outside head..tail ---- */
+/*
+ * ---- A full ring: the packet buffer holds, then drops (MPC, RXO) ----
+ *
+ * The guest makes the packet buffer's receive share 1 KB (PBA.RXA): the
+ * frame the ring has no room for and nine of 106 bytes behind it wait;
+ * what comes after overflows, and the device drops the oldest until all
+ * that waits fits again.  Nothing is written outside head..tail; once
+ * buffers come back, the ten that waited arrive in order.
+ */
 
 #define FULL_RING	16
 #define FULL_GIVEN	4		/* descriptors 0..3 */
-#define FULL_SENT	10
+#define FULL_PBA_KB	1
+#define FULL_LEN	106		/* UDP, 64 bytes of payload */
+#define FULL_HELD	(1 + FULL_PBA_KB * 1024 / FULL_LEN)
+#define FULL_DROPPED	6
+#define FULL_SENT	(FULL_GIVEN + FULL_HELD + FULL_DROPPED)
+#define FULL_RET_HELD	12		/* ret[] of the frames that waited */
 #define CANARY		0xa5
 
 static void guest_full(uint64_t bar)
@@ -434,6 +447,7 @@ static void guest_full(uint64_t bar)
 
 	e1000_guest_link_up(bar);
 	e1000_wr(bar, E1000_IMC, ~0U);
+	e1000_wr(bar, E1000_PBA, FULL_PBA_KB);
 	e1000_guest_rx_setup(&r, bar, E1000_DMA_RX_RING, FULL_RING, RXBUF(0),
 			     BUFSZ, RCTL_BASE);
 	r.tail = FULL_GIVEN;
@@ -443,9 +457,9 @@ static void guest_full(uint64_t bar)
 	GUEST_SYNC(1);		/* the host paints the canaries, sends */
 	guest_receive_n(&r, FULL_GIVEN);
 	/* MPC is clear-on-read: accumulate until every drop is counted. */
-	for (i = 0; i < WAIT_MS * 10 && mpc < FULL_SENT - FULL_GIVEN; i++) {
+	for (i = 0; i < WAIT_MS * 10 && mpc < FULL_DROPPED; i++) {
 		mpc += e1000_rd(bar, E1000_MPC);
-		if (mpc < FULL_SENT - FULL_GIVEN)
+		if (mpc < FULL_DROPPED)
 			e1000_guest_delay(100);
 	}
 	SH->ret[8] = mpc;
@@ -454,10 +468,11 @@ static void guest_full(uint64_t bar)
 	GUEST_ASSERT_1(e1000_rd(bar, E1000_RDH) == FULL_GIVEN,
 		       e1000_rd(bar, E1000_RDH));
 	GUEST_SYNC(2);		/* the host checks the canaries */
-	/* Buffers again: reception resumes. */
+	/* Buffers again: what waited comes first, in order. */
 	e1000_guest_rx_give(&r, RXBUF(0), BUFSZ);
-	GUEST_SYNC(3);
-	SH->ret[10] = guest_next(&r);
+	for (i = 0; i < FULL_HELD; i++)
+		SH->ret[FULL_RET_HELD + i] = guest_next(&r);
+	SH->ret[10] = e1000_rd(bar, E1000_MPC);
 	GUEST_DONE();
 }
 
@@ -478,6 +493,7 @@ TEST(rx_ring_full)
 	}
 	for (i = 0; i < FULL_SENT; i++) {
 		len = frame_to(f[i], d.mac, IPPROTO_UDP, 64, 0x100 + i);
+		ASSERT_EQ(FULL_LEN, len);
 		e1000_dp_send(&d, NULL, f[i], len);
 	}
 	e1000_expect_sync(&d.t, 2);
@@ -485,7 +501,7 @@ TEST(rx_ring_full)
 		EXPECT_EQ(len, W_LEN(d.sh->ret[i]));
 		EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(i)), f[i], len));
 	}
-	EXPECT_EQ(FULL_SENT - FULL_GIVEN, d.sh->ret[8]);
+	EXPECT_EQ(FULL_DROPPED, d.sh->ret[8]);
 	EXPECT_EQ(E1000_ICR_RXO, d.sh->ret[9] & E1000_ICR_RXO);
 	for (i = FULL_GIVEN; i < FULL_RING; i++) {
 		EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, E1000_DMA_RX_RING + i * 16),
@@ -493,15 +509,87 @@ TEST(rx_ring_full)
 		EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(i)), canary, BUFSZ))
 			TH_LOG("buffer %d", i);
 	}
-	E1000_DP_STATS(&d, &st, rx_dropped, FULL_SENT - FULL_GIVEN);
+	E1000_DP_STATS(&d, &st, rx_dropped, FULL_DROPPED);
 	EXPECT_EQ(FULL_GIVEN, st.rx_frames);
-	EXPECT_EQ(FULL_SENT - FULL_GIVEN, st.rx_dropped);
+	EXPECT_EQ(FULL_DROPPED, st.rx_dropped);
 
-	e1000_expect_sync(&d.t, 3);
-	e1000_dp_send(&d, NULL, f[0], len);
 	e1000_run_to_done(&d.t);
-	EXPECT_EQ(len, W_LEN(d.sh->ret[10]));
-	EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(FULL_GIVEN)), f[0], len));
+	/* The newest FULL_HELD frames waited: the oldest were dropped. */
+	for (i = 0; i < FULL_HELD; i++) {
+		EXPECT_EQ(len, W_LEN(d.sh->ret[FULL_RET_HELD + i]));
+		EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(FULL_GIVEN + i)),
+				    f[FULL_SENT - FULL_HELD + i], len))
+			TH_LOG("frame %d after the buffers came back", i);
+	}
+	EXPECT_EQ(0, d.sh->ret[10]);
+	E1000_DP_STATS(&d, &st, rx_frames, FULL_GIVEN + FULL_HELD);
+	EXPECT_EQ(FULL_GIVEN + FULL_HELD, st.rx_frames);
+	EXPECT_EQ(FULL_DROPPED, st.rx_dropped);
+	e1000_dp_free(&d);
+}
+
+/*
+ * ---- One buffer at a time, slowly: a burst waits, none lost ----
+ *
+ * U-Boot's driver gives the ring one buffer at a time and the next only
+ * after it handled the frame; a TFTP window is a burst.  The 82540EM's
+ * packet buffer holds what fits, however long the driver takes: the guest
+ * here takes 20 ms a frame, and every frame of the burst arrives, in
+ * order, with no drop counted.
+ */
+
+#define ONE_RING	8
+#define ONE_BURST	8
+#define ONE_PAUSE_US	20000
+
+static void guest_one_at_a_time(uint64_t bar)
+{
+	struct e1000_gring r;
+	uint32_t i;
+
+	e1000_guest_link_up(bar);
+	e1000_wr(bar, E1000_IMC, ~0U);
+	e1000_guest_rx_setup(&r, bar, E1000_DMA_RX_RING, ONE_RING, RXBUF(0),
+			     BUFSZ, RCTL_BASE);
+	r.tail = 1;
+	e1000_wr(bar, E1000_RDT, r.tail);
+	e1000_rd(bar, E1000_MPC);
+	GUEST_SYNC(1);		/* the host sends the burst */
+	for (i = 0; i < ONE_BURST; i++) {
+		SH->ret[i] = guest_next(&r);
+		/* Handled slowly, then the next buffer, as U-Boot does. */
+		e1000_guest_delay(ONE_PAUSE_US);
+		r.tail = (r.tail + 1) % ONE_RING;
+		e1000_wr(bar, E1000_RDT, r.tail);
+	}
+	SH->ret[ONE_BURST] = e1000_rd(bar, E1000_MPC);
+	GUEST_DONE();
+}
+
+TEST(rx_one_buffer_at_a_time)
+{
+	uint8_t f[ONE_BURST][1600];
+	struct kvm_e1000_stats st;
+	struct e1000_dp d;
+	size_t len = 0;
+	int i;
+
+	dp_start(&d, guest_one_at_a_time, false, 0);
+	e1000_expect_sync(&d.t, 1);
+	for (i = 0; i < ONE_BURST; i++) {
+		len = frame_to(f[i], d.mac, IPPROTO_UDP, 1400, 0x300 + i);
+		e1000_dp_send(&d, NULL, f[i], len);
+	}
+	e1000_run_to_done(&d.t);
+	for (i = 0; i < ONE_BURST; i++) {
+		EXPECT_EQ(len, W_LEN(d.sh->ret[i])) TH_LOG("frame %d", i);
+		EXPECT_EQ(0, memcmp(e1000_dp_hva(&d, RXBUF(i % ONE_RING)), f[i],
+				    len)) TH_LOG("frame %d", i);
+	}
+	EXPECT_EQ(0, d.sh->ret[ONE_BURST]);
+	E1000_DP_STATS(&d, &st, rx_frames, ONE_BURST);
+	EXPECT_EQ(ONE_BURST, st.rx_frames);
+	EXPECT_EQ(0, st.rx_dropped);
 	e1000_dp_free(&d);
 }
 

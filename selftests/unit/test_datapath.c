@@ -1415,7 +1415,7 @@ static void test_rx_csum(void)
 
 static void test_rx_no_buffers(void)
 {
-	static u8 f[3000];
+	static u8 f[8000];
 	struct e1000_rx_pass p;
 	u32 writes;
 
@@ -1425,10 +1425,20 @@ static void test_rx_no_buffers(void)
 	EXPECT(e1000_rx_begin(&F.core, &p));
 	EXPECT(e1000_rx_has_buffers(&p));
 	writes = F.nwlog;
+	/* The packet buffer's receive share, 48 KB from reset. */
+	EXPECT_EQ(p.pb_bytes, 48 * 1024);
 	/* Two free descriptors (6, 7), three needed: nothing written. */
 	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 2100, &no_meta),
 		  E1000_RX_NO_BUFFERS);
 	EXPECT_EQ(F.nwlog, writes);
+	EXPECT(!p.too_big);
+	/* Eight needed: the 8-descriptor ring never has them free at once. */
+	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 7700, &no_meta),
+		  E1000_RX_NO_BUFFERS);
+	EXPECT(p.too_big);
+	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 2100, &no_meta),
+		  E1000_RX_NO_BUFFERS);
+	EXPECT(!p.too_big);
 	EXPECT_EQ(e1000_rx_frame(&F.core, &p, f, 2000, &no_meta),
 		  E1000_RX_DONE);
 	EXPECT(!e1000_rx_has_buffers(&p));
@@ -1441,8 +1451,15 @@ static void test_rx_no_buffers(void)
 	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_RXO | E1000_ICR_RXT0 |
 		  E1000_ICR_RXDMT0);
 	EXPECT_EQ(rxd(0)->status, 0);
+	/* A driver's PBA write sizes it. */
+	wr(E1000_PBA, 1);
 	/* Empty ring: begin works, no buffers. */
 	EXPECT(e1000_rx_begin(&F.core, &p));
+	EXPECT_EQ(p.pb_bytes, 1024);
+	/* However large an RXA it writes: the buffer is 64 KB. */
+	wr(E1000_PBA, 0xffff);
+	EXPECT(e1000_rx_begin(&F.core, &p));
+	EXPECT_EQ(p.pb_bytes, 64 * 1024);
 	EXPECT(!e1000_rx_has_buffers(&p));
 }
 

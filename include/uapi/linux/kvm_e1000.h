@@ -140,8 +140,10 @@ struct kvm_e1000_create {
  *			invalid (shorter than an Ethernet header, longer than
  *			any frame, a TSO context that does not match its
  *			headers)
- * @rx_dropped:		frames from the backend that found no guest buffer,
- *			or arrived while the receiver or bus mastering was off
+ * @rx_dropped:		frames from the backend that found no guest buffer
+ *			and no room in the packet buffer, arrived while the
+ *			receiver or bus mastering was off, or were waiting in
+ *			the packet buffer at a reset
  * @irqs:		times the interrupt line was raised
  * @dma_errors:		guest addresses (descriptor, buffer, write-back)
  *			outside guest RAM; the frame concerned is lost and
