@@ -29,8 +29,9 @@ PACKAGES=(
 	mmdebstrap
 	# networking and benchmarks inside the testbed
 	iproute2 ethtool iperf3 linux-perf
-	# the netboot test: U-Boot for L2, DHCP and TFTP for it
-	u-boot-qemu u-boot-tools dnsmasq-base
+	# the netboot test: U-Boot for L2, DHCP and TFTP (with RFC 7440's
+	# windowsize) for it
+	u-boot-qemu u-boot-tools dnsmasq-base atftpd
 	# benchmark plots
 	gnuplot-nox
 )

@@ -1276,13 +1276,16 @@ run_nic() {
 		ip link del "$MIG_BR" 2>/dev/null
 		;;
 	esac
-	# A firmware's own e1000 driver, beside QEMU's e1000 (netboot.sh).
-	# Only with E2E_NETBOOT=1 (make e2e): its TFTP takes 2 to 10 minutes
-	# of round trips under nested TCG, too long and too varied for CI.
-	[ -n "${E2E_NETBOOT:-}" ] && case $nic in
-	kvm-e1000|qemu-e1000)
-		e2e_run "$nic: guest without a disk netboots Linux (U-Boot's e1000 driver, DHCP, TFTP)" t_netboot "$nic" ;;
+	# A firmware's own e1000 driver (netboot.sh): on kvm-e1000 always;
+	# beside QEMU's own e1000, a known failure under this U-Boot, with
+	# E2E_NETBOOT=1 (make e2e).
+	case $nic in
+	kvm-e1000) t=1 ;;
+	qemu-e1000) t=${E2E_NETBOOT:-} ;;
+	*) t= ;;
 	esac
+	[ -z "$t" ] ||
+		e2e_run "$nic: guest without a disk netboots Linux (U-Boot's e1000 driver, DHCP, TFTP)" t_netboot "$nic"
 	[ "$nic" != kvm-e1000 ] ||
 		e2e_run "$nic: libvirt domain with the mdev: traffic, destroy, start again" t_libvirt
 	e2e_run "$nic: QEMU killed mid-transfer, L1 clean" t_kill "$nic"

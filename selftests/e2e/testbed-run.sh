@@ -40,10 +40,12 @@ shift 2
 # Knobs run.sh and the L2 library read, passed on when set.
 # L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM;
 # L2_FIRMWARE=seabios: the guests boot SeaBIOS instead of qboot;
-# E2E_NETBOOT=1: the netboot step too (netboot.sh).
+# E2E_NETBOOT=1: the netboot step with QEMU's own e1000 too (netboot.sh);
+# E2E_NETBOOT_TIMEOUT=S: how long a netboot may take (300 s).
 only=()
 for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
-	    E2E_MIG_CONTROL E2E_MIG_REROUTE E2E_NETBOOT L2_KVM_E1000_MODEL L2_FIRMWARE; do
+	    E2E_MIG_CONTROL E2E_MIG_REROUTE E2E_NETBOOT E2E_NETBOOT_TIMEOUT \
+	    L2_KVM_E1000_MODEL L2_FIRMWARE; do
 	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
 done
 
