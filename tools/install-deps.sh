@@ -74,3 +74,12 @@ if ! apt-get update -q >"$log" 2>&1 ||
 	echo "install-deps: failed to install: ${missing[*]}" >&2
 	exit 1
 fi
+
+# The netboot test starts its own atftpd, bound to a tap in the testbed.
+# Debian's package also enables a TFTP socket on this machine's port 69:
+# when this script installed it, that socket goes off again.
+for pkg in "${missing[@]}"; do
+	if [ "$pkg" = atftpd ] && command -v systemctl >/dev/null 2>&1; then
+		systemctl disable --now atftpd.socket >/dev/null 2>&1 || true
+	fi
+done
