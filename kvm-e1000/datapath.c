@@ -545,7 +545,6 @@ int kvm_e1000_db_init(struct kvm_e1000 *e)
  */
 void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 {
-	struct rx_held *h, *next;
 	unsigned int i;
 
 	e1000_db_attach(&e->db, &e->core, NULL);
@@ -553,8 +552,7 @@ void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 		if (e->db_pages[i])
 			__free_page(e->db_pages[i]);
 	hrtimer_cancel(&e->rx_stall_timer);
-	list_for_each_entry_safe(h, next, &e->rx_held, node)
-		kfree(h);
+	rx_flush(e);
 	kvfree(e->rxp);
 	kvfree(e->rx_buf);
 	kvfree(e->core.tx_buf);
