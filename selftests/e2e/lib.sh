@@ -37,6 +37,8 @@ e2e_run() {
 	: >"$E2E_NOTE"
 	start=$SECONDS
 	echo "=== $name" >"$log"
+	# What ran last, for testbed-run.sh to name when L1 dies under it.
+	printf '%s\n' "$E2E_N" "$name" >"$E2E_LOGS/current"
 	"$@" >>"$log" 2>&1
 	rc=$?
 	note=$(head -c 300 "$E2E_NOTE" | tr '\n' ' ' | sed 's/ *$//')

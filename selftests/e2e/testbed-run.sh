@@ -15,11 +15,13 @@
 # holds KVM's static keys still against it, keypin.c); the testbed then
 # times out (124) with L1's CPU state saved.  That, and L1 dying of a
 # kernel stack overflow seen only under multi-threaded TCG (not explained
-# yet: tools/testbed/README.md), is retried once, saying so.  Each NIC
+# yet: tools/testbed/README.md), or its silent form (a triple fault, L1's
+# kernel log clean), is retried once, saying so.  Each NIC
 # config gets a testbed boot of its own: its timeout has room for one
 # config's tests on a slow host, and a freeze repeats one config, not all
-# of them.  Exits with the first failure's
-# status after every config ran.
+# of them.  Exits with the first failure's status after every config
+# ran; a config the testbed lost otherwise is named at the very end,
+# with the step it was in.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../tools/testbed/profiles.sh
@@ -40,7 +42,8 @@ shift 2
 # Knobs run.sh and the L2 library read, passed on when set.
 # L2_KVM_E1000_MODEL=82545em: every kvm-e1000 config as an 82545EM;
 # L2_FIRMWARE=seabios: the guests boot SeaBIOS instead of qboot;
-# E2E_NETBOOT=1: the netboot step with QEMU's own e1000 too (netboot.sh);
+# E2E_NETBOOT=1: the netboot step with QEMU's own e1000 too, =0: with
+# none (netboot.sh);
 # E2E_NETBOOT_TIMEOUT=S: how long a netboot may take (300 s).
 only=()
 for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
@@ -57,13 +60,14 @@ run_config() {
 
 	dirf=$(mktemp)
 	for attempt in 1 2; do
+		rm -f "$out/current"
 		TESTBED_RUN_DIR_FILE=$dirf TESTBED_TCG_THREAD=multi \
 			"$here/../../tools/testbed/testbed.sh" \
 			--profile "$profile" --kernel "$kernel" --timeout 1500 --module "$module" \
 			"${only[@]}" -- selftests/e2e/run.sh "$1"
 		rc=$?
 		run=$(cat "$dirf")
-		why=$(l1_death "$rc" "$run") || break
+		why=$(l1_death "$rc" "$run") || { lost_where "$1" "$rc" "$run" "$out"; break; }
 		echo "e2e: $1: attempt $attempt: $why" >&2
 		# The retry writes the same folder: keep what this attempt logged.
 		cp -r "$out" "$run/e2e" 2>/dev/null
@@ -73,7 +77,23 @@ run_config() {
 	return "$rc"
 }
 
+# lost_where NIC RC RUN_DIR E2E_LOGS: when the testbed itself failed
+# (L1 died, froze, or its kernel log or module unload failed: statuses
+# above 119), the step that was running and the last words of its log and
+# of L1's console, kept for the summary at the end, where a log read only
+# by its tail (CI's) still shows them.
+lost_where() {
+	local nic=$1 rc=$2 run=$3 logs=$4 n step
+	[ "$rc" -ge 120 ] || return 0
+	n=$(sed -n 1p "$logs/current" 2>/dev/null)
+	step=$(sed -n 2p "$logs/current" 2>/dev/null)
+	died+=("$nic: testbed exit $rc, in step ${n:-?} (${step:-before the first step}); logs: $run")
+	[ -n "$n" ] && died+=("$(tail -n 12 "$logs/$(printf '%03d' "$n").log" 2>/dev/null | sed 's/^/  step log: /')")
+	died+=("$(tr -d '\r' <"$run/console.log" 2>/dev/null | grep -a -v '^\s*$' | tail -n 12 | sed 's/^/  L1 console: /')")
+}
+
 lost_runs=()
+died=()
 status=0
 for nic in "$@"; do
 	run_config "$nic"
@@ -83,5 +103,9 @@ done
 if [ ${#lost_runs[@]} -gt 0 ]; then
 	echo "e2e: runs lost to an L1 freeze or stack overflow: ${#lost_runs[@]}" >&2
 	printf 'e2e:   %s\n' "${lost_runs[@]}" >&2
+fi
+if [ ${#died[@]} -gt 0 ]; then
+	echo "e2e: configs the testbed lost:" >&2
+	printf '%s\n' "${died[@]}" >&2
 fi
 exit "$status"

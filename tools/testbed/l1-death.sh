@@ -6,9 +6,15 @@
 # (testbed.sh's timeout, 124), or a vCPU thread of an L2 guest overflows
 # its kernel stack in recursive page faults after an interrupt taken
 # with L2's GS base, seen as the guard page hit (Debian 12 and 13) or as
-# the stack's end found overwritten by the scheduler (Debian 13's 6.12).
+# the stack's end found overwritten by the scheduler (Debian 13's 6.12),
+# or, when the L2 guest's GS base is not an address L1 maps (U-Boot's),
+# as a triple fault that L0 logs while L1's kernel log stays clean: even
+# the double-fault handler's first per-CPU access faults, so L1 says
+# nothing.  A module bug that ends in a triple fault would first oops.
 l1_death() {
 	local rc=$1 run=$2 logs=("$2/dmesg-live.log" "$2/console.log")
+	local here
+	here=$(dirname "${BASH_SOURCE[0]}")
 	case $rc in
 	124) echo "L1 froze (see $run/cpus-at-timeout.txt)" ;;
 	125)
@@ -16,6 +22,10 @@ l1_death() {
 			echo "L1 died: kernel stack guard page hit (see $run/console.log)"
 		elif grep -qs "corrupted stack end detected" "${logs[@]}"; then
 			echo "L1 died: a task's stack end overwritten (see $run/console.log)"
+		elif [ "$(tail -n 1 "$run/cpu-reset.log" 2>/dev/null)" = "Triple fault" ] &&
+		     [ -s "$run/dmesg-live.log" ] &&
+		     "$here/scan-klog.sh" "$run/dmesg-live.log" >/dev/null 2>&1; then
+			echo "L1 triple-faulted, its kernel log clean (see $run/cpu-reset.log)"
 		else
 			return 1
 		fi ;;
