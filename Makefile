@@ -108,6 +108,7 @@ unit: core-includes
 	$(MAKE) --no-print-directory -C selftests/unit run
 	tools/testbed/selftest/test-scan-klog.sh
 	tools/testbed/selftest/test-l1-death.sh
+	tools/testbed/selftest/test-l2ctl.sh
 
 fuzz:
 	$(MAKE) --no-print-directory -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
