@@ -101,7 +101,7 @@ for nic in "$@"; do
 	[ "$status" -ne 0 ] || status=$rc
 done
 if [ ${#lost_runs[@]} -gt 0 ]; then
-	echo "e2e: runs lost to an L1 freeze or stack overflow: ${#lost_runs[@]}" >&2
+	echo "e2e: runs lost to L0's TCG and run again (l1-death.sh): ${#lost_runs[@]}" >&2
 	printf 'e2e:   %s\n' "${lost_runs[@]}" >&2
 fi
 if [ ${#died[@]} -gt 0 ]; then
