@@ -12,6 +12,8 @@ E2E_TODO=0
 E2E_LOGS=${E2E_LOGS:-${TESTBED_OUT:-/tmp}/e2e}
 E2E_DATA=/tmp/e2e-data
 mkdir -p "$E2E_LOGS" "$E2E_DATA"
+# The steps that failed, one number a line, for testbed-run.sh's summary.
+: >"$E2E_LOGS/failed"
 
 # Statuses a test function returns besides 0 and 1; it may write a note
 # to $E2E_NOTE (the skip reason, the known failure, a measured value).
@@ -51,6 +53,7 @@ e2e_run() {
 		E2E_FAIL=$((E2E_FAIL + 1))
 		echo "not ok $E2E_N - $desc"
 		tail -n 40 "$log" | sed 's/^/#   /'
+		echo "$E2E_N" >>"$E2E_LOGS/failed"
 		;;
 	esac
 	return $rc

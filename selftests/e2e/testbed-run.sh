@@ -16,7 +16,9 @@
 # times out (124) with L1's CPU state saved.  That, and L1 dying of a
 # kernel stack overflow seen only under multi-threaded TCG (not explained
 # yet: tools/testbed/README.md), or its silent form (a triple fault, L1's
-# kernel log clean), is retried once, saying so.  Each NIC
+# kernel log clean), is retried once, saying so; L1 dying before the
+# module under test was loaded (an oops where the kernel patches its text
+# at boot) up to twice more (run_config).  Each NIC
 # config gets a testbed boot of its own: its timeout has room for one
 # config's tests on a slow host, and a freeze repeats one config, not all
 # of them.  Exits with the first failure's status after every config
@@ -44,22 +46,28 @@ shift 2
 # L2_FIRMWARE=seabios: the guests boot SeaBIOS instead of qboot;
 # E2E_NETBOOT=1: the netboot step with QEMU's own e1000 too, =0: with
 # none (netboot.sh);
-# E2E_NETBOOT_TIMEOUT=S: how long a netboot may take (300 s).
+# E2E_NETBOOT_TIMEOUT=S: how long a netboot may take (300 s);
+# L2_APPEND: more kernel arguments for the guests.
 only=()
 for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
 	    E2E_MIG_CONTROL E2E_MIG_REROUTE E2E_NETBOOT E2E_NETBOOT_TIMEOUT \
-	    L2_KVM_E1000_MODEL L2_FIRMWARE; do
+	    L2_KVM_E1000_MODEL L2_FIRMWARE L2_APPEND; do
 	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
 done
 
-# run_config NIC: one testbed boot, retried once if L1 froze, or died of
-# that stack overflow (page faults on per-CPU data, recursing): either is
-# printed with its log directory, and counted in the summary.
+# run_config NIC: one testbed boot, run again if l1-death.sh blames the
+# loss on L0's TCG: once for a loss in the middle of the tests (L1 froze,
+# or died of that stack overflow), and up to twice more for L1 dying
+# before the module under test was loaded, which costs only a boot.
+# Each loss is printed with its log directory and counted in the summary;
+# a config still lost at the end is named with the step it was in.
 run_config() {
-	local attempt rc dirf run why out=${TESTBED_CACHE:-$here/../../build/testbed}/out/e2e
+	local attempt=0 mid=0 boot=0 rc dirf run why
+	local out=${TESTBED_CACHE:-$here/../../build/testbed}/out/e2e
 
 	dirf=$(mktemp)
-	for attempt in 1 2; do
+	while :; do
+		attempt=$((attempt + 1))
 		rm -f "$out/current"
 		TESTBED_RUN_DIR_FILE=$dirf TESTBED_TCG_THREAD=multi \
 			"$here/../../tools/testbed/testbed.sh" \
@@ -67,11 +75,19 @@ run_config() {
 			"${only[@]}" -- selftests/e2e/run.sh "$1"
 		rc=$?
 		run=$(cat "$dirf")
-		why=$(l1_death "$rc" "$run") || { lost_where "$1" "$rc" "$run" "$out"; break; }
+		failed_where "$1" "$attempt" "$out"
+		if ! why=$(l1_death "$rc" "$run"); then
+			lost_where "$1" "$rc" "$run" "$out"
+			break
+		fi
 		echo "e2e: $1: attempt $attempt: $why" >&2
-		# The retry writes the same folder: keep what this attempt logged.
-		cp -r "$out" "$run/e2e" 2>/dev/null
 		lost_runs+=("$1: $why")
+		case $why in
+		*"before the module"*) boot=$((boot + 1)); [ $boot -le 2 ] ;;
+		*) mid=$((mid + 1)); [ $mid -le 1 ] ;;
+		esac || { lost_where "$1" "$rc" "$run" "$out"; break; }
+		# The next attempt writes the same folder: keep what this one logged.
+		cp -r "$out" "$run/e2e" 2>/dev/null
 	done
 	rm -f "$dirf"
 	return "$rc"
@@ -92,14 +108,31 @@ lost_where() {
 	died+=("$(tr -d '\r' <"$run/console.log" 2>/dev/null | grep -a -v '^\s*$' | tail -n 12 | sed 's/^/  L1 console: /')")
 }
 
+# failed_where NIC ATTEMPT E2E_LOGS: each step that failed, with the last
+# lines of its log, kept for the summary at the end (CI keeps a log's tail).
+failed_where() {
+	local nic=$1 attempt=$2 logs=$3 n log
+	while read -r n; do
+		log=$logs/$(printf '%03d' "$n").log
+		failed+=("$nic (attempt $attempt): step $n, $(sed -n '1s/^=== //p' "$log" 2>/dev/null)")
+		failed+=("$(tail -n 25 "$log" 2>/dev/null | sed 's/^/  step log: /')")
+	done < <(cat "$logs/failed" 2>/dev/null)
+	rm -f "$logs/failed"
+}
+
 lost_runs=()
 died=()
+failed=()
 status=0
 for nic in "$@"; do
 	run_config "$nic"
 	rc=$?
 	[ "$status" -ne 0 ] || status=$rc
 done
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "e2e: steps that failed:" >&2
+	printf '%s\n' "${failed[@]}" >&2
+fi
 if [ ${#lost_runs[@]} -gt 0 ]; then
 	echo "e2e: runs lost to L0's TCG and run again (l1-death.sh): ${#lost_runs[@]}" >&2
 	printf 'e2e:   %s\n' "${lost_runs[@]}" >&2

@@ -16,10 +16,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # run_dir NAME KLOG RESET_TAIL: a run folder whose L1 kernel log (and
-# console) is testdata's KLOG and whose L0 reset log ends in RESET_TAIL.
+# console) is testdata's KLOG and whose L0 reset log ends in RESET_TAIL,
+# with the module under test loaded.
 run_dir() {
 	local d=$tmp/$1
 	mkdir -p "$d"
+	echo kvm_e1000 >"$d/loaded"
 	cp "$DATA/$2" "$d/dmesg-live.log"
 	cp "$DATA/$2" "$d/console.log"
 	printf 'CPU Reset (CPU 0)\nEIP=0000fff0 EFL=00000002\n%s\n' "$3" >"$d/cpu-reset.log"
@@ -60,6 +62,19 @@ expect 125 "$oops" -
 expect 125 "$clean" -
 rm -f "$triple/dmesg-live.log"
 expect 125 "$triple" -
+# Died at boot, before the module was loaded (testdata: L1's console
+# then, an int3 oops where the kernel patched its text; nothing reached
+# the streamed log).
+boot=$(run_dir boot int3-boot.log "")
+rm -f "$boot/loaded"
+: >"$boot/dmesg-live.log"
+expect 125 "$boot" "before the module under test was loaded"
+# Its load failed, or crashed L1 while it loaded: the module's own.
+touch "$boot/modload-failed"
+expect 125 "$boot" -
+rm -f "$boot/modload-failed"
+echo "[    9.5] Modules linked in: kvm_e1000(OE+) tun kvm_amd" >>"$boot/console.log"
+expect 125 "$boot" -
 # A failed test, a splat found in the log: the run was not lost.
 expect 1 "$guard" -
 expect 121 "$triple" -
