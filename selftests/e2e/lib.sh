@@ -12,8 +12,11 @@ E2E_TODO=0
 E2E_LOGS=${E2E_LOGS:-${TESTBED_OUT:-/tmp}/e2e}
 E2E_DATA=/tmp/e2e-data
 mkdir -p "$E2E_LOGS" "$E2E_DATA"
-# The steps that failed, one number a line, for testbed-run.sh's summary.
+# The steps that failed, one number a line, for testbed-run.sh's summary;
+# and the first failed step if its guest's vCPU was found stuck
+# (l2_stuck_report's verdict), for l1-death.sh's l2_stuck.
 : >"$E2E_LOGS/failed"
+rm -f "$E2E_LOGS/l2-stuck"
 
 # Statuses a test function returns besides 0 and 1; it may write a note
 # to $E2E_NOTE (the skip reason, the known failure, a measured value).
@@ -54,6 +57,9 @@ e2e_run() {
 		echo "not ok $E2E_N - $desc"
 		tail -n 40 "$log" | sed 's/^/#   /'
 		echo "$E2E_N" >>"$E2E_LOGS/failed"
+		if [ "$E2E_FAIL" -eq 1 ] && grep -q '^verdict: vCPU stuck' "$log"; then
+			echo "$E2E_N $name" >"$E2E_LOGS/l2-stuck"
+		fi
 		;;
 	esac
 	return $rc

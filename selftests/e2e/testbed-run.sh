@@ -57,7 +57,8 @@ done
 
 # run_config NIC: one testbed boot, run again if l1-death.sh blames the
 # loss on L0's TCG: once for a loss in the middle of the tests (L1 froze,
-# or died of that stack overflow), and up to twice more for L1 dying
+# or died of that stack overflow, or an L2 guest's vCPU stopped executing
+# in the first step that failed), and up to twice more for L1 dying
 # before the module under test was loaded, which costs only a boot.
 # Each loss is printed with its log directory and counted in the summary;
 # a config still lost at the end is named with the step it was in.
@@ -68,7 +69,7 @@ run_config() {
 	dirf=$(mktemp)
 	while :; do
 		attempt=$((attempt + 1))
-		rm -f "$out/current"
+		rm -f "$out/current" "$out/failed" "$out/l2-stuck"
 		TESTBED_RUN_DIR_FILE=$dirf TESTBED_TCG_THREAD=multi \
 			"$here/../../tools/testbed/testbed.sh" \
 			--profile "$profile" --kernel "$kernel" --timeout 1500 --module "$module" \
@@ -76,7 +77,7 @@ run_config() {
 		rc=$?
 		run=$(cat "$dirf")
 		failed_where "$1" "$attempt" "$out"
-		if ! why=$(l1_death "$rc" "$run"); then
+		if ! why=$(l1_death "$rc" "$run") && ! why=$(l2_stuck "$rc" "$out"); then
 			lost_where "$1" "$rc" "$run" "$out"
 			break
 		fi
@@ -117,7 +118,6 @@ failed_where() {
 		failed+=("$nic (attempt $attempt): step $n, $(sed -n '1s/^=== //p' "$log" 2>/dev/null)")
 		failed+=("$(tail -n 25 "$log" 2>/dev/null | sed 's/^/  step log: /')")
 	done < <(cat "$logs/failed" 2>/dev/null)
-	rm -f "$logs/failed"
 }
 
 lost_runs=()

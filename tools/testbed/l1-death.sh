@@ -40,3 +40,19 @@ l1_death() {
 	*) return 1 ;;
 	esac
 }
+
+# l2_stuck RC E2E_LOGS: why an end-to-end run that failed (status 1) was
+# lost to L0's TCG, or fail: its first failed step found the guest's vCPU
+# executing nothing (l2_stuck_report's verdict in tools/testbed/l2/lib.sh:
+# the same RIP with IF set and an interrupt pending, never taken, its
+# thread spinning), and L1's kernel log stayed clean (that step passed: a
+# module that wedged KVM would have left a report there).
+l2_stuck() {
+	local rc=$1 dir=$2 n step f
+	[ "$rc" -eq 1 ] && [ -s "$dir/l2-stuck" ] || return 1
+	read -r n step <"$dir/l2-stuck"
+	while read -r f; do
+		grep -q '^=== .*L1 kernel log clean' "$dir/$(printf '%03d' "$f").log" 2>/dev/null && return 1
+	done < <(cat "$dir/failed" 2>/dev/null)
+	echo "an L2 guest's vCPU stopped executing in step $n ($step; see its log)"
+}

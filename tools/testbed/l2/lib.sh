@@ -41,6 +41,8 @@ L2_KVM_E1000_MODEL=${L2_KVM_E1000_MODEL:-}
 # Linux (Debian 12's U-Boot 2023.01).
 L2_FIRMWARE=${L2_FIRMWARE:-qboot}
 L2_UBOOT=${L2_UBOOT:-/usr/lib/u-boot/qemu-x86/u-boot.rom}
+# L2_APPEND: more guest kernel arguments (no5lvl, for instance).
+L2_APPEND=${L2_APPEND:-}
 L2_NICS="qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
 
 # l2_nic_base NIC: the config without its model suffix.
@@ -180,7 +182,7 @@ l2_firmware_args() {
 
 # l2_cmdline: the guest kernel's command line (init.sh reads l2.*).
 l2_cmdline() {
-	echo "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP"
+	echo "console=ttyS0 loglevel=5 panic=-1 nokaslr l2.ip=$L2_GUEST_IP/24 l2.peer=$L2_HOST_IP${L2_APPEND:+ $L2_APPEND}"
 }
 
 # l2_launch NIC INDEX [SCRIPT]: start guest INDEX in the background; sets
@@ -296,6 +298,68 @@ l2_ready_count() {
 	grep -c '@@L2-READY@@' "$1/console.log" 2>/dev/null
 }
 
+# l2_kvm_trace DIR: what L1's KVM does for the guest's vCPU thread over
+# one second (its kvm and kvmmmu trace events, counted by name, and the
+# first of them): a guest that runs no instruction is either not entered
+# (no kvm_entry), or exits and re-enters without progress (the exit
+# reason, an emulation failure, an exception injected each time).
+l2_kvm_trace() {
+	local t=/sys/kernel/tracing pid ev
+	pid=$(l2_qemu_pid "$1")
+	if [ -z "$pid" ] || [ ! -w "$t/set_event_pid" ]; then
+		echo "KVM trace: no tracefs or no QEMU"
+		return 0
+	fi
+	# Every thread of QEMU: the vCPU's is among them.
+	(cd "/proc/$pid/task" && echo *) >"$t/set_event_pid"
+	: >"$t/trace"
+	for ev in kvm kvmmmu; do echo 1 >"$t/events/$ev/enable"; done
+	sleep 1
+	for ev in kvm kvmmmu; do echo 0 >"$t/events/$ev/enable"; done
+	echo "KVM trace of QEMU $pid for 1 s, events by name:"
+	awk '!/^#/ { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { print $(i + 1); break } }' \
+		"$t/trace" | sort | uniq -c | sort -rn | head -n 15
+	echo "the first 30:"
+	grep -v '^#' "$t/trace" | head -n 30 | cut -c1-220
+	: >"$t/trace"
+	: >"$t/set_event_pid"
+}
+
+# l2_vcpu_ticks DIR: the CPU time (clock ticks) the guest's vCPU threads
+# ("CPU n/KVM") used so far.
+l2_vcpu_ticks() {
+	local pid f stat sum=0 v
+	pid=$(l2_qemu_pid "$1")
+	for f in /proc/"$pid"/task/*/stat; do
+		stat=$(cat "$f" 2>/dev/null) || continue
+		case $stat in *"(CPU "*) ;; *) continue ;; esac
+		# After the name: state is field 3; utime and stime are 14, 15.
+		read -r -a v <<<"${stat##*) }"
+		sum=$((sum + v[11] + v[12]))
+	done
+	echo "$sum"
+}
+
+# l2_stuck_verdict RIP1 RIP2 IRR1 IRR2 TICKS: from two samples 2 s apart,
+# whether the guest's vCPU executes nothing: the same RIP line (RIP,
+# flags, HLT=0) with IF set, a vector pending in IRR both times, so never
+# taken, and its thread on a CPU at least half of the while (spinning
+# between L1's KVM and L0, not blocked in a device's handler).  No CPU
+# that runs leaves a deliverable interrupt pending with IF set: this is
+# the one-instruction livelock of L0's nested TCG (tools/testbed/README.md).
+l2_stuck_verdict() {
+	local flags v pending=
+	[ -n "$1" ] && [ "$1" = "$2" ] || return 0
+	[[ $1 == *HLT=0* ]] || return 0
+	flags=$(sed -n 's/.*RFL=\([0-9a-f]*\).*/\1/p' <<<"$1")
+	[ -n "$flags" ] && (((16#$flags >> 9) & 1)) || return 0
+	for v in $3; do
+		[[ $v =~ ^[0-9]+$ && " $4 " == *" $v "* ]] && pending="$pending $v"
+	done
+	[ -n "$pending" ] && [ "$5" -ge 100 ] || return 0
+	echo "verdict: vCPU stuck: one RIP over 2 s, IF set, vector(s)$pending pending in IRR and never taken, its thread on a CPU for $5 of 200 ticks"
+}
+
 # l2_stuck_report DIR: where a guest that does not answer is: its vCPU
 # (RIP in firmware, or against the kernel's System.map: no KASLR) and
 # its local APIC, sampled twice, the resets QEMU logged, and what the
@@ -303,14 +367,23 @@ l2_ready_count() {
 # enables them): its blocked tasks and every CPU's backtrace, at console
 # log level 7 for the while.
 l2_stuck_report() {
-	local dir=$1 i lines key
+	local dir=$1 i lines key regs lapic status rip=() irr=() ticks=()
 	for i in 1 2; do
-		echo "sample $i: $(l2_hmp "$dir" 'info status' 2>&1 | tr -d '\r')"
-		l2_hmp "$dir" 'info registers' 2>&1 | grep -E '^(RIP|RSI|CR0)' | tr -s ' '
-		l2_hmp "$dir" 'info lapic' 2>&1 | grep -E '^(LVT0|LVTT\s|ISR|IRR|PPR)' | tr -s ' '
-		sleep 2
+		status=$(l2_hmp "$dir" 'info status' 2>&1 | tr -d '\r')
+		echo "sample $i: $status"
+		regs=$(l2_hmp "$dir" 'info registers' 2>&1 | grep -E '^(RIP|RSI|CR0)' | tr -s ' ')
+		lapic=$(l2_hmp "$dir" 'info lapic' 2>&1 | grep -E '^(LVT0|LVTT\s|ISR|IRR|APR)' | tr -s ' ')
+		printf '%s\n' "$regs" "$lapic"
+		rip[i]=$(grep '^RIP' <<<"$regs")
+		irr[i]=$(sed -n 's/^IRR\s*//p' <<<"$lapic")
+		ticks[i]=$(l2_vcpu_ticks "$dir")
+		[ "$status" = "VM status: running" ] || rip[i]=
+		[ $i -eq 2 ] || sleep 2
 	done
+	l2_stuck_verdict "${rip[1]}" "${rip[2]}" "${irr[1]}" "${irr[2]}" \
+		$((${ticks[2]:-0} - ${ticks[1]:-0}))
 	echo "resets QEMU logged: $(grep -c 'CPU Reset' "$dir/cpu-reset.log" 2>/dev/null)"
+	l2_kvm_trace "$dir"
 	lines=$(wc -l <"$dir/console.log")
 	for key in 7 w l 5; do
 		l2_hmp "$dir" "sendkey alt-sysrq-$key" >/dev/null 2>&1

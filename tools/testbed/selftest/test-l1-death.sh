@@ -10,6 +10,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=$HERE/testdata
 # shellcheck source=../l1-death.sh
 . "$HERE/../l1-death.sh"
+# shellcheck source=../l2/lib.sh
+. "$HERE/../l2/lib.sh"
 passed=0
 failed=0
 tmp=$(mktemp -d)
@@ -78,6 +80,59 @@ expect 125 "$boot" -
 # A failed test, a splat found in the log: the run was not lost.
 expect 1 "$guard" -
 expect 121 "$triple" -
+
+# l2_stuck: an end-to-end run whose first failed step found its guest's
+# vCPU executing nothing (the verdict below) was lost to L0, unless L1's
+# kernel log step failed too.
+e2e=$tmp/e2e
+mkdir -p "$e2e"
+echo "=== kvm-e1000: TCP 8 MiB L1->guest, sha256 checked" >"$e2e/006.log"
+echo "=== kvm-e1000: L1 kernel log clean" >"$e2e/026.log"
+printf '6\n' >"$e2e/failed"
+echo "6 kvm-e1000: TCP 8 MiB L1->guest, sha256 checked" >"$e2e/l2-stuck"
+expect_stuck() {
+	local why rc
+	why=$(l2_stuck "$1" "$e2e")
+	rc=$?
+	if { [ "$2" = - ] && [ $rc -ne 0 ]; } || { [ "$2" != - ] && [ $rc -eq 0 ]; }; then
+		passed=$((passed + 1))
+		echo "ok: l2_stuck $1, failed steps $(tr '\n' ' ' <"$e2e/failed"): ${why:-not blamed on L0}"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: l2_stuck $1: status $rc, '$why', wanted '$2'"
+	fi
+}
+expect_stuck 1 stuck
+expect_stuck 125 -
+printf '6\n26\n' >"$e2e/failed"
+expect_stuck 1 -
+printf '6\n' >"$e2e/failed"
+rm "$e2e/l2-stuck"
+expect_stuck 1 -
+
+# l2_stuck_verdict, on the registers and APIC of a guest seen so on
+# Debian 13 (2026-12-02: RIP equal to CR2, a module text address).
+rip="RIP=ffffffffc08610b0 RFL=00010246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0"
+expect_verdict() {
+	local got
+	got=$(l2_stuck_verdict "$2" "$3" "$4" "$5" "$6")
+	if { [ "$1" = stuck ] && [[ $got == "verdict: vCPU stuck"* ]]; } ||
+	   { [ "$1" = - ] && [ -z "$got" ]; }; then
+		passed=$((passed + 1))
+		echo "ok: verdict for $7: ${got:-none}"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: verdict for $7: '$got', wanted $1"
+	fi
+}
+expect_verdict stuck "$rip" "$rip" "38 236" "38 236" 190 "the stuck guest"
+expect_verdict - "$rip" "${rip/10b0/10b4}" "38 236" "38 236" 190 "a guest that moved"
+expect_verdict - "$rip" "$rip" "(none)" "(none)" 190 "nothing pending"
+expect_verdict - "$rip" "$rip" "38" "236" 190 "a new vector each time"
+expect_verdict - "${rip/246/046}" "${rip/246/046}" "38" "38" 190 "interrupts off"
+expect_verdict - "${rip/HLT=0/HLT=1}" "${rip/HLT=0/HLT=1}" "38" "38" 190 "a halted CPU"
+expect_verdict - "$rip" "$rip" "38" "38" 20 "a vCPU thread that sleeps"
+expect_verdict - "" "" "38" "38" 190 "a paused VM"
 
 echo "l1-death: $passed passed, $failed failed"
 [ $failed -eq 0 ]
