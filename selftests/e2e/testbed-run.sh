@@ -109,15 +109,20 @@ lost_where() {
 	died+=("$(tr -d '\r' <"$run/console.log" 2>/dev/null | grep -a -v '^\s*$' | tail -n 12 | sed 's/^/  L1 console: /')")
 }
 
-# failed_where NIC ATTEMPT E2E_LOGS: each step that failed, with the last
-# lines of its log, kept for the summary at the end (CI keeps a log's tail).
+# failed_where NIC ATTEMPT E2E_LOGS: the first three steps that failed,
+# each with its guest post-mortem's verdict lines and the last lines of
+# its log, kept for the summary at the end (CI keeps a log's tail).
 failed_where() {
-	local nic=$1 attempt=$2 logs=$3 n log
+	local nic=$1 attempt=$2 logs=$3 n log i=0
 	while read -r n; do
+		i=$((i + 1))
+		[ $i -le 3 ] || continue
 		log=$logs/$(printf '%03d' "$n").log
 		failed+=("$nic (attempt $attempt): step $n, $(sed -n '1s/^=== //p' "$log" 2>/dev/null)")
-		failed+=("$(tail -n 25 "$log" 2>/dev/null | sed 's/^/  step log: /')")
+		failed+=("$({ grep -E '^(verdict:|l2ctl: no answer)' "$log"; tail -n 15 "$log"; } 2>/dev/null |
+			sed 's/^/  step log: /')")
 	done < <(cat "$logs/failed" 2>/dev/null)
+	[ $i -le 3 ] || failed+=("$nic (attempt $attempt): $((i - 3)) more step(s) failed")
 }
 
 lost_runs=()
