@@ -139,7 +139,7 @@ if [ ${#failed[@]} -gt 0 ]; then
 	printf '%s\n' "${failed[@]}" >&2
 fi
 if [ ${#lost_runs[@]} -gt 0 ]; then
-	echo "e2e: runs lost to L0's TCG and run again (l1-death.sh): ${#lost_runs[@]}" >&2
+	echo "e2e: runs lost to L0's TCG (l1-death.sh; run again while retries were left): ${#lost_runs[@]}" >&2
 	printf 'e2e:   %s\n' "${lost_runs[@]}" >&2
 fi
 if [ ${#died[@]} -gt 0 ]; then
