@@ -485,9 +485,7 @@ t_guest_klog() {
 			print "known-xsave-warnings " skipped + 0 " post-mortems " pm + 0 " debug-traps " dbg + 0 > "/dev/stderr"
 		}
 	' >"$log" 2>"$log.skipped"
-	n=$(awk '{print $2}' "$log.skipped")
-	pm=$(awk '{print $4}' "$log.skipped")
-	dbg=$(awk '{print $6}' "$log.skipped")
+	read -r _ n _ pm _ dbg <"$log.skipped"
 	[ "$n" -gt 0 ] && note "ignored $n nested-CPU XSAVE boot warning(s)"
 	[ "$pm" -gt 0 ] && note "ignored $pm post-mortem SysRq dump(s) of a failed step"
 	[ "$dbg" -gt 0 ] && note "ignored $dbg nested-CPU debug trap(s) before any module loaded"
