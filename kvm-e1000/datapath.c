@@ -70,6 +70,7 @@ static void fold_counters(struct kvm_e1000 *e)
 	e->stats.rx_dropped += e->acc.rx_dropped;
 	e->stats.dma_errors += e->acc.dma_errors;
 	e->stats.tx_backpressure += e->acc.tx_backpressure;
+	e->stats.tx_inplace += e->acc.tx_inplace;
 	memset(&e->acc, 0, sizeof(e->acc));
 }
 
@@ -167,6 +168,8 @@ static bool serve_tx(struct kvm_e1000 *e)
 		return false;
 
 	tx_run(e, p);
+	/* A frame left half gathered in place is copied in: state is whole. */
+	e1000_tx_settle(&e->core);
 	e->acc.tx_dropped += p->dropped;
 	if (p->loop_len)
 		loop_frame(e, p->loop_frame, p->loop_len);
@@ -505,10 +508,14 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 	e->core.tx_buf = kvmalloc(E1000_TX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
 	e->rx_buf = kvmalloc(KVM_E1000_RX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
 	e->rxp = kvzalloc(sizeof(*e->rxp), GFP_KERNEL_ACCOUNT);
+	e->tx_head = (u8 *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	e->tx_bvec = kcalloc(KVM_E1000_TX_PAGES + 1, sizeof(*e->tx_bvec),
+			     GFP_KERNEL_ACCOUNT);
 	INIT_LIST_HEAD(&e->rx_held);
 	hrtimer_init(&e->rx_stall_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	e->rx_stall_timer.function = rx_stall_expired;
-	if (!e->core.tx_buf || !e->rx_buf || !e->rxp)
+	if (!e->core.tx_buf || !e->rx_buf || !e->rxp || !e->tx_head ||
+	    !e->tx_bvec)
 		return -ENOMEM;
 	return 0;
 }
@@ -553,6 +560,8 @@ void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 			__free_page(e->db_pages[i]);
 	hrtimer_cancel(&e->rx_stall_timer);
 	rx_flush(e);
+	kfree(e->tx_bvec);
+	free_page((unsigned long)e->tx_head);
 	kvfree(e->rxp);
 	kvfree(e->rx_buf);
 	kvfree(e->core.tx_buf);

@@ -27,6 +27,13 @@
 
 #define KVM_E1000_NAME	"kvm-e1000"
 
+/*
+ * Guest pages of one GSO frame's payload sent in place: 64 KiB in 48
+ * pieces (E1000_TX_FRAGS) spans at most 64.  A frame that spans more is
+ * copied instead.
+ */
+#define KVM_E1000_TX_PAGES	(SZ_64K / PAGE_SIZE + E1000_TX_FRAGS)
+
 /* Interrupt line: an irqfd with a resample fd, as VFIO does for INTx. */
 struct kvm_e1000_irq {
 	struct eventfd_ctx *trigger;	/* NULL: no interrupts; under lock */
@@ -65,6 +72,7 @@ struct kvm_e1000_dp_counters {
 	u64 dma_errors;
 	u64 tx_backpressure;
 	u64 serve_ns;		/* added by kvm_e1000_serve() at the end */
+	u64 tx_inplace;
 };
 
 /*
@@ -147,6 +155,13 @@ struct kvm_e1000 {
 	/* Data path state, owned by the serving thread (datapath.c). */
 	int srcu_idx;			/* of kvm->srcu, during a pass */
 	struct e1000_tx_pass txp;
+	/*
+	 * A GSO frame sent in one copy (platform.c): the virtio-net header
+	 * and the frame's headers in @tx_head (a page of ours), then the
+	 * guest pages of its payload, as @tx_bvec[0] and [1...].
+	 */
+	u8 *tx_head;
+	struct bio_vec *tx_bvec;	/* KVM_E1000_TX_PAGES + 1 */
 	struct e1000_rx_pass *rxp;
 	u8 *rx_buf;			/* the frame in hand */
 	u32 rx_len;
@@ -247,6 +262,9 @@ void kvm_e1000_tap_offload_give(struct kvm_e1000 *e);
 void kvm_e1000_tap_detach(struct kvm_e1000 *e);
 int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
 		       const struct e1000_tx_meta *meta);
+int kvm_e1000_tap_send_pages(struct kvm_e1000 *e, const u8 *hdr, u32 hdr_len,
+			     u32 npages, u32 payload,
+			     const struct e1000_tx_meta *meta);
 int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
 		       struct e1000_rx_meta *meta);
 int kvm_e1000_tap_peek(struct kvm_e1000 *e);

@@ -6,6 +6,7 @@
  */
 #include <linux/crc32.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/uaccess.h>
 
@@ -185,17 +186,13 @@ static void plat_kick(void *opaque, unsigned int events)
 }
 
 /*
- * Called by the TX engine in the serving thread, without e->lock.  A tap
- * out of send buffer pushes back, as a link partner's XOFF would: the
- * frame stays at the head of the ring and TX waits for write space.  Any
- * other refusal (interface down, a frame the host rejects) is a drop.
+ * What the tap made of a frame of @len bytes.  A tap out of send buffer
+ * pushes back, as a link partner's XOFF would: the frame stays at the
+ * head of the ring and TX waits for write space.  Any other refusal
+ * (interface down, a frame the host rejects) is a drop.
  */
-static int plat_frame_out(void *opaque, const u8 *frame, u32 len,
-			  const struct e1000_tx_meta *meta)
+static int frame_result(struct kvm_e1000 *e, int ret, u32 len)
 {
-	struct kvm_e1000 *e = opaque;
-	int ret = e->sock ? kvm_e1000_tap_send(e, frame, len, meta) : -ENOLINK;
-
 	if (ret == -EAGAIN) {
 		e->acc.tx_backpressure++;
 		kvm_e1000_tap_block_tx(e);
@@ -208,6 +205,83 @@ static int plat_frame_out(void *opaque, const u8 *frame, u32 len,
 		e->acc.tx_bytes += len;
 	}
 	return E1000_FRAME_TAKEN;
+}
+
+/* Called by the TX engine in the serving thread, without e->lock. */
+static int plat_frame_out(void *opaque, const u8 *frame, u32 len,
+			  const struct e1000_tx_meta *meta)
+{
+	struct kvm_e1000 *e = opaque;
+	int ret = e->sock ? kvm_e1000_tap_send(e, frame, len, meta) : -ENOLINK;
+
+	return frame_result(e, ret, len);
+}
+
+/*
+ * The pages under @len bytes of guest memory at @gpa, each with a
+ * reference, into e->tx_bvec after the *@n taken so far.  False if one
+ * is not RAM, would need a fault to be reached (which may sleep), is not
+ * an ordinary page (get_user_page_fast_only() takes none of those), or
+ * does not fit; what was taken is in *@n either way.
+ */
+static bool tx_pages_get(struct kvm_e1000 *e, u64 gpa, u32 len, u32 *n)
+{
+	struct page *page;
+	unsigned long hva;
+	u32 chunk;
+
+	if (len && gpa + len - 1 < gpa)
+		return false;
+	for (; len; gpa += chunk, len -= chunk) {
+		chunk = min_t(u32, len, PAGE_SIZE - offset_in_page(gpa));
+		if (*n == KVM_E1000_TX_PAGES)
+			return false;
+		hva = guest_hva(e->kvm, gpa, false);
+		if (kvm_is_error_hva(hva) ||
+		    !get_user_page_fast_only(hva, 0, &page))
+			return false;
+		++*n;
+		e->tx_bvec[*n].bv_page = page;
+		e->tx_bvec[*n].bv_offset = offset_in_page(hva);
+		e->tx_bvec[*n].bv_len = chunk;
+	}
+	return true;
+}
+
+/*
+ * A GSO frame's payload goes from guest memory straight into the tap's
+ * skb, one copy as in vhost-net: its pages are held while tun copies them
+ * (it keeps no reference: no zero-copy), then let go.  A guest that
+ * rewrites its buffers meanwhile sends what it wrote: the headers the
+ * device checked and the host trusts are the device's own copy.  Anything
+ * that cannot be reached at once is declined: the core then copies it
+ * with dma_read(), which faults pages in and counts what is not RAM.
+ */
+static int plat_frame_out_sg(void *opaque, const u8 *hdr, u32 hdr_len,
+			     const struct e1000_frag *frags, u32 nfrags,
+			     const struct e1000_tx_meta *meta)
+{
+	struct kvm_e1000 *e = opaque;
+	u32 i, n = 0, payload = 0;
+	int ret = -E2BIG;
+
+	if (!e->sock)
+		return E1000_FRAME_DECLINED;
+	for (i = 0; i < nfrags; i++) {
+		if (!tx_pages_get(e, frags[i].gpa, frags[i].len, &n))
+			break;
+		payload += frags[i].len;
+	}
+	if (i == nfrags)
+		ret = kvm_e1000_tap_send_pages(e, hdr, hdr_len, n, payload,
+					       meta);
+	for (; n; n--)
+		put_page(e->tx_bvec[n].bv_page);
+	if (ret == -E2BIG)
+		return E1000_FRAME_DECLINED;
+	if (ret >= 0)
+		e->acc.tx_inplace++;
+	return frame_result(e, ret, hdr_len + payload);
 }
 
 static u64 plat_now_ns(void *opaque)
@@ -247,6 +321,7 @@ static const struct e1000_platform kernel_platform = {
 	.now_ns = plat_now_ns,
 	.timer_arm = plat_timer_arm,
 	.frame_out = plat_frame_out,
+	.frame_out_sg = plat_frame_out_sg,
 	.crc32 = plat_crc32,
 };
 

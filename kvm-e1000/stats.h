@@ -31,5 +31,6 @@ KVM_E1000_STAT(resets,		e->core.cnt.resets)
 KVM_E1000_STAT(doorbell_writes,	e->db.writes)
 KVM_E1000_STAT(tx_backpressure,	e->stats.tx_backpressure)
 KVM_E1000_STAT(serve_ns,	e->stats.serve_ns)
+KVM_E1000_STAT(tx_inplace,	e->stats.tx_inplace)
 
 #undef KVM_E1000_STAT

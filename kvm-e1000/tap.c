@@ -21,6 +21,7 @@
 #include <linux/poll.h>
 #include <linux/mman.h>
 #include <linux/uio.h>
+#include <linux/bvec.h>
 #include <linux/virtio_net.h>
 
 #include "glue.h"
@@ -72,6 +73,33 @@ int kvm_e1000_tap_send(struct kvm_e1000 *e, const u8 *frame, u32 len,
 	fill_hdr(&hdr, meta);
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, iov, 2, sizeof(hdr) + len);
 	return e->sock->ops->sendmsg(e->sock, &msg, sizeof(hdr) + len);
+}
+
+/*
+ * The same for a frame whose first @hdr_len bytes are at @hdr and whose
+ * @payload bytes are in the @npages pages the caller put in
+ * e->tx_bvec[1...]: tun copies them straight into its skb.  -E2BIG: the
+ * headers do not fit the device's page for them.
+ */
+int kvm_e1000_tap_send_pages(struct kvm_e1000 *e, const u8 *hdr, u32 hdr_len,
+			     u32 npages, u32 payload,
+			     const struct e1000_tx_meta *meta)
+{
+	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)e->tx_head;
+	u32 head = sizeof(*vh) + hdr_len;
+	struct bio_vec *bv = e->tx_bvec;
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+
+	if (head > PAGE_SIZE)
+		return -E2BIG;
+	fill_hdr(vh, meta);
+	memcpy(e->tx_head + sizeof(*vh), hdr, hdr_len);
+	bv[0].bv_page = virt_to_page(e->tx_head);
+	bv[0].bv_offset = 0;
+	bv[0].bv_len = head;
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, npages + 1,
+		      head + payload);
+	return e->sock->ops->sendmsg(e->sock, &msg, head + payload);
 }
 
 /*

@@ -84,6 +84,15 @@ struct e1000_rx_gso {
 	u8 hdr[E1000_RX_GSO_HDR_MAX];	/* as received: each segment's start */
 };
 
+/*
+ * A piece of a transmitted frame left in guest memory, for a platform
+ * whose backend reads it there (e1000_platform.frame_out_sg).
+ */
+struct e1000_frag {
+	u64 gpa;
+	u32 len;
+};
+
 /* Result of a DMA access through the platform. */
 #define E1000_DMA_OK		0
 #define E1000_DMA_FAULT		(-1)	/* address not in guest RAM */
@@ -113,6 +122,18 @@ struct e1000_platform {
 	int (*frame_out)(void *opaque, const u8 *frame, u32 len,
 			 const struct e1000_tx_meta *meta);
 	/*
+	 * Optional: the same for a GSO frame whose first @hdr_len bytes are
+	 * at @hdr and whose payload is still in guest memory (@frags, in
+	 * order), read from there by the backend: one copy of the payload
+	 * instead of two.  Besides TAKEN and BUSY it may answer
+	 * E1000_FRAME_DECLINED (that memory cannot be reached without
+	 * sleeping, or at all): the engine then reads it with dma_read(),
+	 * which counts a fault, and calls frame_out().
+	 */
+	int (*frame_out_sg)(void *opaque, const u8 *hdr, u32 hdr_len,
+			    const struct e1000_frag *frags, u32 nfrags,
+			    const struct e1000_tx_meta *meta);
+	/*
 	 * Optional: a faster CRC-32 than the core's own (e1000_crc32(): same
 	 * polynomial, reflected, no inversion), for the FCS of every frame
 	 * received with RCTL.SECRC clear, which Linux's e1000 driver asks for.
@@ -122,6 +143,7 @@ struct e1000_platform {
 
 #define E1000_FRAME_TAKEN	0
 #define E1000_FRAME_BUSY	1
+#define E1000_FRAME_DECLINED	2	/* frame_out_sg() only */
 
 /*
  * The part being emulated (model.c).  The glue maps its ABI's model
@@ -216,6 +238,23 @@ struct e1000_tx_state {
 	u32 out_off, out_len;	/* a ready non-TSO frame in tx_buf */
 };
 
+/*
+ * The payload of the TSO frame being gathered, while it stays in guest
+ * memory (tx.c, "One copy"): only its headers are in tx_buf.  Never
+ * outlives a pass (e1000_tx_settle()), so never part of the saved state.
+ * A frame of more pieces than E1000_TX_FRAGS is copied after all; Linux
+ * gives a 64 KiB frame in at most about 35 (4 KiB per descriptor).
+ */
+#define E1000_TX_FRAGS		48
+
+struct e1000_tx_defer {
+	bool on;		/* this frame's payload is in @frag */
+	u8 hdr_len;		/* header bytes in tx_buf: the context's then */
+	u32 n;
+	u32 bytes;		/* payload bytes in @frag */
+	struct e1000_frag frag[E1000_TX_FRAGS];
+};
+
 #define E1000_EEPROM_WORDS	64
 #define E1000_PHY_REGS		32
 
@@ -260,6 +299,7 @@ struct e1000_core {
 	bool backend_gso;		/* backend takes TSO as GSO metadata */
 	u8 *tx_buf;			/* E1000_TX_BUF_SIZE, from the platform */
 	struct e1000_tx_state tx;	/* owned by the pass in progress */
+	struct e1000_tx_defer txdefer;	/* likewise */
 
 	struct e1000_core_counters cnt;
 };
@@ -438,6 +478,13 @@ bool e1000_tx_begin(struct e1000_core *core, struct e1000_tx_pass *p);
 bool e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 		  u32 budget, u32 bytes);
 /*
+ * Without the lock, after the pass's last run: a frame still being
+ * gathered gets the payload it left in guest memory copied into tx_buf,
+ * so that between passes the device state is whole (e1000_core_save()
+ * refuses it otherwise).  A no-op unless the platform has frame_out_sg.
+ */
+void e1000_tx_settle(struct e1000_core *core);
+/*
  * Under the lock.  true: serve the ring again now.  The pass moved it (a
  * budget may have cut it short), looped a frame, or stopped because the
  * guest rewrote what begin() read: the TDT doorbell that asked for this
@@ -565,7 +612,10 @@ enum e1000_state_error {
 
 /* Bytes e1000_core_save() needs now (E1000_STATE_MAX_SIZE at most). */
 u32 e1000_state_size(const struct e1000_core *core);
-/* Returns the blob's length, or -E1000_STATE_ESPACE. */
+/*
+ * Returns the blob's length, -E1000_STATE_ESPACE, or -E1000_STATE_ETX in
+ * the middle of a TX pass (between e1000_tx_run() and e1000_tx_settle()).
+ */
 int e1000_core_save(const struct e1000_core *core, void *buf, u32 len);
 /*
  * The blob is untrusted: every field is checked against what this device

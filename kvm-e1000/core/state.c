@@ -205,6 +205,9 @@ int e1000_core_save(const struct e1000_core *core, void *buf, u32 len)
 
 	if (len < size)
 		return -E1000_STATE_ESPACE;
+	/* A pass is gathering a frame in place: tx_buf is not whole. */
+	if (core->txdefer.on)
+		return -E1000_STATE_ETX;
 	buf_len = size - E1000_STATE_FIXED_SIZE;
 
 	put32(&c, E1000_STATE_MAGIC);
@@ -563,6 +566,9 @@ static void commit(struct e1000_core *core, const struct e1000_core *s,
 	e1000_core_pass_changed(core);
 	core->tx = s->tx;
 	core->tx.gen = core->ring_gen;
+	core->txdefer.on = false;
+	core->txdefer.n = 0;
+	core->txdefer.bytes = 0;
 	if (tx_buf)
 		memcpy(core->tx_buf, tx_buf, E1000_TX_BUF_SIZE);
 

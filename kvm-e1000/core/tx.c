@@ -10,6 +10,14 @@
  * header as the guest wrote it (each segment starts from that copy).
  * A TSO segment is built in place just before its payload, over bytes
  * of the segments already sent, so nothing is copied but the headers.
+ *
+ * One copy: a TSO frame for a backend that takes GSO and can read guest
+ * memory itself (frame_out_sg) has only its headers gathered into tx_buf,
+ * the bytes the device checks and rewrites; its payload stays in guest
+ * memory until the backend copies it into its own buffer.  Whenever that
+ * cannot be (the platform declines, the backend is busy, the frame
+ * outlives the pass, the context changed under it), the payload is read
+ * into tx_buf after all and the frame goes on as any other.
  */
 #include "core_internal.h"
 #include "offload.h"
@@ -153,6 +161,110 @@ static int tx_emit(struct e1000_core *core, struct e1000_tx_pass *p,
 		return E1000_FRAME_TAKEN;
 	}
 	return core->plat->frame_out(core->opaque, f, len, meta);
+}
+
+/* ---- One copy: a TSO payload left in guest memory ---- */
+
+/* At a frame's first data descriptor: may its payload stay where it is? */
+static void defer_start(struct e1000_core *core, const struct e1000_tx_pass *p)
+{
+	struct e1000_tx_defer *df = &core->txdefer;
+	const struct e1000_tx_state *tx = &core->tx;
+
+	df->on = tx->frame_tse && core->backend_gso && !p->loopback &&
+		 core->plat->frame_out_sg && tx->hdr_len >= E1000_ETH_HLEN;
+	df->hdr_len = tx->hdr_len;
+	df->n = 0;
+	df->bytes = 0;
+}
+
+static void defer_forget(struct e1000_core *core)
+{
+	core->txdefer.on = false;
+	core->txdefer.n = 0;
+	core->txdefer.bytes = 0;
+}
+
+/*
+ * Read the payload into tx_buf behind the headers: the frame is whole
+ * there, as if gathered by copying.  A fault makes it bad (dropped at EOP,
+ * counted once, as a DMA error, by the platform).
+ */
+static void defer_settle(struct e1000_core *core)
+{
+	struct e1000_tx_defer *df = &core->txdefer;
+	struct e1000_tx_state *tx = &core->tx;
+	u32 off = tx->len - df->bytes, i;
+
+	for (i = 0; i < df->n && !tx->bad; off += df->frag[i].len, i++)
+		if (core->plat->dma_read(core->opaque, df->frag[i].gpa,
+					 core->tx_buf + TX_HEADROOM + off,
+					 df->frag[i].len) != E1000_DMA_OK)
+			tx->bad = true;
+	defer_forget(core);
+}
+
+/*
+ * Gather one buffer of a deferred frame: the bytes still missing from the
+ * header (the context's hdr_len) into tx_buf, the rest as a piece.
+ */
+static void defer_gather(struct e1000_core *core, struct e1000_tx_pass *p,
+			 const struct txd *d)
+{
+	struct e1000_tx_defer *df = &core->txdefer;
+	struct e1000_tx_state *tx = &core->tx;
+	u32 held = tx->len - df->bytes, take = 0;
+
+	if (held < df->hdr_len)
+		take = min_t(u32, d->len, df->hdr_len - held);
+	if (take && core->plat->dma_read(core->opaque, d->addr,
+					 core->tx_buf + TX_HEADROOM + held,
+					 take) != E1000_DMA_OK) {
+		tx->bad = true;
+		return;
+	}
+	if (d->len > take) {
+		df->frag[df->n].gpa = d->addr + take;
+		df->frag[df->n].len = d->len - take;
+		df->n++;
+		df->bytes += d->len - take;
+	}
+	p->read += d->len;
+	tx->len += d->len;
+}
+
+/*
+ * Emit a GSO frame whose first @len bytes less the deferred payload are
+ * at @f.  A busy backend or a declining platform gets the payload copied
+ * into tx_buf: a retry, or frame_out() now, sends that.  If it cannot be
+ * read the frame is lost (tx.bad) and counts as taken.
+ */
+static int gso_emit(struct e1000_core *core, struct e1000_tx_pass *p,
+		    const u8 *f, u32 len, const struct e1000_tx_meta *meta)
+{
+	struct e1000_tx_defer *df = &core->txdefer;
+	int ret;
+
+	if (df->on) {
+		ret = core->plat->frame_out_sg(core->opaque, f, len - df->bytes,
+					       df->frag, df->n, meta);
+		if (ret == E1000_FRAME_TAKEN) {
+			defer_forget(core);
+			return ret;
+		}
+		defer_settle(core);
+		if (core->tx.bad)
+			return E1000_FRAME_TAKEN;
+		if (ret == E1000_FRAME_BUSY)
+			return ret;
+	}
+	return tx_emit(core, p, f, len, meta);
+}
+
+void e1000_tx_settle(struct e1000_core *core)
+{
+	if (core->txdefer.on)
+		defer_settle(core);
 }
 
 /* ---- TCP segmentation ---- */
@@ -301,8 +413,11 @@ static bool tso_gso(struct e1000_core *core, struct e1000_tx_pass *p)
 	}
 	f = core->tx_buf + tx->out_off;
 	len = tx->out_len;
-	if (tx_emit(core, p, f, len, &meta) == E1000_FRAME_BUSY)
+	if (gso_emit(core, p, f, len, &meta) == E1000_FRAME_BUSY)
 		return false;
+	/* Its payload could not be read: dropped, a DMA error. */
+	if (tx->bad)
+		return true;
 	/* Statistics count the segments the wire will carry. */
 	e1000_pass_count(&p->ring, f, tx->hdr_len + vlan + tx->mss, n - 1);
 	e1000_pass_count(&p->ring, f, tx->hdr_len + vlan + last, 1);
@@ -317,6 +432,17 @@ static bool tx_send_tso(struct e1000_core *core, struct e1000_tx_pass *p)
 	if (!tx->ready) {
 		tx->loop = p->loopback;
 		tx->soft_tso = !core->backend_gso || tx->loop;
+		/*
+		 * The payload stays in place only for one GSO frame with the
+		 * header it was gathered behind and no padding.
+		 */
+		if (core->txdefer.on &&
+		    (tx->soft_tso || tx->hdr_len != core->txdefer.hdr_len ||
+		     tx->len < E1000_ETH_ZLEN)) {
+			defer_settle(core);
+			if (tx->bad)
+				return true;	/* counted as a DMA error */
+		}
 		if (!tso_valid(tx) ||
 		    (!tx->soft_tso && !gso_valid(tx, core->tx_buf + TX_HEADROOM))) {
 			p->tso_fail++;
@@ -332,7 +458,7 @@ static bool tx_send_tso(struct e1000_core *core, struct e1000_tx_pass *p)
 		done = tso_soft(core, p);
 	else
 		done = tso_gso(core, p);
-	if (done)
+	if (done && !tx->bad)
 		p->tso++;
 	return done;
 }
@@ -396,19 +522,22 @@ static bool tx_send_plain(struct e1000_core *core, struct e1000_tx_pass *p,
 
 /* ---- The descriptor walk ---- */
 
-static void tx_forget(struct e1000_tx_state *tx)
+static void tx_forget(struct e1000_core *core)
 {
+	struct e1000_tx_state *tx = &core->tx;
+
 	tx->in_frame = false;
 	tx->ready = false;
 	tx->len = 0;
+	defer_forget(core);
 }
 
 /* A reset or a new ring: the frame in progress is lost. */
-static void tx_discard(struct e1000_tx_pass *p, struct e1000_tx_state *tx)
+static void tx_discard(struct e1000_core *core, struct e1000_tx_pass *p)
 {
-	if (tx->in_frame && !tx->bad)
+	if (core->tx.in_frame && !core->tx.bad)
 		p->dropped++;
-	tx_forget(tx);
+	tx_forget(core);
 }
 
 /* DD into the status byte, as the hardware does: nothing else changes. */
@@ -443,6 +572,7 @@ static void tx_gather(struct e1000_core *core, struct e1000_tx_pass *p,
 		tx->popts = d->type == TXD_DATA ? d->popts : 0;
 		tx->frame_tse = d->type == TXD_DATA &&
 				(d->cmd & E1000_TXD_CMD_IC_B);	/* DCMD.TSE */
+		defer_start(core, p);
 	}
 	/*
 	 * Each guest error lands in one counter: a zero-length buffer in a
@@ -460,6 +590,15 @@ static void tx_gather(struct e1000_core *core, struct e1000_tx_pass *p,
 		tx->bad = true;
 		return;
 	}
+	/* A chain of more pieces than we keep is copied after all. */
+	if (core->txdefer.on && core->txdefer.n == E1000_TX_FRAGS)
+		defer_settle(core);
+	if (core->txdefer.on) {
+		defer_gather(core, p, d);
+		return;
+	}
+	if (tx->bad)
+		return;
 	if (core->plat->dma_read(core->opaque, d->addr,
 				 core->tx_buf + TX_HEADROOM + tx->len,
 				 d->len) != E1000_DMA_OK) {
@@ -505,7 +644,7 @@ static bool tx_step(struct e1000_core *core, struct e1000_tx_pass *p)
 	    E1000_DMA_OK) {
 		/* The platform counts the fault; the frame around it is lost. */
 		if (tx->ready)
-			tx_forget(tx);
+			tx_forget(core);
 		else if (tx->in_frame)
 			tx->bad = true;
 		return true;
@@ -533,6 +672,7 @@ static bool tx_step(struct e1000_core *core, struct e1000_tx_pass *p)
 			return false;
 		tx->in_frame = false;
 		tx->ready = false;
+		defer_forget(core);
 	}
 	tx_writeback(core, p, gpa, &d);
 	return true;
@@ -566,7 +706,7 @@ bool e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 	p->loop_len = 0;
 	if (tx->gen != r->gen) {
 		/* A reset or a new ring: the frame in progress is gone. */
-		tx_discard(p, tx);
+		tx_discard(core, p);
 		tx->gen = r->gen;
 	}
 	/*

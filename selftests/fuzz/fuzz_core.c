@@ -62,7 +62,8 @@ enum {
 	OP_IO,		/* port8 val32: I/O BAR; bit 7 of port8: write */
 	OP_TX,		/* budget8: one TX pass */
 	OP_RX,		/* flags8 start16 off16 len16 bytes[len]: one RX frame */
-	OP_BACKEND,	/* b8: bit 0 backend_gso, bits 7:1 busy_after (0: off) */
+	OP_BACKEND,	/* b8: bit 0 backend_gso, bits 6:1 busy_after (0: off),
+			 * bit 7 a platform that reads GSO payloads in place */
 	OP_DB_MAP,	/* b8: bit 0: doorbell pages mapped or not */
 	OP_DB_STORE,	/* off16 val32: a guest store into the doorbell pages */
 	OP_CFG_READ,	/* off8 len8: PCI configuration read */
@@ -320,6 +321,8 @@ static void do_tx(u8 budget)
 	check_loop_frame(&p);
 	CHECK(p.ring.head < r.size);
 	check_tx_writes(&r, from);
+	e1000_tx_settle(&F.core);
+	CHECK(!F.core.txdefer.on);
 	e1000_tx_end(&F.core, &p);
 	CHECK(!(reg(E1000_TDH) >> 16));
 	if (p.ring.gen == F.core.ring_gen)
@@ -744,6 +747,9 @@ static bool step(struct input *in)
 		if (!take8(in, &b8))
 			return false;
 		F.core.backend_gso = b8 & 1;
+		/* Between passes: no frame is gathered in place now. */
+		F.core.plat = (b8 & 0x80) ? &fake_platform_sg : &fake_platform;
+		b8 &= 0x7f;
 		F.busy_after = (b8 >> 1) ? (int)F.nframes + (b8 >> 1) - 1 : -1;
 		break;
 	case OP_DB_MAP:

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/if_ether.h>
@@ -305,30 +306,42 @@ static void guest_tso(uint64_t bar)
 	GUEST_DONE();
 }
 
+#define TSO_HGPA	E1000_DMA_SCRATCH
+#define TSO_PGPA	(E1000_DMA_SCRATCH + 0x1000)
+
+/*
+ * The frame guest_tso() sends: headers as Linux's e1000 leaves them for
+ * TSO (no IP length, no IP sum, the TCP sum field holding the
+ * pseudo-header sum without the length) into @hdr and guest memory, a
+ * patterned payload behind them; returns the payload's host address.
+ */
+static uint8_t *tso_put(struct e1000_dp *d, uint8_t *hdr)
+{
+	uint8_t *pay = e1000_dp_hva(d, TSO_PGPA);
+
+	e1000_build_ip4(hdr, peer_mac, d->mac, IPPROTO_TCP, 0, 77);
+	hdr[E1000_ETH_HDR + 2] = 0;
+	hdr[E1000_ETH_HDR + 3] = 0;
+	put_pseudo(hdr, IPPROTO_TCP, 0);
+	memcpy(e1000_dp_hva(d, TSO_HGPA), hdr, TSO_HDR);
+	e1000_pattern(pay, TSO_PAY, 78);
+	d->sh->arg[0] = TSO_HGPA;
+	d->sh->arg[1] = TSO_PGPA;
+	return pay;
+}
+
 TEST(tx_tso_gso)
 {
 	uint8_t hdr[TSO_HDR], *pay, *ip = rxb + E1000_ETH_HDR;
 	struct e1000_rx_info info;
 	struct kvm_e1000_stats st;
-	uint64_t hgpa = E1000_DMA_SCRATCH, pgpa = E1000_DMA_SCRATCH + 0x1000;
 	size_t len = TSO_HDR + TSO_PAY;
 	struct e1000_dp d;
 	uint32_t sum;
 	int n;
 
 	e1000_dp_start(&d, guest_tso);
-	/* What Linux's e1000 leaves for TSO: no IP length, no IP sum, TCP sum
-	 * field holding the pseudo-header sum without the length.
-	 */
-	e1000_build_ip4(hdr, peer_mac, d.mac, IPPROTO_TCP, 0, 77);
-	hdr[E1000_ETH_HDR + 2] = 0;
-	hdr[E1000_ETH_HDR + 3] = 0;
-	put_pseudo(hdr, IPPROTO_TCP, 0);
-	memcpy(e1000_dp_hva(&d, hgpa), hdr, TSO_HDR);
-	pay = e1000_dp_hva(&d, pgpa);
-	e1000_pattern(pay, TSO_PAY, 78);
-	d.sh->arg[0] = hgpa;
-	d.sh->arg[1] = pgpa;
+	pay = tso_put(&d, hdr);
 	e1000_run_to_done(&d.t);
 
 	n = e1000_dp_recv(&d, &info, rxb, sizeof(rxb), WAIT_MS);
@@ -356,8 +369,45 @@ TEST(tx_tso_gso)
 	/* One frame for the backend, 45 segments for the wire, one TSO. */
 	EXPECT_EQ(1, st.tx_frames);
 	EXPECT_EQ(len, st.tx_bytes);
+	/* The payload went from guest memory straight into the tap's skb. */
+	EXPECT_EQ(1, st.tx_inplace);
 	EXPECT_EQ((TSO_PAY + TSO_MSS - 1) / TSO_MSS, d.sh->ret[0]);
 	EXPECT_EQ(1, d.sh->ret[1]);
+	e1000_dp_free(&d);
+}
+
+/*
+ * The same frame with all but the first 4 KiB of its payload unmapped from
+ * the VMM (MADV_DONTNEED: zeroes when next touched).  The device cannot
+ * hand the tap those pages without faulting them in, so it lets go of
+ * the ones it took and copies the frame itself, faults and all.
+ */
+TEST(tx_tso_gso_unmapped)
+{
+	size_t len = TSO_HDR + TSO_PAY, i;
+	struct kvm_e1000_stats st;
+	uint8_t hdr[TSO_HDR], *pay;
+	struct e1000_rx_info info;
+	struct e1000_dp d;
+	int n;
+
+	e1000_dp_start(&d, guest_tso);
+	pay = tso_put(&d, hdr);
+	ASSERT_EQ(0, madvise(pay + 4096, 64 * 1024 - 4096, MADV_DONTNEED));
+	e1000_run_to_done(&d.t);
+
+	n = e1000_dp_recv(&d, &info, rxb, sizeof(rxb), WAIT_MS);
+	ASSERT_EQ(len, n);
+	EXPECT_EQ(VIRTIO_NET_HDR_GSO_TCPV4, info.vnet.gso_type);
+	EXPECT_EQ(0, memcmp(rxb + TSO_HDR, pay, 4096));
+	for (i = TSO_HDR + 4096; i < len && !rxb[i]; i++)
+		;
+	EXPECT_EQ(len, i);
+	e1000_dp_expect_quiet(&d, 100);
+	E1000_DP_STATS(&d, &st, tx_frames, 1);
+	EXPECT_EQ(len, st.tx_bytes);
+	EXPECT_EQ(0, st.tx_inplace);
+	EXPECT_EQ(0, st.dma_errors);
 	e1000_dp_free(&d);
 }
 

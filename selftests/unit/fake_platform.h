@@ -53,11 +53,18 @@ struct fake {
 	unsigned int nframes;		/* frames taken (kept up to FAKE_FRAMES) */
 	unsigned int frame_calls;	/* frame_out calls, busy ones included */
 	int busy_after;			/* BUSY once this many were taken; <0: never */
+	/* frame_out_sg (fake_platform_sg only) */
+	unsigned int sg_calls;		/* busy and declined ones included */
+	unsigned int sg_taken;		/* frames it took */
+	unsigned int sg_frags;		/* pieces of the last frame it took */
+	bool sg_decline;		/* answer E1000_FRAME_DECLINED */
 	struct fake_wlog wlog[FAKE_WLOG];
 	unsigned int nwlog;		/* writes (logged up to FAKE_WLOG) */
 };
 
 extern const struct e1000_platform fake_platform;
+/* The same with frame_out_sg, which reads the payload from mem itself. */
+extern const struct e1000_platform fake_platform_sg;
 extern const u8 fake_mac[6];
 
 /* Zero @f and initialise its core with fake_mac, a tx_buf, no busy. */

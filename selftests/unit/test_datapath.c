@@ -224,6 +224,7 @@ static bool tx_pass_bytes(u32 budget, u32 bytes)
 	if (!e1000_tx_begin(&F.core, &p))
 		return false;
 	e1000_tx_run(&F.core, &p, budget, bytes);
+	e1000_tx_settle(&F.core);
 	e1000_tx_end(&F.core, &p);
 	return true;
 }
@@ -468,8 +469,12 @@ static void test_tx_csum_offload(void)
 #define TSO_PAY		64000
 #define TSO_MSS		1448
 
-/* A 64 KiB TSO frame as Linux's e1000_tso() lays it out. */
-static u32 tso_frame(bool ip6, u32 pay, u16 mss, u8 flags)
+/*
+ * A TSO frame as Linux's e1000_tso() lays it out: the header alone, then
+ * the payload in pieces of @piece bytes, in a ring of @ring descriptors.
+ */
+static u32 tso_frame_pieces(bool ip6, u32 pay, u16 mss, u8 flags, u32 piece,
+			    u32 ring)
 {
 	struct frame_spec s = { .ip6 = ip6, .pay = pay, .pre = PRE_TSO,
 				.tcp_flags = flags };
@@ -479,18 +484,23 @@ static u32 tso_frame(bool ip6, u32 pay, u16 mss, u8 flags)
 	put_ctx(0, 14, 24, ip6 ? 0 : l4 - 1, l4, l4 + 16, len - hdr,
 		E1000_TXD_CMD_TSE | E1000_TXD_CMD_TCP |
 		(ip6 ? 0 : E1000_TXD_CMD_IP), hdr, mss);
-	/* Header alone, then the payload in 4 KiB pieces, as a driver does. */
 	put_data(i++, GPA(TXB), hdr, E1000_TXD_CMD_TSE, E1000_TXD_POPTS_TXSM |
 		 (ip6 ? 0 : E1000_TXD_POPTS_IXSM), 0);
 	for (off = hdr; off < len; off += n) {
-		n = len - off < 4096 ? len - off : 4096;
+		n = len - off < piece ? len - off : piece;
 		put_data(i++, GPA(TXB + off), n, E1000_TXD_CMD_TSE |
 			 (off + n == len ? E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS :
 			  0), 0, 0);
 	}
-	tx_setup(32, 0);
+	tx_setup(ring, 0);
 	wr(E1000_TDT, i);
 	return len;
+}
+
+/* A 64 KiB TSO frame in 4 KiB pieces, as a driver gives it. */
+static u32 tso_frame(bool ip6, u32 pay, u16 mss, u8 flags)
+{
+	return tso_frame_pieces(ip6, pay, mss, flags, 4096, 32);
 }
 
 static void test_tx_tso_gso(void)
@@ -535,6 +545,240 @@ static void test_tx_tso_gso(void)
 	EXPECT_EQ(be16(f + 14 + 4), len - 54);
 	EXPECT_EQ(be16(f + 54 + 16), ref_fold(ref_pseudo(f + 14, true, 6,
 							 len - 54)));
+}
+
+/* ---- One copy: the payload read by the backend (frame_out_sg) ---- */
+
+/* What a copying platform sent, to hold the one-copy platform against. */
+#define REF_FRAMES	2
+static struct {
+	unsigned int nframes, dma_faults;
+	u32 len[REF_FRAMES];
+	struct e1000_tx_meta meta[REF_FRAMES];
+	u8 data[REF_FRAMES][FAKE_FRAME_MAX];
+	u32 tdh, gptc, gotcl, tsctc, tsctfc, dd;
+} ref;
+
+static void ref_take(u32 eop)
+{
+	unsigned int i;
+
+	ref.nframes = F.nframes;
+	ref.dma_faults = F.dma_faults;
+	for (i = 0; i < F.nframes && i < REF_FRAMES; i++) {
+		ref.len[i] = F.frames[i].len;
+		ref.meta[i] = F.frames[i].meta;
+		memcpy(ref.data[i], frame(i), F.frames[i].len);
+	}
+	ref.tdh = rd(E1000_TDH);
+	ref.gptc = rd(E1000_GPTC);
+	ref.gotcl = rd(E1000_GOTCL);
+	ref.tsctc = rd(E1000_TSCTC);
+	ref.tsctfc = rd(E1000_TSCTFC);
+	ref.dd = tx_status(eop);
+}
+
+static void ref_expect(u32 eop)
+{
+	unsigned int i;
+
+	EXPECT_EQ(F.nframes, ref.nframes);
+	EXPECT_EQ(F.dma_faults, ref.dma_faults);
+	for (i = 0; i < F.nframes && i < REF_FRAMES; i++) {
+		EXPECT_EQ(F.frames[i].len, ref.len[i]);
+		EXPECT(!memcmp(&F.frames[i].meta, &ref.meta[i],
+			       sizeof(ref.meta[i])));
+		EXPECT(!memcmp(frame(i), ref.data[i], ref.len[i]));
+	}
+	EXPECT_EQ(rd(E1000_TDH), ref.tdh);
+	EXPECT_EQ(rd(E1000_GPTC), ref.gptc);
+	EXPECT_EQ(rd(E1000_GOTCL), ref.gotcl);
+	EXPECT_EQ(rd(E1000_TSCTC), ref.tsctc);
+	EXPECT_EQ(rd(E1000_TSCTFC), ref.tsctfc);
+	EXPECT_EQ(tx_status(eop), ref.dd);
+}
+
+/*
+ * @setup's ring sent by a copying platform, then by the one-copy one,
+ * in passes of @budget descriptors: the same bytes, metadata, counters
+ * and write-backs.  Returns with the one-copy device.
+ */
+static void same_as_copied(u32 (*setup)(void), u32 budget, bool decline)
+{
+	u32 eop;
+
+	fake_init(&F);
+	F.core.backend_gso = true;
+	eop = setup();
+	while (tx_pass(budget))
+		;
+	ref_take(eop);
+	fake_init(&F);
+	F.core.plat = &fake_platform_sg;
+	F.core.backend_gso = true;
+	F.sg_decline = decline;
+	EXPECT_EQ(setup(), eop);
+	while (tx_pass(budget))
+		;
+	ref_expect(eop);
+	EXPECT(!F.core.txdefer.on);
+}
+
+/* Each returns the EOP descriptor of the frame it puts in the ring. */
+static u32 ring_tso4(void)
+{
+	tso_frame(false, TSO_PAY, TSO_MSS, 0x18);
+	return rd(E1000_TDT) - 1;
+}
+
+static u32 ring_tso6_vlan(void)
+{
+	u32 eop;
+
+	tso_frame(true, 9000, 1000, 0);
+	eop = rd(E1000_TDT) - 1;
+	/* The tag goes into the headers, in front of the payload. */
+	put_data(eop, GPA(TXB + HDR6 + 8192), 9000 - 8192, E1000_TXD_CMD_TSE |
+		 E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS | E1000_TXD_CMD_VLE, 0,
+		 0x0123);
+	wr(E1000_CTRL, rd(E1000_CTRL) | E1000_CTRL_VME);
+	return eop;
+}
+
+/* 60 pieces of 100 bytes: more than the engine keeps in place. */
+static u32 ring_many_pieces(void)
+{
+	tso_frame_pieces(false, 6000, 1000, 0x18, 100, 128);
+	return rd(E1000_TDT) - 1;
+}
+
+/* The header split over two buffers, the second with payload too. */
+static u32 ring_split_header(void)
+{
+	tso_frame(false, 20000, 1448, 0x18);
+	put_data(1, GPA(TXB), 20, E1000_TXD_CMD_TSE, E1000_TXD_POPTS_TXSM |
+		 E1000_TXD_POPTS_IXSM, 0);
+	put_data(2, GPA(TXB + 20), 4096 + HDR4 - 20, E1000_TXD_CMD_TSE, 0, 0);
+	return rd(E1000_TDT) - 1;
+}
+
+/* A piece outside RAM: the frame is lost, one DMA fault. */
+static u32 ring_piece_fault(void)
+{
+	tso_frame(false, 20000, 1448, 0x18);
+	put_data(3, 0x10, 4096, E1000_TXD_CMD_TSE, 0, 0);
+	return rd(E1000_TDT) - 1;
+}
+
+/*
+ * A context between two pieces gives the frame the header length it
+ * needs, longer than the one its first buffer came with.
+ */
+static u32 ring_context_inside(void)
+{
+	u32 eop;
+
+	tso_frame(false, 8000, 1000, 0x18);
+	eop = rd(E1000_TDT);
+	put_ctx(0, 14, 24, 33, 34, 50, 8000, E1000_TXD_CMD_TSE |
+		E1000_TXD_CMD_TCP | E1000_TXD_CMD_IP, 20, 1000);
+	put_ctx(eop, 14, 24, 33, 34, 50, 8000, E1000_TXD_CMD_TSE |
+		E1000_TXD_CMD_TCP | E1000_TXD_CMD_IP, HDR4, 1000);
+	/* The EOP moves behind the context. */
+	put_data(eop - 1, GPA(TXB + HDR4 + 4096), 8000 - 4096,
+		 E1000_TXD_CMD_TSE, 0, 0);
+	put_data(eop + 1, GPA(TXB + HDR4 + 8000), 0, E1000_TXD_CMD_TSE |
+		 E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0);
+	wr(E1000_TDT, eop + 2);
+	return eop + 1;
+}
+
+static void test_tx_one_copy(void)
+{
+	same_as_copied(ring_tso4, 64, false);
+	EXPECT_EQ(ref.tsctc, 1);
+	EXPECT_EQ(ref.gptc, (TSO_PAY + TSO_MSS - 1) / TSO_MSS);
+	EXPECT_EQ(F.sg_taken, 1);
+	EXPECT_EQ(F.sg_frags, 16);		/* 64,000 bytes in 4 KiB */
+	EXPECT_EQ(F.frame_calls, 0);
+	EXPECT_EQ(F.nframes, 1);
+
+	same_as_copied(ring_tso6_vlan, 64, false);
+	EXPECT_EQ(F.sg_taken, 1);
+	EXPECT_EQ(F.frames[0].meta.hdr_len, HDR6 + 4);
+
+	same_as_copied(ring_split_header, 64, false);
+	EXPECT_EQ(F.sg_taken, 1);
+	EXPECT_EQ(F.sg_frags, 5);
+
+	/* The 49th piece has all of them copied: sent by frame_out(). */
+	same_as_copied(ring_many_pieces, 128, false);
+	EXPECT_EQ(F.sg_calls, 0);
+	EXPECT_EQ(F.nframes, 1);
+
+	same_as_copied(ring_piece_fault, 64, false);
+	EXPECT_EQ(F.nframes, 0);
+	EXPECT_EQ(F.dma_faults, 1);
+	EXPECT_EQ(ref.tsctc, 0);
+	EXPECT_EQ(ref.gptc, 0);
+	EXPECT_EQ(ref.dd, E1000_TXD_STAT_DD);
+
+	same_as_copied(ring_context_inside, 64, false);
+	EXPECT_EQ(F.sg_calls, 0);
+	EXPECT_EQ(F.nframes, 1);
+	EXPECT_EQ(ref.tsctc, 1);	/* statistics clear when read */
+}
+
+/* Declined, busy, cut by the end of a pass: the frame is copied after all. */
+static void test_tx_one_copy_fallback(void)
+{
+	static u8 blob[E1000_STATE_MAX_SIZE];
+	struct e1000_tx_pass p;
+	u32 eop;
+
+	same_as_copied(ring_tso4, 64, true);
+	EXPECT_EQ(F.sg_calls, 1);
+	EXPECT_EQ(F.sg_taken, 0);
+	EXPECT_EQ(F.frame_calls, 1);
+
+	/* Busy once, then sent by frame_out(). */
+	fake_init(&F);
+	F.core.plat = &fake_platform_sg;
+	F.core.backend_gso = true;
+	eop = ring_tso4();
+	F.busy_after = 0;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.sg_calls, 1);
+	EXPECT_EQ(F.nframes, 0);
+	EXPECT_EQ(rd(E1000_TDH), eop);
+	EXPECT(!F.core.txdefer.on);
+	F.busy_after = -1;
+	EXPECT(tx_pass(64));
+	EXPECT_EQ(F.sg_calls, 1);
+	ref_expect(eop);	/* ref: ring_tso4 copied, from above */
+
+	/*
+	 * A pass ends in the middle of the frame: until it settles, the
+	 * state cannot be saved; after, it is whole and the next pass
+	 * sends it from tx_buf.
+	 */
+	fake_init(&F);
+	F.core.plat = &fake_platform_sg;
+	F.core.backend_gso = true;
+	eop = ring_tso4();
+	EXPECT(e1000_tx_begin(&F.core, &p));
+	EXPECT(e1000_tx_run(&F.core, &p, 6, ~0U));
+	EXPECT(F.core.txdefer.on);
+	EXPECT_EQ(e1000_core_save(&F.core, blob, sizeof(blob)),
+		  -E1000_STATE_ETX);
+	e1000_tx_settle(&F.core);
+	EXPECT(!F.core.txdefer.on);
+	EXPECT(e1000_core_save(&F.core, blob, sizeof(blob)) > 0);
+	e1000_tx_end(&F.core, &p);
+	while (tx_pass(64))
+		;
+	EXPECT_EQ(F.sg_calls, 0);
+	ref_expect(eop);
 }
 
 /* Every segment: lengths, ids, sequence numbers, flags, both checksums. */
@@ -2196,6 +2440,8 @@ const struct test datapath_tests[] = {
 	{ "TX legacy IC checksum", test_tx_legacy_ic },
 	{ "TX context/data checksum offload", test_tx_csum_offload },
 	{ "TX 64 KiB TSO as one GSO frame", test_tx_tso_gso },
+	{ "TX one copy: GSO payload read in place, as if copied", test_tx_one_copy },
+	{ "TX one copy: declined, busy, cut by a pass: copied after all", test_tx_one_copy_fallback },
 	{ "TX 64 KiB TSO segmented in software", test_tx_tso_soft },
 	{ "TX TSO keeps its path when loopback ends", test_tx_tso_loopback_toggle },
 	{ "TX GSO only with headers that match", test_tx_gso_malformed },
