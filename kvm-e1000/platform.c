@@ -2,13 +2,14 @@
 /*
  * The device core's platform, in the kernel: guest memory through the VM's
  * memslots, the interrupt line, the clock, the moderation timers and the
- * kernel's CRC-32.
+ * kernel's CRC-32 and Internet checksum.
  */
 #include <linux/crc32.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/uaccess.h>
+#include <net/checksum.h>
 
 #include "glue.h"
 
@@ -313,6 +314,22 @@ static u32 plat_crc32(u32 crc, const u8 *data, u32 len)
 	return crc32_le(crc, data, len);
 }
 
+/*
+ * The ones' complement sum of received frames: the kernel's csum_partial()
+ * (on x86, eight bytes an add-with-carry) costs a fraction of the core's
+ * four bytes a step.  It sums the words as they lie in memory; folded and
+ * read as a big-endian word, that is the core's view of the same sum.
+ */
+static u32 plat_csum(u32 sum, const u8 *data, u32 len)
+{
+	u16 mem = (__force u16)~csum_fold(csum_partial(data, len, 0));
+	u64 acc = (u64)sum + be16_to_cpu((__force __be16)mem);
+
+	while (acc >> 16)
+		acc = (acc & 0xFFFF) + (acc >> 16);
+	return (u32)acc;
+}
+
 static const struct e1000_platform kernel_platform = {
 	.dma_read = plat_dma_read,
 	.dma_write = plat_dma_write,
@@ -323,6 +340,7 @@ static const struct e1000_platform kernel_platform = {
 	.frame_out = plat_frame_out,
 	.frame_out_sg = plat_frame_out_sg,
 	.crc32 = plat_crc32,
+	.csum = plat_csum,
 };
 
 static enum hrtimer_restart timer_expired(struct hrtimer *t)

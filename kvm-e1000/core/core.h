@@ -100,6 +100,13 @@ struct e1000_frag {
 /* CRC-32 (IEEE 802.3, reflected) of @len bytes, continuing from @crc. */
 typedef u32 (*e1000_crc32_fn)(u32 crc, const u8 *data, u32 len);
 
+/*
+ * The Internet checksum's ones' complement sum of @len bytes taken as
+ * big-endian 16-bit words from @data, added to @sum and folded to 16 bits
+ * (e1000_csum_add()).
+ */
+typedef u32 (*e1000_csum_fn)(u32 sum, const u8 *data, u32 len);
+
 struct e1000_platform {
 	/* Copy guest-physical memory; E1000_DMA_FAULT if any byte is not RAM. */
 	int (*dma_read)(void *opaque, u64 gpa, void *buf, u32 len);
@@ -139,6 +146,14 @@ struct e1000_platform {
 	 * received with RCTL.SECRC clear, which Linux's e1000 driver asks for.
 	 */
 	e1000_crc32_fn crc32;
+	/*
+	 * Optional: a faster ones' complement sum than the core's own
+	 * (e1000_csum_add()), for the TCP checksum of every segment cut
+	 * from a received GSO frame and the L4 sums received frames are
+	 * completed or checked with: like the CRC, it runs over nearly
+	 * every byte received.
+	 */
+	e1000_csum_fn csum;
 };
 
 #define E1000_FRAME_TAKEN	0
@@ -433,6 +448,7 @@ struct e1000_rx_pass {
 	u32 pb_bytes;
 	/* The last E1000_RX_NO_BUFFERS: more buffers than the ring has. */
 	bool too_big;
+	e1000_csum_fn csum;	/* the platform's, or e1000_csum_add() */
 };
 
 /*

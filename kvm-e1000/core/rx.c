@@ -119,7 +119,8 @@ static bool rx_too_long(const struct e1000_rx_pass *p, const u8 *f, u32 len)
 
 /* ---- Checksums ---- */
 
-static bool rx_l4_ok(const u8 *f, const struct e1000_pkt *pkt)
+static bool rx_l4_ok(const struct e1000_rx_pass *p, const u8 *f,
+		     const struct e1000_pkt *pkt)
 {
 	const u8 *l4 = f + pkt->l4_off;
 	u32 sum;
@@ -130,7 +131,7 @@ static bool rx_l4_ok(const u8 *f, const struct e1000_pkt *pkt)
 		return true;
 	sum = e1000_pseudo_sum(f + pkt->l3_off, pkt->ip6, pkt->l4_proto);
 	sum = e1000_csum_add32(sum, pkt->l4_len);
-	sum = e1000_csum_add(sum, l4, pkt->l4_len);
+	sum = p->csum(sum, l4, pkt->l4_len);
 	return e1000_csum_fold(sum) == 0xFFFF;
 }
 
@@ -139,8 +140,8 @@ static bool rx_l4_ok(const u8 *f, const struct e1000_pkt *pkt)
  * csum_start to the end, over the pseudo-header sum already in the field.
  * false if the offsets do not fit the frame.
  */
-static bool rx_complete(struct rx_view *v, const u8 *f, u32 len,
-			const struct e1000_rx_meta *meta)
+static bool rx_complete(const struct e1000_rx_pass *p, struct rx_view *v,
+			const u8 *f, u32 len, const struct e1000_rx_meta *meta)
 {
 	u32 shift = v->shift;
 	u32 start = meta->csum_start;
@@ -149,8 +150,8 @@ static bool rx_complete(struct rx_view *v, const u8 *f, u32 len,
 	if (start >= len || at + 2 > len || at < E1000_ETH_HLEN + shift ||
 	    start < E1000_ETH_HLEN + shift)
 		return false;
-	e1000_put_be16(v->patch, ~e1000_csum_fold(e1000_csum_add(0, f + start,
-								 len - start)));
+	e1000_put_be16(v->patch,
+		       ~e1000_csum_fold(p->csum(0, f + start, len - start)));
 	v->patch_at = at - shift;
 	return true;
 }
@@ -159,7 +160,7 @@ static void rx_csum(const struct e1000_rx_pass *p, struct rx_view *v,
 		    const u8 *f, u32 len, const struct e1000_rx_meta *meta)
 {
 	bool done = (meta->flags & E1000_RXM_NEEDS_CSUM) &&
-		    rx_complete(v, f, len, meta);
+		    rx_complete(p, v, f, len, meta);
 	struct e1000_pkt pkt;
 
 	e1000_parse(f, len, p->vet, &pkt);
@@ -173,7 +174,7 @@ static void rx_csum(const struct e1000_rx_pass *p, struct rx_view *v,
 		v->status |= E1000_RXD_STAT_TCPCS;
 		/* What the host vouches for or we just wrote is good. */
 		if (!done && !(meta->flags & E1000_RXM_DATA_VALID) &&
-		    !rx_l4_ok(f, &pkt))
+		    !rx_l4_ok(p, f, &pkt))
 			v->errors |= E1000_RXD_ERR_TCPE;
 	}
 	if (!(v->status & (E1000_RXD_STAT_IPCS | E1000_RXD_STAT_TCPCS)))
@@ -406,7 +407,8 @@ static bool gso_check(const struct e1000_rx_pass *p, const u8 *f, u32 len,
 }
 
 /* Both checksums of a segment, whatever the backend left in the fields. */
-static void gso_sums(const struct e1000_rx_gso *g, u8 *f, u32 len)
+static void gso_sums(const struct e1000_rx_pass *p,
+		     const struct e1000_rx_gso *g, u8 *f, u32 len)
 {
 	u32 l4 = len - g->tcp_off, sum;
 
@@ -418,7 +420,9 @@ static void gso_sums(const struct e1000_rx_gso *g, u8 *f, u32 len)
 	sum = e1000_pseudo_sum(f + g->ip_off, !g->ip4, E1000_IPPROTO_TCP);
 	e1000_put_be16(f + g->tcp_off + E1000_TCP_CSUM,
 		       e1000_csum_fold(e1000_csum_add32(sum, l4)));
-	e1000_csum_insert(f, len, g->tcp_off, g->tcp_off + E1000_TCP_CSUM, 0);
+	/* Over the pseudo-header sum just put in the field. */
+	e1000_put_be16(f + g->tcp_off + E1000_TCP_CSUM,
+		       ~e1000_csum_fold(p->csum(0, f + g->tcp_off, l4)));
 }
 
 int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
@@ -465,7 +469,7 @@ int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
 		if (g->seg && e1000_pass_stale(core, &p->ring))
 			return E1000_RX_STALE;
 		f = e1000_tcp_seg_build(&s, frame, g->seg, &seg_len);
-		gso_sums(g, f, seg_len);
+		gso_sums(p, g, f, seg_len);
 		if (e1000_rx_frame(core, p, f, seg_len, &summed) ==
 		    E1000_RX_NO_BUFFERS)
 			return E1000_RX_NO_BUFFERS;
@@ -487,6 +491,7 @@ void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p)
 bool e1000_rx_begin(struct e1000_core *core, struct e1000_rx_pass *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->csum = core->plat->csum ?: e1000_csum_add;
 	/* Even a pass that delivers nothing ends when RCTL.EN is set. */
 	p->ring.pass_gen = core->pass_gen;
 	p->rctl = e1000_reg(core, E1000_RCTL);

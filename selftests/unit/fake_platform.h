@@ -63,8 +63,13 @@ struct fake {
 };
 
 extern const struct e1000_platform fake_platform;
-/* The same with frame_out_sg, which reads the payload from mem itself. */
+/*
+ * The same with frame_out_sg, which reads the payload from mem itself,
+ * and a csum of its own (a byte at a time).
+ */
 extern const struct e1000_platform fake_platform_sg;
+/* Calls of its csum (it has no device to count in). */
+extern unsigned int fake_csum_calls;
 extern const u8 fake_mac[6];
 
 /* Zero @f and initialise its core with fake_mac, a tx_buf, no busy. */
