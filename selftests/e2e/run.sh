@@ -163,7 +163,7 @@ t_rom() {
 # The e1000 driver's own offline test: registers, EEPROM, interrupts,
 # loopback, link.
 t_selftest() {
-	local out rc
+	local out rc try
 	out=$(l2_exec "$G" 'ethtool -i eth0 | grep supports-test')
 	if [ "$out" != "supports-test: yes" ]; then
 		note "$(l2_exec "$G" l2-netdrv driver) has no ethtool self-test"
@@ -173,15 +173,17 @@ t_selftest() {
 	rc=$?
 	echo "$out"
 	# Loopback 14: all 64 frames came back intact, but the guest took
-	# more than two jiffies to check them (its vCPU starved on a loaded
-	# nested-TCG host).  That measures the guest, not the device: once
-	# more.  A frame lost or corrupted is 13, which is never retried.
-	if echo "$out" | grep -q 'Loopback test  (offline)[[:space:]]*14[[:space:]]*$'; then
-		echo "loopback check timed out in the guest: once more"
+	# more than 20 ms to check them (its vCPU starved on a loaded
+	# nested-TCG host; seen twice in a row in one run).  That measures
+	# the guest, not the device: up to twice more.  A frame lost or
+	# corrupted is 13, which is never retried.
+	for try in 2 3; do
+		echo "$out" | grep -q 'Loopback test  (offline)[[:space:]]*14[[:space:]]*$' || break
+		echo "loopback check timed out in the guest: attempt $try"
 		out=$(l2_exec "$G" -t 180 'ethtool -t eth0 offline')
 		rc=$?
 		echo "$out"
-	fi
+	done
 	if [ $rc -eq 0 ] && echo "$out" | grep -q 'The test result is PASS'; then
 		return 0
 	fi
@@ -1271,13 +1273,13 @@ run_nic() {
 	fi
 	e2e_run "$nic: TCP ${BIG} MiB L1->guest, sha256 checked" xfer_to_guest "$G" "$BIG"
 	e2e_run "$nic: TCP ${BIG} MiB guest->L1, sha256 checked" xfer_from_guest "$G" "$BIG"
+	case $nic in
+	kvm-e1000*) e2e_run "$nic: TSO frames to the tap in one copy, sha256 checked" t_one_copy ;;
+	esac
 	e2e_run "$nic: iperf3 TCP guest->L1" t_iperf "$nic" tx
 	e2e_run "$nic: iperf3 TCP L1->guest" t_iperf "$nic" rx
 	case $nic in
-	kvm-e1000*)
-		e2e_run "$nic: ring doorbells through RAM iff mapped" t_doorbell "$nic"
-		e2e_run "$nic: TSO frames to the tap in one copy, sha256 checked" t_one_copy
-		;;
+	kvm-e1000*) e2e_run "$nic: ring doorbells through RAM iff mapped" t_doorbell "$nic" ;;
 	esac
 	e2e_run "$nic: ethtool -t eth0 offline" t_selftest "$nic"
 	e2e_run "$nic: traffic after the self-test" t_after_selftest
