@@ -56,6 +56,7 @@ e2e_run() {
 		E2E_FAIL=$((E2E_FAIL + 1))
 		echo "not ok $E2E_N - $desc"
 		tail -n 40 "$log" | sed 's/^/#   /'
+		e2e_consoles "$log" | tee -a "$log" | sed 's/^/#   /'
 		echo "$E2E_N" >>"$E2E_LOGS/failed"
 		if [ "$E2E_FAIL" -eq 1 ] && grep -q '^verdict: vCPU stuck' "$log"; then
 			echo "$E2E_N $name" >"$E2E_LOGS/l2-stuck"
@@ -63,6 +64,20 @@ e2e_run() {
 		;;
 	esac
 	return $rc
+}
+
+# e2e_consoles LOG: after a failed step, what each L2 guest's console
+# said last (a guest that panicked rebooted, panic=-1, and only its console
+# knows why); whole, beside LOG, kept with the e2e logs.
+e2e_consoles() {
+	local log=$1 c g
+	for c in "${L2_RUN_ROOT:-/tmp/l2}"/g*/console.log; do
+		[ -s "$c" ] || continue
+		g=$(basename "$(dirname "$c")")
+		cp "$c" "${log%.log}.$g.console" 2>/dev/null
+		echo "--- $g's console, its last 15 lines:"
+		tr -d '\r' <"$c" | grep -a -v '^\s*$' | tail -n 15
+	done
 }
 
 e2e_skip() {

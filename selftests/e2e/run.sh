@@ -1189,6 +1189,19 @@ lv_destroy() {
 	l2_wait_exit "$dir" 30 || { echo "QEMU still runs after virsh destroy"; return 1; }
 }
 
+# lv_round DIR UUID: the domain started again on the same device, pinged,
+# destroyed; E2E_LIBVIRT_ROUNDS rounds of it (default 1; more to tally).
+# Its console log grows by a boot each round.
+lv_round() {
+	local dir=$1 uuid=$2 rc=0
+	lv_start "$dir" "$uuid" || return 1
+	LV_BOOTS=$((LV_BOOTS + 1))
+	l2_wait_ready "$dir" "$LV_BOOTS" || rc=1
+	[ $rc -eq 0 ] && { ping_both "$dir" 3 || rc=1; }
+	lv_destroy "$dir" || rc=1
+	return $rc
+}
+
 # libvirt starts a domain whose NIC is a kvm-e1000 mdev made by the tool
 # (its <hostdev> as Documentation/qemu.md shows it): the guest moves
 # verified traffic; virsh destroy ends it; the same device serves the
@@ -1213,6 +1226,7 @@ t_libvirt() {
 	: >"$dir/console.log"
 	lv_start "$dir" "$uuid" || rc=1
 	[ $rc -eq 0 ] && l2_wait_ready "$dir" 1 || rc=1
+	LV_BOOTS=1
 	# The domain's <rom file=.../>: iPXE's, for netboot.
 	[ $rc -eq 0 ] && rom_seen "$dir" "$(lv_rom)" || rc=1
 	[ $rc -eq 0 ] && traffic "$dir" "$SMALL" || rc=1
@@ -1224,12 +1238,7 @@ t_libvirt() {
 	lv_destroy "$dir" || rc=1
 	# The device outlives the domain and serves it again.
 	[ -e "$mdev" ] || { echo "the mdev went with the domain"; rc=1; }
-	if [ $rc -eq 0 ]; then
-		lv_start "$dir" "$uuid" || rc=1
-		[ $rc -eq 0 ] && l2_wait_ready "$dir" 2 || rc=1
-		[ $rc -eq 0 ] && ping_both "$dir" 3 || rc=1
-		lv_destroy "$dir" || rc=1
-	fi
+	[ $rc -eq 0 ] && { in_rounds "${E2E_LIBVIRT_ROUNDS:-1}" lv_round "$dir" "$uuid" || rc=1; }
 	[ $rc -eq 0 ] || { echo "libvirt's log of the domain:"; tail -n 20 "$dir/qemu.log"; }
 	lv_virsh destroy "$LV_NAME" >/dev/null 2>&1
 	"$L2_KVM_E1000_TOOL" destroy "$uuid" || rc=1

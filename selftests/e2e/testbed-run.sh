@@ -6,8 +6,9 @@
 # (tools/testbed/profiles.sh: debian12, the default, or debian13, whose L1
 # runs trixie's QEMU 10); KERNEL "-" is the profile's kernel.
 # E2E_ONLY=REGEX runs only the tests whose description matches (lib.sh);
-# E2E_TWO_GUEST_ROUNDS=N repeats the two-guest transfers N times, and
-# E2E_UNBIND_ROUNDS=N the driver unbind under a flood (run.sh).
+# E2E_TWO_GUEST_ROUNDS=N repeats the two-guest transfers N times,
+# E2E_UNBIND_ROUNDS=N the driver unbind under a flood, and
+# E2E_LIBVIRT_ROUNDS=N the libvirt domain's restart (run.sh).
 #
 # L2 guests need L0's multi-threaded TCG: single-threaded, an L2 boot crawls
 # past any timeout.  Multi-threaded TCG intermittently freezes L1 for good
@@ -49,7 +50,8 @@ shift 2
 # E2E_NETBOOT_TIMEOUT=S: how long a netboot may take (300 s);
 # L2_APPEND: more kernel arguments for the guests.
 only=()
-for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_TWO_GUEST_CPUS \
+for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_LIBVIRT_ROUNDS \
+	    E2E_TWO_GUEST_CPUS \
 	    E2E_MIG_CONTROL E2E_MIG_REROUTE E2E_NETBOOT E2E_NETBOOT_TIMEOUT \
 	    L2_KVM_E1000_MODEL L2_FIRMWARE L2_APPEND; do
 	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
@@ -106,7 +108,17 @@ lost_where() {
 	step=$(sed -n 2p "$logs/current" 2>/dev/null)
 	died+=("$nic: testbed exit $rc, in step ${n:-?} (${step:-before the first step}); logs: $run")
 	[ -n "$n" ] && died+=("$(tail -n 12 "$logs/$(printf '%03d' "$n").log" 2>/dev/null | sed 's/^/  step log: /')")
+	died+=("$(oops_head "$run/console.log" | sed 's/^/  L1 console, the first report: /')")
 	died+=("$(tr -d '\r' <"$run/console.log" 2>/dev/null | grep -a -v '^\s*$' | tail -n 12 | sed 's/^/  L1 console: /')")
+}
+
+# oops_head CONSOLE: the first kernel report of L1's console, its first 30
+# lines (what failed, where, and the call trace), for a log read only by
+# its tail: the tail alone shows the panic, not its cause.
+oops_head() {
+	tr -d '\r' <"$1" 2>/dev/null | grep -a -v '^\s*$' |
+		sed -n '/BUG:\|Oops\|general protection\|kernel BUG\|WARNING:\|UBSAN:\|Unable to handle/,$p' |
+		head -n 30
 }
 
 # failed_where NIC ATTEMPT E2E_LOGS: the first three steps that failed,
