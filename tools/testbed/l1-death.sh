@@ -15,7 +15,12 @@
 # "loaded" list empty, no load failure, the module named nowhere in L1's
 # log) is the testbed's to answer for, whatever the form: seen as an
 # int3 oops in the scheduler at boot, where the kernel patches its own
-# text (jump labels) under L0's multi-threaded TCG.
+# text (jump labels) under L0's multi-threaded TCG.  That oops later, the
+# module loaded, is L0's too: the kernel meets an int3 in its text only
+# while it patches it (text_poke_bp()), and its handler knows each such
+# int3; one it does not know is a CPU that ran a stale translation of the
+# patched code.  A module cannot write the kernel's read-only text, and
+# its BUG() and WARN() are ud2, not int3.
 l1_death() {
 	local rc=$1 run=$2 logs=("$2/dmesg-live.log" "$2/console.log")
 	local here
@@ -34,6 +39,9 @@ l1_death() {
 		elif ! grep -qs . "$run/loaded" && [ ! -e "$run/modload-failed" ] &&
 		     ! grep -qsE 'kvm[_-]e1000' "${logs[@]}"; then
 			echo "L1 died before the module under test was loaded (see $run/console.log)"
+		elif grep -qs . "$run/loaded" &&
+		     grep -qsE '(Oops: )?int3: [0-9a-f]{4} \[#1\]' "${logs[@]}"; then
+			echo "L1 died: an int3 oops, kernel text being patched (see $run/console.log)"
 		else
 			return 1
 		fi ;;

@@ -77,6 +77,15 @@ expect 125 "$boot" -
 rm -f "$boot/modload-failed"
 echo "[    9.5] Modules linked in: kvm_e1000(OE+) tun kvm_amd" >>"$boot/console.log"
 expect 125 "$boot" -
+# An int3 oops in the middle of the tests (testdata: svm_vcpu_run's jump
+# to its kvm_entry trace point, patched under a running vCPU when a
+# post-mortem enabled KVM's trace events, Debian 13, 2026-12-02).
+int3=$(run_dir int3-svm int3-svm.log "")
+expect 125 "$int3" "int3 oops"
+expect 1 "$int3" -
+# The same oops while the module was still loading stays the module's.
+rm -f "$int3/loaded"
+expect 125 "$int3" -
 # A failed test, a splat found in the log: the run was not lost.
 expect 1 "$guard" -
 expect 121 "$triple" -
