@@ -146,6 +146,23 @@ if [ -n "${TB_KEYPIN:-}" ]; then
 	kmsg "keypin holding KVM's static keys (pid $!)"
 fi
 
+# KVM's trace events, enabled now, while no vCPU runs, and filtered to
+# PID 1, which never runs one: a post-mortem's trace (l2_kvm_trace)
+# then only moves the filter.  Enabling an event rewrites kernel text
+# (svm_vcpu_run's jump to trace_kvm_entry), which L0's multi-threaded TCG
+# gets wrong while a vCPU runs it: L1 dies of an int3 oops there.  perf
+# on kvm:kvm_exit (tools/bench/exits.sh) moves no key either once they
+# are on.
+arm_kvm_events() {
+	local t=/sys/kernel/tracing ev
+	[ -w "$t/set_event_pid" ] || return 0
+	echo 1 >"$t/set_event_pid"
+	for ev in kvm kvmmmu; do
+		[ -w "$t/events/$ev/enable" ] && echo 1 >"$t/events/$ev/enable"
+	done
+}
+arm_kvm_events
+
 : >"$RUN_DIR/loaded"
 if ! load_modules; then
 	dmesg >"$RUN_DIR/dmesg-cmd.log"

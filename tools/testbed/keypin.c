@@ -13,13 +13,19 @@
  * software- and hardware-disabled keeps every such count above zero, so
  * the tests' VMs never move a key across 0 and no text is patched for
  * them.  A socket with SO_TIMESTAMP does the same for netstamp_needed_key,
- * which every timestamping ping would flip.
+ * which every timestamping ping would flip.  And the kernel's DO_ONCE
+ * keys (the hash secrets of TCP and UDP, drawn on first use, after which
+ * a work item switches their key off): a TCP connection and a UDP
+ * datagram over loopback, IPv4 and IPv6, draw them here, before any vCPU
+ * runs, instead of in the tests' first transfer.
  *
  * The vCPU never runs.  keypin prints "keypin: holding" once set up, then
  * sleeps until killed.
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +59,64 @@ static void apic_hw_disable(int vcpu)
 		die("keypin: KVM_SET_MSRS(APICBASE)");
 }
 
+/* A loopback address of @family, port 0 (any). */
+static socklen_t loopback(int family, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return sizeof(*in);
+	}
+	in6->sin6_family = AF_INET6;
+	in6->sin6_addr = in6addr_loopback;
+	return sizeof(*in6);
+}
+
+/*
+ * One connection (TCP) or one datagram (UDP) of @family over loopback:
+ * listen or bind, connect, accept or receive.  A family L1 lacks (no
+ * IPv6) is skipped: its keys cannot move in the tests either.
+ */
+static void loopback_once(int family, int type)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, &ss);
+	int srv, cli, acc = -1;
+	char byte = 0;
+
+	srv = socket(family, type | SOCK_CLOEXEC, 0);
+	if (srv < 0)
+		return;
+	cli = socket(family, type | SOCK_CLOEXEC, 0);
+	if (cli >= 0 && !bind(srv, (struct sockaddr *)&ss, len) &&
+	    !getsockname(srv, (struct sockaddr *)&ss, &len) &&
+	    (type == SOCK_DGRAM || !listen(srv, 1)) &&
+	    !connect(cli, (struct sockaddr *)&ss, len)) {
+		if (type == SOCK_STREAM)
+			acc = accept(srv, NULL, NULL);
+		else if (send(cli, &byte, 1, 0) == 1)
+			recv(srv, &byte, 1, 0);
+	}
+	if (acc >= 0)
+		close(acc);
+	if (cli >= 0)
+		close(cli);
+	close(srv);
+}
+
 int main(void)
 {
 	int kvm, vm, vcpu, sock, on = 1;
+
+	/* First: the keys go off in a work item, while the VM is made. */
+	loopback_once(AF_INET, SOCK_STREAM);
+	loopback_once(AF_INET6, SOCK_STREAM);
+	loopback_once(AF_INET, SOCK_DGRAM);
+	loopback_once(AF_INET6, SOCK_DGRAM);
 
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
@@ -76,6 +137,8 @@ int main(void)
 	    setsockopt(sock, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on)))
 		die("keypin: SO_TIMESTAMP");
 
+	/* The DO_ONCE work items above are done by now, or about to be. */
+	usleep(300 * 1000);
 	printf("keypin: holding\n");
 	fflush(stdout);
 	for (;;)

@@ -303,19 +303,29 @@ l2_ready_count() {
 # first of them): a guest that runs no instruction is either not entered
 # (no kvm_entry), or exits and re-enters without progress (the exit
 # reason, an emulation failure, an exception injected each time).
+#
+# The events were enabled at L1's boot (tools/testbed/guest-run.sh), with
+# a filter that passes none: only the filter moves here.  Enabling them
+# now would rewrite kernel text under the running vCPU, which kills L1
+# under L0's multi-threaded TCG.
 l2_kvm_trace() {
-	local t=/sys/kernel/tracing pid ev
+	local t=/sys/kernel/tracing pid ev held
 	pid=$(l2_qemu_pid "$1")
 	if [ -z "$pid" ] || [ ! -w "$t/set_event_pid" ]; then
 		echo "KVM trace: no tracefs or no QEMU"
 		return 0
 	fi
+	for ev in kvm kvmmmu; do
+		[ "$(cat "$t/events/$ev/enable" 2>/dev/null)" = 1 ] && continue
+		echo "KVM trace: the $ev events were not enabled at boot, and are not now under a running vCPU"
+		return 0
+	done
+	held=$(cat "$t/set_event_pid")
+	: >"$t/trace"
 	# Every thread of QEMU: the vCPU's is among them.
 	(cd "/proc/$pid/task" && echo *) >"$t/set_event_pid"
-	: >"$t/trace"
-	for ev in kvm kvmmmu; do echo 1 >"$t/events/$ev/enable"; done
 	sleep 1
-	for ev in kvm kvmmmu; do echo 0 >"$t/events/$ev/enable"; done
+	echo "${held:-1}" >"$t/set_event_pid"
 	echo "KVM trace of QEMU $pid for 1 s, events by name:"
 	awk '!/^#/ { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { print $(i + 1); break } }' \
 		"$t/trace" | sort | uniq -c | sort -rn | head -n 15
@@ -324,7 +334,6 @@ l2_kvm_trace() {
 	grep -v '^#' "$t/trace" | grep -vE ' kvm_(pic_|ioapic_)?set_irq:' |
 		head -n 30 | cut -c1-220
 	: >"$t/trace"
-	: >"$t/set_event_pid"
 }
 
 # l2_vcpu_ticks DIR: the CPU time (clock ticks) the guest's vCPU threads
