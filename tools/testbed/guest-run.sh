@@ -146,17 +146,22 @@ if [ -n "${TB_KEYPIN:-}" ]; then
 	kmsg "keypin holding KVM's static keys (pid $!)"
 fi
 
-# KVM's trace events, enabled now, while no vCPU runs, and filtered to
-# PID 1, which never runs one: a post-mortem's trace (l2_kvm_trace)
-# then only moves the filter.  Enabling an event rewrites kernel text
-# (svm_vcpu_run's jump to trace_kvm_entry), which L0's multi-threaded TCG
-# gets wrong while a vCPU runs it: L1 dies of an int3 oops there.  perf
-# on kvm:kvm_exit (tools/bench/exits.sh) moves no key either once they
-# are on.
+# KVM's trace events, enabled now, while no vCPU runs, with the ring
+# buffer off: a post-mortem's trace (l2_kvm_trace) only turns the buffer
+# on for a second.  Enabling an event rewrites kernel text, which L0's
+# multi-threaded TCG gets wrong on a CPU that runs that code meanwhile:
+# L1 died of an int3 oops in svm_vcpu_run (its jump to trace_kvm_entry)
+# when a post-mortem enabled them under a running vCPU.  Only KVM's own
+# text is rewritten here: no PID filter and no command-name recording,
+# which would hook the scheduler's trace points, in __schedule(), which
+# the other CPU runs all the time (an int3 oops there, 2026-12-02).
+# perf on kvm:kvm_exit (tools/bench/exits.sh) moves no key either once
+# they are on.
 arm_kvm_events() {
 	local t=/sys/kernel/tracing ev
-	[ -w "$t/set_event_pid" ] || return 0
-	echo 1 >"$t/set_event_pid"
+	[ -w "$t/tracing_on" ] && [ -w "$t/options/record-cmd" ] || return 0
+	echo 0 >"$t/tracing_on"
+	echo 0 >"$t/options/record-cmd"
 	for ev in kvm kvmmmu; do
 		[ -w "$t/events/$ev/enable" ] && echo 1 >"$t/events/$ev/enable"
 	done

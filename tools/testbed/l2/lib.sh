@@ -305,13 +305,14 @@ l2_ready_count() {
 # reason, an emulation failure, an exception injected each time).
 #
 # The events were enabled at L1's boot (tools/testbed/guest-run.sh), with
-# a filter that passes none: only the filter moves here.  Enabling them
-# now would rewrite kernel text under the running vCPU, which kills L1
-# under L0's multi-threaded TCG.
+# the ring buffer off: only the buffer is turned on here, for a second,
+# and the lines of QEMU's threads are kept.  Enabling the events now
+# would rewrite kernel text under the running vCPU, which kills L1 under
+# L0's multi-threaded TCG.
 l2_kvm_trace() {
-	local t=/sys/kernel/tracing pid ev held
+	local t=/sys/kernel/tracing pid ev tids
 	pid=$(l2_qemu_pid "$1")
-	if [ -z "$pid" ] || [ ! -w "$t/set_event_pid" ]; then
+	if [ -z "$pid" ] || [ ! -w "$t/tracing_on" ]; then
 		echo "KVM trace: no tracefs or no QEMU"
 		return 0
 	fi
@@ -320,20 +321,24 @@ l2_kvm_trace() {
 		echo "KVM trace: the $ev events were not enabled at boot, and are not now under a running vCPU"
 		return 0
 	done
-	held=$(cat "$t/set_event_pid")
-	: >"$t/trace"
 	# Every thread of QEMU: the vCPU's is among them.
-	(cd "/proc/$pid/task" && echo *) >"$t/set_event_pid"
+	tids=" $(cd "/proc/$pid/task" && echo *) "
+	: >"$t/trace"
+	echo 1 >"$t/tracing_on"
 	sleep 1
-	echo "${held:-1}" >"$t/set_event_pid"
+	echo 0 >"$t/tracing_on"
+	# A line starts "COMM-TID [CPU] ...": COMM may hold spaces and dashes.
+	awk -v tids="$tids" '!/^#/ && match($0, /-[0-9]+ +\[[0-9]+\]/) {
+		tid = substr($0, RSTART + 1); sub(/ .*/, "", tid)
+		if (index(tids, " " tid " ")) print }' "$t/trace" >"$1/kvm-trace.txt"
+	: >"$t/trace"
 	echo "KVM trace of QEMU $pid for 1 s, events by name:"
-	awk '!/^#/ { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { print $(i + 1); break } }' \
-		"$t/trace" | sort | uniq -c | sort -rn | head -n 15
+	awk '{ for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { print $(i + 1); break } }' \
+		"$1/kvm-trace.txt" | sort | uniq -c | sort -rn | head -n 15
 	# The timer's line (QEMU's PIT, hundreds a second) says nothing here.
 	echo "the first 30 but for interrupt lines:"
-	grep -v '^#' "$t/trace" | grep -vE ' kvm_(pic_|ioapic_)?set_irq:' |
+	grep -vE ' kvm_(pic_|ioapic_)?set_irq:' "$1/kvm-trace.txt" |
 		head -n 30 | cut -c1-220
-	: >"$t/trace"
 }
 
 # l2_vcpu_ticks DIR: the CPU time (clock ticks) the guest's vCPU threads
