@@ -16,7 +16,7 @@ mkdir -p "$E2E_LOGS" "$E2E_DATA"
 # and the first failed step if its guest's vCPU was found stuck
 # (l2_stuck_report's verdict), for l1-death.sh's l2_stuck.
 : >"$E2E_LOGS/failed"
-rm -f "$E2E_LOGS/l2-stuck"
+rm -f "$E2E_LOGS/l2-stuck" "$E2E_LOGS/l2-reset"
 
 # Statuses a test function returns besides 0 and 1; it may write a note
 # to $E2E_NOTE (the skip reason, the known failure, a measured value).
@@ -60,6 +60,8 @@ e2e_run() {
 		echo "$E2E_N" >>"$E2E_LOGS/failed"
 		if [ "$E2E_FAIL" -eq 1 ] && grep -q '^verdict: vCPU stuck' "$log"; then
 			echo "$E2E_N $name" >"$E2E_LOGS/l2-stuck"
+		elif [ "$E2E_FAIL" -eq 1 ] && e2e_reset_guest >>"$log"; then
+			echo "$E2E_N $name" >"$E2E_LOGS/l2-reset"
 		fi
 		;;
 	esac
@@ -78,6 +80,20 @@ e2e_consoles() {
 		echo "--- $g's console, its last 15 lines:"
 		tr -d '\r' <"$c" | grep -a -v '^\s*$' | tail -n 15
 	done
+}
+
+# e2e_reset_guest: name a guest whose CPU reset itself, if one did
+# (l2_silent_reset), for l1-death.sh's l2_stuck.
+e2e_reset_guest() {
+	local d
+	for d in "${L2_RUN_ROOT:-/tmp/l2}"/g*; do
+		if [ ! -s "$d/console.log" ] || ! l2_silent_reset "$d"; then
+			continue
+		fi
+		echo "verdict: guest $(basename "$d") reset itself: a new boot with no reboot, panic or oops line before it"
+		return 0
+	done
+	return 1
 }
 
 e2e_skip() {

@@ -1187,6 +1187,8 @@ lv_destroy() {
 	local dir=$1
 	lv_virsh destroy "$LV_NAME" || return 1
 	l2_wait_exit "$dir" 30 || { echo "QEMU still runs after virsh destroy"; return 1; }
+	# The next start's boot is not a reset (l2_silent_reset).
+	echo "$L2_ENDED" >>"$dir/console.log"
 }
 
 # lv_round DIR UUID: the domain started again on the same device, pinged,

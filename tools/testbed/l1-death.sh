@@ -55,12 +55,25 @@ l1_death() {
 # the same RIP with IF set and an interrupt pending, never taken, its
 # thread spinning), and L1's kernel log stayed clean (that step passed: a
 # module that wedged KVM would have left a report there).
+#
+# Or that first failed step found a guest whose CPU had reset itself: a new
+# boot on its console after no reboot, panic or oops line (e2e lib.sh's
+# l2-reset, l2_silent_reset in tools/testbed/l2/lib.sh), L1's log clean
+# likewise.  A device that wrote over the guest's memory would show as an
+# oops or a panic on that console first, not as a silent reset.
 l2_stuck() {
-	local rc=$1 dir=$2 n step f
-	[ "$rc" -eq 1 ] && [ -s "$dir/l2-stuck" ] || return 1
-	read -r n step <"$dir/l2-stuck"
+	local rc=$1 dir=$2 n step f what
+	[ "$rc" -eq 1 ] || return 1
+	if [ -s "$dir/l2-stuck" ]; then
+		f=l2-stuck what="an L2 guest's vCPU stopped executing"
+	elif [ -s "$dir/l2-reset" ]; then
+		f=l2-reset what="an L2 guest's CPU reset itself without a word"
+	else
+		return 1
+	fi
+	read -r n step <"$dir/$f"
 	while read -r f; do
 		grep -q '^=== .*L1 kernel log clean' "$dir/$(printf '%03d' "$f").log" 2>/dev/null && return 1
 	done < <(cat "$dir/failed" 2>/dev/null)
-	echo "an L2 guest's vCPU stopped executing in step $n ($step; see its log)"
+	echo "$what in step $n ($step; see its log)"
 }

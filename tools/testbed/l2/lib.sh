@@ -298,6 +298,22 @@ l2_ready_count() {
 	grep -c '@@L2-READY@@' "$1/console.log" 2>/dev/null
 }
 
+# l2_silent_reset DIR: true if the guest's console shows a boot (the boot
+# stub's "Probing EDD") that followed none of the lines a kernel prints
+# when it reboots, panics or oopses: its CPU reset itself, a triple fault
+# (tools/testbed/README.md: L0's nested TCG resets guests so).  A VMM
+# that ends its guest and boots it again on the same console (libvirt's
+# restart) marks the end with L2_ENDED.
+L2_ENDED=@@L2-ENDED@@
+l2_silent_reset() {
+	tr -d '\r' <"$1/console.log" 2>/dev/null | awk -v ended="$L2_ENDED" '
+		/Probing EDD/ { if (booted && !said) { found = 1; exit }
+				booted = 1; said = 0; next }
+		/reboot: |Kernel panic|Oops|BUG:|general protection|sysrq: / { said = 1 }
+		index($0, ended) { said = 1 }
+		END { exit !found }'
+}
+
 # l2_kvm_trace DIR: what L1's KVM does for the guest's vCPU thread over
 # one second (its kvm and kvmmmu trace events, counted by name, and the
 # first of them): a guest that runs no instruction is either not entered

@@ -118,6 +118,38 @@ expect_stuck 1 -
 printf '6\n' >"$e2e/failed"
 rm "$e2e/l2-stuck"
 expect_stuck 1 -
+# A first failed step that found a guest whose CPU reset itself (below).
+echo "9 kvm-e1000: iperf3 TCP guest->L1" >"$e2e/l2-reset"
+printf '9\n' >"$e2e/failed"
+expect_stuck 1 reset
+printf '9\n26\n' >"$e2e/failed"
+expect_stuck 1 -
+printf '6\n' >"$e2e/failed"
+rm "$e2e/l2-reset"
+
+# l2_silent_reset, on consoles: the guest that reset itself in the
+# middle of "iperf3 TCP guest->L1" (Debian 13, 2026-12-02: a new boot,
+# nothing before it); one that rebooted (reboot -f), one that panicked,
+# and a libvirt domain destroyed and started again.
+expect_reset() {
+	local d=$tmp/console-$3
+	mkdir -p "$d"
+	printf '%b' "$2" >"$d/console.log"
+	if { [ "$1" = reset ] && l2_silent_reset "$d"; } ||
+	   { [ "$1" = - ] && ! l2_silent_reset "$d"; }; then
+		passed=$((passed + 1))
+		echo "ok: l2_silent_reset, $3"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: l2_silent_reset, $3: wanted $1"
+	fi
+}
+boot='Probing EDD (edd=off to disable)... ok\r\n[    3.5] XSAVE consistency problem\r\n@@L2-READY@@ driver=e1000 link=up\r\n'
+expect_reset reset "$boot$boot" "a new boot out of nothing"
+expect_reset - "$boot" "one boot"
+expect_reset - "${boot}[   80.1] reboot: Restarting system\n$boot" "reboot -f"
+expect_reset - "${boot}[   80.1] Kernel panic - not syncing: Fatal exception\n$boot" "a panic"
+expect_reset - "$boot$L2_ENDED\n$boot" "libvirt's restart"
 
 # l2_stuck_verdict, on the registers and APIC of a guest seen so on
 # Debian 13 (2026-12-02: RIP equal to CR2, a module text address).
