@@ -142,13 +142,18 @@ static int copy_page_part(struct kvm_e1000 *e, u64 gpa, void *buf, u32 len,
 	return ret;
 }
 
+/* A range past 2^64 would go on in guest page 0: not the device's. */
+static bool gpa_range_wraps(u64 gpa, u32 len)
+{
+	return len && gpa + len - 1 < gpa;
+}
+
 static int guest_copy(struct kvm_e1000 *e, u64 gpa, void *buf, u32 len,
 		      bool write)
 {
 	u32 chunk;
 
-	/* A range past 2^64 would go on in guest page 0: not the device's. */
-	if (len && gpa + len - 1 < gpa) {
+	if (gpa_range_wraps(gpa, len)) {
 		e->acc.dma_errors++;
 		return E1000_DMA_FAULT;
 	}
@@ -231,7 +236,7 @@ static bool tx_pages_get(struct kvm_e1000 *e, u64 gpa, u32 len, u32 *n)
 	unsigned long hva;
 	u32 chunk;
 
-	if (len && gpa + len - 1 < gpa)
+	if (gpa_range_wraps(gpa, len))
 		return false;
 	for (; len; gpa += chunk, len -= chunk) {
 		chunk = min_t(u32, len, PAGE_SIZE - offset_in_page(gpa));
