@@ -305,13 +305,27 @@ l2_ready_count() {
 # that ends its guest and boots it again on the same console (libvirt's
 # restart) marks the end with L2_ENDED.
 L2_ENDED=@@L2-ENDED@@
+# What a guest's kernel prints before it goes down on purpose or in a
+# fault.  Of SysRq only the keys that end the boot: a post-mortem's SysRq
+# w and l (l2_stuck_report) end nothing.
+L2_SAID='reboot: |Kernel panic|Oops|BUG:|general protection|sysrq: (Resetting|Trigger a crash|Power Off)'
 l2_silent_reset() {
-	tr -d '\r' <"$1/console.log" 2>/dev/null | awk -v ended="$L2_ENDED" '
+	tr -d '\r' <"$1/console.log" 2>/dev/null | awk -v ended="$L2_ENDED" -v said_re="$L2_SAID" '
 		/Probing EDD/ { if (booted && !said) { found = 1; exit }
 				booted = 1; said = 0; next }
-		/reboot: |Kernel panic|Oops|BUG:|general protection|sysrq: / { said = 1 }
+		$0 ~ said_re { said = 1 }
 		index($0, ended) { said = 1 }
 		END { exit !found }'
+}
+
+# l2_reboot_reason DIR: the first line of those l2_silent_reset looks for
+# in the boot before the guest's last one (a panic, an oops, a reboot),
+# without its timestamp; nothing if that boot said none.
+l2_reboot_reason() {
+	tr -d '\r' <"$1/console.log" 2>/dev/null | awk -v said_re="$L2_SAID" '
+		/Probing EDD/ { reason = first; first = ""; next }
+		$0 ~ said_re && first == "" { first = $0 }
+		END { sub(/^\[ *[0-9.]*\] /, "", reason); print reason }'
 }
 
 # l2_kvm_trace DIR: what L1's KVM does for the guest's vCPU thread over

@@ -150,6 +150,31 @@ expect_reset - "$boot" "one boot"
 expect_reset - "${boot}[   80.1] reboot: Restarting system\n$boot" "reboot -f"
 expect_reset - "${boot}[   80.1] Kernel panic - not syncing: Fatal exception\n$boot" "a panic"
 expect_reset - "$boot$L2_ENDED\n$boot" "libvirt's restart"
+expect_reset - "${boot}[   80.1] sysrq: Resetting\n$boot" "SysRq b"
+# A post-mortem's SysRq w and l (l2_stuck_report) end no boot.
+expect_reset reset "${boot}[   80.1] sysrq: Changing Loglevel\n[   80.2] sysrq: Show Blocked State\n$boot" \
+	"a reset after SysRq l and w"
+
+# l2_reboot_reason: the first word of the boot before the last one.
+expect_reason() {
+	local d=$tmp/reason-$3 got
+	mkdir -p "$d"
+	printf '%b' "$2" >"$d/console.log"
+	got=$(l2_reboot_reason "$d")
+	if [ "$got" = "$1" ]; then
+		passed=$((passed + 1))
+		echo "ok: l2_reboot_reason, $3: '$got'"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: l2_reboot_reason, $3: '$got', wanted '$1'"
+	fi
+}
+expect_reason "Kernel panic - not syncing: Fatal exception" \
+	"${boot}[   79.9] sysrq: Changing Loglevel\n[   80.1] Kernel panic - not syncing: Fatal exception\n[   80.2] reboot: Restarting system\n$boot" \
+	"a panic"
+expect_reason "" "$boot$boot" "a silent reset"
+expect_reason "" "${boot}[   80.1] Kernel panic - not syncing: Fatal exception\n$boot$boot" \
+	"a silent reset after a panic's boot"
 
 # l2_stuck_verdict, on the registers and APIC of a guest seen so on
 # Debian 13 (2026-12-02: RIP equal to CR2, a module text address).
