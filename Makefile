@@ -109,6 +109,7 @@ unit: core-includes
 	tools/testbed/selftest/test-scan-klog.sh
 	tools/testbed/selftest/test-l1-death.sh
 	tools/testbed/selftest/test-l2ctl.sh
+	tools/testbed/selftest/test-bench-report.sh
 
 fuzz:
 	$(MAKE) --no-print-directory -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)

@@ -103,6 +103,15 @@ def ratio(a, b):
     return round(a / b, 2) if b else None
 
 
+def reboots(d):
+    """What bench.sh noted of guests that booted again mid-run."""
+    try:
+        with open(os.path.join(d, "reboots")) as f:
+            return [line.strip() for line in f if line.strip()]
+    except OSError:
+        return []
+
+
 def config(raw, name):
     d = os.path.join(raw, name)
     res = {k: None for k in NUMERIC}
@@ -139,6 +148,9 @@ def config(raw, name):
         runs.setdefault("rr", []).append(rr_rate(os.path.join(d, "rr.%d.json" % n)))
         n += 1
     res["runs"] = n - 1
+    res["whole_runs"] = sum(1 for i in range(n - 1)
+                            if all(runs[m][i] is not None for m in MODES))
+    res["reboots"] = reboots(d)
     if not any(runs["tcp_tx"]) and not any(runs["tcp_rx"]):
         res["failed"] = True
     res["tcp_tx_mbps"] = med(runs["tcp_tx"])
@@ -205,7 +217,13 @@ def many(raw, name):
     res = {"failed": os.path.exists(d + ".failed")}
     agg, fair, per = [], [], []
     n = 1
+    lost = 0
     while os.path.exists(os.path.join(d, "tcp_tx.%d.0.json" % n)):
+        # A guest reset mid-run (bench.sh): that run does not count.
+        if os.path.exists(os.path.join(d, "lost.%d" % n)):
+            lost += 1
+            n += 1
+            continue
         rates = []
         g = 0
         while os.path.exists(os.path.join(d, "tcp_tx.%d.%d.json" % (n, g))):
@@ -216,7 +234,8 @@ def many(raw, name):
         fair.append(min(rates) / max(rates) if max(rates) else 0.0)
         per.append([round(x, 1) for x in rates])
         n += 1
-    res.update({"runs": n - 1, "guests": len(per[0]) if per else 0,
+    res.update({"runs": n - 1 - lost, "lost_runs": lost, "reboots": reboots(d),
+                "guests": len(per[0]) if per else 0,
                 "aggregate_mbps": med(agg), "fairness": med_fine(fair),
                 "spread": {"aggregate_mbps": spread(agg), "fairness": spread(fair, 3)},
                 "samples": per})

@@ -128,8 +128,25 @@ def many_table(many, env):
         if n.startswith("kvm-e1000") and base and m.get("aggregate_mbps"):
             rows.append("")
             rows.append("%s over vhost-net, aggregate: %.2fx." % (n, m["aggregate_mbps"] / base))
+    notes = reboot_notes(many.items())
+    if notes:
+        rows += ["", "Runs in which a guest booted again are not counted; the bench made "
+                 "them up with more runs:", ""] + notes
     rows.append("")
     return rows
+
+
+def reboot_notes(items):
+    """One line per guest that booted again mid-run (bench.sh's reboots)."""
+    return ["- %s, %s" % (n, r) for n, c in items for r in c.get("reboots") or []]
+
+
+def runs_cell(c):
+    """Runs made, and how many of them measured every mode."""
+    runs, whole = c.get("runs"), c.get("whole_runs")
+    if runs is None:
+        return "-"
+    return str(runs) if whole in (None, runs) else "%s (%s whole)" % (runs, whole)
 
 
 def plot(configs, png, work):
@@ -264,8 +281,18 @@ def render(res, png_name, plotted):
     w("")
     table(w, ["config", "runs", "TCP guest->L1 Mbit/s", "TCP L1->guest Mbit/s", "UDP pps",
               "ping RTT us", "TCP round trips/s"],
-          [[n, configs[n].get("runs", "-")] + [span(configs[n], k, d) for k, d in SPREAD_COLUMNS]
+          [[n, runs_cell(configs[n])] + [span(configs[n], k, d) for k, d in SPREAD_COLUMNS]
            for n in measured])
+    notes = reboot_notes((n, configs[n]) for n in measured)
+    if notes:
+        w("L0's nested TCG resets L2 guests, whatever their NIC (`tools/testbed/README.md`). "
+          "A guest that booted again mid-run lost its servers; the bench started them again "
+          "and made up the run (twice at most). The medians leave out what such a run did "
+          "not measure:")
+        w("")
+        for line in notes:
+            w(line)
+        w("")
     w("## Exits by reason")
     w("")
     w("Counts over the perf-monitored run of each mode (tcp_tx and udp_tx are "
