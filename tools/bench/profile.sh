@@ -40,7 +40,10 @@ done
 
 # report DATA QEMU_PID: the samples by thread, then by kernel symbol for
 # the threads that serve the guest: kvm-e1000's worker or sidecore
-# (kvm-e1000-sc/N on L2_SIDECORE_CPU), vhost's worker.
+# (kvm-e1000-sc/N on L2_SIDECORE_CPU), vhost's worker; then the guest's
+# vCPU thread by kernel symbol: L1's handling of the guest's exits (the
+# MMIO emulator, the device's register accesses).  What the thread's share
+# holds beyond its kernel symbols is time in guest mode.
 report() {
 	local data=$1 qpid=$2
 	echo "-- L1's samples by thread:"
@@ -48,6 +51,9 @@ report() {
 	echo "-- the serving threads, by kernel symbol (share of all samples):"
 	perf report -i "$data" --comms "kvm-e1000,kvm-e1000-sc/$L2_SIDECORE_CPU,vhost-$qpid" --sort sym \
 		--stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 25
+	echo "-- the vCPU thread, by kernel symbol (share of all samples):"
+	perf report -i "$data" --comms "CPU 0/KVM" --sort sym \
+		--stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 30
 }
 
 inside() {
