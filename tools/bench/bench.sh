@@ -198,19 +198,20 @@ PY
 }
 
 # starved_report DIR OUT: when a guest of the many-guest runs moved under
-# 1 MB while its neighbours ran, or its iperf3 ended in an error (a guest
-# that reboots mid-run breaks the control connection), OUT.starved gets what the host and the
-# guest (over its serial console, which needs no network) saw: the
+# 1 MB while its neighbours ran, or its iperf3 failed (a guest that
+# reboots mid-run breaks the control connection), OUT.starved gets what
+# the host and the guest (over its serial console, which needs no
+# network) saw: the
 # devices' counters, the taps, the guest's link, interrupts and log, and
 # how often it booted.  Its whole console is kept as OUT.console: a guest
 # that rebooted says why there (a panic, an oops), or says nothing at all
 # (its CPU reset itself: l2_silent_reset).
 starved_report() {
 	local dir=$1 out=$2 u
-	if [ "$(json_bytes "$out.json")" -ge 1000000 ] && ! grep -q '"error"' "$out.json" 2>/dev/null; then
+	if [ "$(json_bytes "$out.json")" -ge 1000000 ] && ! iperf_failed "$out.json"; then
 		return 0
 	fi
-	echo "bench: $(basename "$dir"): under 1 MB or an error in $(basename "$out"), see $out.starved"
+	echo "bench: $(basename "$dir"): under 1 MB or failed in $(basename "$out"), see $out.starved"
 	tr -d '\r' <"$dir/console.log" >"$out.console" 2>/dev/null
 	{
 		echo "-- the guest booted $(l2_ready_count "$dir") time(s)$(l2_silent_reset "$dir" &&
