@@ -26,6 +26,8 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_DIR/lib.sh"
 # shellcheck source=netboot.sh
 . "$E2E_DIR/netboot.sh"
+# shellcheck source=libvirt-migrate.sh
+. "$E2E_DIR/libvirt-migrate.sh"
 SCAN_KLOG=$L2_REPO/tools/testbed/scan-klog.sh
 
 # Sizes of the verified transfers (MiB): QEMU's e1000 moves about
@@ -976,6 +978,37 @@ grep -E '^ *0:|eth0' /proc/interrupts; sleep 1; grep -E '^ *0:|eth0' /proc/inter
 	echo "the guest answered after $((SECONDS - t0)) s"
 }
 
+# mig_xfer_start DIR OUT: L1 sends the guest of DIR a MIG_MIB MiB file
+# over TCP paced at MIG_RATE (serve's result to OUT; sets srv_pid), which
+# the guest hashes, and the guest pings L1 every 0.2 s; sets mig_want to
+# the file's hash.  The guest's side runs in its background: the command
+# channel itself moves to the destination QEMU.
+mig_xfer_start() {
+	local dir=$1 out=$2 file port
+	l2_env "$dir"
+	file=$(e2e_file "$MIG_MIB")
+	mig_want=$(sha256sum "$file" | cut -d' ' -f1)
+	port=$((5100 + L2_INDEX))
+	serve "$out" send "$port" "$file" --bind "$L2_HOST_IP" --rate "$MIG_RATE" || return 1
+	l2_exec "$dir" -t 30 "rm -f /tmp/mig.*
+(nc -w 60 $L2_HOST_IP $port </dev/null | sha256sum >/tmp/mig.rx; echo done >>/tmp/mig.rx) >/dev/null 2>&1 &
+ping -i 0.2 -W 1 $L2_HOST_IP >/tmp/mig.ping 2>&1 &
+echo \$! >/tmp/mig.ping.pid" || { kill "$srv_pid"; return 1; }
+}
+
+# mig_xfer_end DIR OUT: once the transfer is done, what L1 sent (mig_srv:
+# bytes and hash), what the guest, now DIR's, hashed and its pings'
+# summary (mig_got).
+mig_xfer_end() {
+	wait "$srv_pid"
+	mig_srv=$(cat "$2")
+	# shellcheck disable=SC2016  # expanded by the guest's shell
+	mig_got=$(l2_exec "$1" -t 90 'for i in $(seq 60); do grep -q done /tmp/mig.rx && break; sleep 1; done
+cat /tmp/mig.rx; kill -INT $(cat /tmp/mig.ping.pid); sleep 1; tail -n 2 /tmp/mig.ping')
+	echo "file $mig_want; L1 sent: $mig_srv"
+	echo "guest (destination) got: $mig_got"
+}
+
 # The live migration moves a guest between the two ways kvm-e1000 serves
 # a device: from a worker to a sidecore, or back.
 mig_dest_nic() {
@@ -991,7 +1024,7 @@ mig_dest_nic() {
 # the same connection; the destination's device counts on; the source
 # QEMU lets its device go when it quits.
 t_migrate() {
-	local file want port out srv st info src_mdev rx0 rx1 rx2 spanned=no \
+	local want out srv st info src_mdev rx0 rx1 rx2 spanned=no \
 		got loss err rc=0 stap dtap=l2tap${MIG_INDEX}m
 	[ -n "$MIG_SRC" ] || { note "no source guest"; return "$E2E_SKIPPED"; }
 	l2_env "$MIG_SRC"
@@ -1001,17 +1034,9 @@ t_migrate() {
 	echo "source served as $L2_NIC, destination as $(mig_dest_nic "$L2_NIC")"
 	mig_dest "$dtap" "$(mig_dest_nic "$L2_NIC")" || return 1
 	mig_qmp "$MIG_SRC/qmp.sock" migrate-set-parameters '{"max-bandwidth": 1073741824}' || return 1
-	file=$(e2e_file "$MIG_MIB")
-	want=$(sha256sum "$file" | cut -d' ' -f1)
-	port=$((5100 + MIG_INDEX))
 	out=$E2E_DATA/mig.send
-	serve "$out" send "$port" "$file" --bind "$L2_HOST_IP" --rate "$MIG_RATE" || return 1
-	# The guest's side runs in the background: the command channel
-	# itself moves to the destination QEMU.
-	l2_exec "$MIG_SRC" -t 30 "rm -f /tmp/mig.*
-(nc -w 60 $L2_HOST_IP $port </dev/null | sha256sum >/tmp/mig.rx; echo done >>/tmp/mig.rx) >/dev/null 2>&1 &
-ping -i 0.2 -W 1 $L2_HOST_IP >/tmp/mig.ping 2>&1 &
-echo \$! >/tmp/mig.ping.pid" || return 1
+	mig_xfer_start "$MIG_SRC" "$out" || return 1
+	want=$mig_want
 	sleep 4
 	echo "guest uptime before: $(l2_exec "$MIG_SRC" -t 10 'cat /proc/uptime; ls /tmp')"
 	rx0=$(stat_of "$src_mdev" rx_frames)
@@ -1058,14 +1083,9 @@ grep -E "eth0|e1000" /proc/interrupts; ip -s link show eth0; dmesg | tail -n 8'
 	l2_wait_exit "$MIG_SRC" 30 || { echo "the source QEMU did not exit"; rc=1; }
 	[ ! -e "$src_mdev" ] || { echo "the source's mdev is still there"; rc=1; }
 	l2_tap_delete "$stap" || { echo "cannot delete the source's tap"; rc=1; }
-	wait "$srv_pid"
-	srv=$(cat "$out")
 	rx2=$(stat_of "$mig_dst_mdev" rx_frames)
-	# shellcheck disable=SC2016  # expanded by the guest's shell
-	got=$(l2_exec "$mig_dst" -t 90 'for i in $(seq 60); do grep -q done /tmp/mig.rx && break; sleep 1; done
-cat /tmp/mig.rx; kill -INT $(cat /tmp/mig.ping.pid); sleep 1; tail -n 2 /tmp/mig.ping')
-	echo "file $want; L1 sent: $srv"
-	echo "guest (destination) got: $got"
+	mig_xfer_end "$mig_dst" "$out"
+	srv=$mig_srv got=$mig_got
 	echo "destination rx_frames: $rx1 at switchover, $rx2 at the end; source had $rx0 when it began"
 	echo "bridge: $(bridge fdb show br "$MIG_BR" 2>/dev/null | grep -i "$L2_MAC")"
 	# The guest's console goes on in the destination's log: a boot
@@ -1126,7 +1146,7 @@ lv_virsh() {
 # tmpfs and its qemu.conf is ours (QEMU as root, no cgroups, namespaces,
 # security driver or virtlogd, none of which L1 has).
 lv_daemon() {
-	local d conf=$E2E_DATA/libvirt-qemu.conf i
+	local d conf=$E2E_DATA/libvirt-qemu.conf
 	[ -S "$LV_SOCK" ] && lv_virsh version >/dev/null 2>&1 && return 0
 	for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
 		mountpoint -q "$d" || mount -t tmpfs -o mode=755 tmpfs "$d" || return 1
@@ -1146,11 +1166,18 @@ lv_daemon() {
 		mount --bind "$conf" /etc/libvirt/qemu.conf || return 1
 	modprobe -a vfio_iommu_type1 2>/dev/null
 	"$LV_DAEMON" --daemon --pid-file "/run/$LV_DAEMON.pid" || return 1
+	lv_answers lv_virsh
+}
+
+# lv_answers VIRSH: wait up to 30 s for the daemon VIRSH (lv_virsh or
+# lvm_virsh) talks to.
+lv_answers() {
+	local i
 	for ((i = 0; i < 60; i++)); do
-		lv_virsh version >/dev/null 2>&1 && return 0
+		"$1" version >/dev/null 2>&1 && return 0
 		sleep 0.5
 	done
-	echo "$LV_DAEMON does not answer"
+	echo "$LV_DAEMON does not answer ($1)"
 	return 1
 }
 
@@ -1163,9 +1190,17 @@ lv_rom() {
 	done
 }
 
+# lv_extra: XML to add at the end of the domain; lv_cpuset: the L1 CPUs
+# its vCPU may run on (empty: any).
+lv_extra=
+lv_cpuset=
+
 lv_start() {
 	local dir=$1 uuid=$2 i
+	# shellcheck disable=SC2016  # XML quotes
 	sed -e "s|@NAME@|$LV_NAME|" -e "s|@UUID@|$uuid|" \
+	    -e "s|^</domain>|$lv_extra</domain>|" \
+	    -e "s|<vcpu>|<vcpu${lv_cpuset:+ cpuset='$lv_cpuset'}>|" \
 	    -e "s|@KERNEL@|$L2_IMAGE/vmlinuz|" \
 	    -e "s|@INITRD@|$L2_IMAGE/initramfs.cpio.gz|" \
 	    -e "s|@CMDLINE@|$(l2_cmdline)|" \
@@ -1335,6 +1370,8 @@ run_nic() {
 		e2e_run "$nic: guest without a disk netboots Linux (U-Boot's e1000 driver, DHCP, TFTP)" t_netboot "$nic"
 	[ "$nic" != kvm-e1000 ] ||
 		e2e_run "$nic: libvirt domain with the mdev: traffic, destroy, start again" t_libvirt
+	[ "$nic" != kvm-e1000 ] ||
+		e2e_run "$nic: virsh migrate --live to a second libvirt daemon under a TCP transfer" t_lv_migrate
 	e2e_run "$nic: QEMU killed mid-transfer, L1 clean" t_kill "$nic"
 	e2e_run "$nic: tap reused after the kill" t_after_kill "$nic"
 	case $nic in
