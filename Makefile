@@ -166,7 +166,7 @@ e2e-check: module-6.1 tool
 		$(BUILD)/kmod/6.1/kvm-e1000.ko kvm-e1000 || { r=$$?; [ $$rc -ne 0 ] || rc=$$r; }; \
 	exit $$rc
 
-# All configs in one testbed boot; BENCH_RUNS / BENCH_SECONDS tune it.
+# Each config in a testbed boot of its own; BENCH_RUNS / BENCH_SECONDS tune it.
 bench: module-6.1
 	tools/bench/bench.sh --kernel $(K61_VER) --module $(BUILD)/kmod/6.1/kvm-e1000.ko
 

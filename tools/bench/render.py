@@ -327,13 +327,17 @@ def render(res, png_name, plotted):
     w("%s" % env.get("command", "make bench"))
     w("```")
     w("")
-    w("One testbed boot for all configs; `make bench` took %s s (testbed exit "
-      "status %s)." % (env.get("wall_seconds", "?"), env.get("testbed_status", "?")))
+    if env.get("boots"):
+        w("Each config in a testbed boot of its own (%s boots: a fresh L1 each); "
+          "`make bench` took %s s (worst testbed exit status %s)."
+          % (env["boots"], env.get("wall_seconds", "?"), env.get("testbed_status", "?")))
+    else:
+        w("One testbed boot for all configs; `make bench` took %s s (testbed exit "
+          "status %s)." % (env.get("wall_seconds", "?"), env.get("testbed_status", "?")))
     if env.get("lost_boot"):
         w("")
-        w("A first boot was lost (%s: L0's multi-threaded TCG, see "
-          "`tools/testbed/README.md`); a second one measured the configs it had "
-          "not finished." % env["lost_boot"])
+        w("Boots lost to L0's multi-threaded TCG (`tools/testbed/README.md`), each "
+          "config measured again in a new boot: %s." % env["lost_boot"])
     w("")
     for key, label in (("date", "date (UTC)"), ("commit", "commit"),
                        ("host_cpu", "host CPU"), ("host_cpus", "host CPUs"),
