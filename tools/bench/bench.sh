@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Benchmark the NIC configs with real L2 guests, each config in a testbed
-# boot of its own (below: why): TCP throughput both ways, the 64-byte UDP packet rate guest->L1, ping
-# RTT, the TCP request/response rate (tools/bench/rr.py), L1's CPU time
-# spent serving the guest per GB and per packet (tools/bench/cpu.py), VM
-# exits per MB and per packet by reason (tools/bench/exits.sh), and three
-# guests at once sending TCP to L1 (BENCH_MANY_CONFIGS: aggregate, and
-# fairness as the slowest guest over the fastest).
+# boot of its own (below: why): TCP throughput both ways, the 64-byte UDP
+# packet rate guest->L1, ping RTT, the TCP request/response rate
+# (tools/bench/rr.py), L1's CPU time spent serving the guest per GB and
+# per packet (tools/bench/cpu.py), VM exits per MB and per packet by
+# reason (tools/bench/exits.sh), and three guests at once sending TCP to
+# L1 (BENCH_MANY_CONFIGS: aggregate, fairness as slowest over fastest).
 # Writes build/bench/results.json and renders Documentation/benchmarks.md
 # with a gnuplot chart.  `make bench` runs it.
 #
