@@ -90,12 +90,10 @@ lvm_dest_xml() {
 	grep -q "$duuid" "$ddir/domain.xml"
 }
 
-# lvm_job: the finished migration as libvirt counts it, on either side.
+# lvm_job: the finished migration as libvirt counts it: the destination's
+# record (the source's transient domain is gone with its QEMU).
 lvm_job() {
-	local out
-	out=$(lv_virsh domjobinfo --completed "$LV_NAME" 2>/dev/null)
-	[ -n "$out" ] || out=$(lvm_virsh domjobinfo --completed "$LV_NAME" 2>/dev/null)
-	echo "$out"
+	lvm_virsh domjobinfo --completed "$LV_NAME"
 }
 
 # The migration under a paced transfer from L1 to the guest: the transfer
