@@ -6,9 +6,10 @@
  * doorbell (TDT/RDT write, tap readable, timer) wakes it, or by the sidecore
  * of a reserved CPU: a thread bound to that CPU polls every device assigned
  * to it, round robin with a bounded pass per device and equal shares of
- * its time for the busy ones (see SHARE_NS), and keeps polling for
- * poll_us after its last progress before it sleeps (vhost's busyloop idea),
- * so a guest streaming frames rarely pays for a wakeup.  Doorbell pages
+ * its time for the busy ones (see SHARE_NS), and keeps polling for a while
+ * after its last progress before it sleeps (vhost's busyloop idea), so a
+ * guest streaming frames rarely pays for a wakeup.  How long adapts, as
+ * KVM's halt polling does (see adapt()).  Doorbell pages
  * (TDT and RDT in guest RAM) ring nothing while it polls; before it
  * sleeps it has them fault on the guest's next access instead, which
  * wakes it (kvm_e1000_db_arm()).
@@ -66,7 +67,12 @@
 
 static unsigned int poll_us = 200;
 module_param(poll_us, uint, 0644);
-MODULE_PARM_DESC(poll_us, "Sidecore busy-poll time after the last progress (us)");
+MODULE_PARM_DESC(poll_us, "Sidecore busy-poll time after the last progress, at least (us)");
+
+static unsigned int poll_max_us = 2000;
+module_param(poll_max_us, uint, 0644);
+MODULE_PARM_DESC(poll_max_us,
+		 "Sidecore busy-poll time after the last progress, at most: the window grows up to it while work comes back within it (us; poll_us or less: no growth)");
 
 /*
  * kvm_e1000.serving: the state in the low bits and, above them, how many
@@ -92,6 +98,7 @@ struct kvm_e1000_worker {
 	atomic_t pending;		/* a doorbell since the last round */
 	bool poll_rings;		/* a device has doorbell pages */
 	s64 lift_ns;			/* the next round's extra credit (earn()) */
+	u64 poll_ns;			/* the poller's window (adapt()) */
 	int cpu;			/* KVM_E1000_NO_SIDECORE: per device */
 	unsigned int users;		/* devices attached (under workers_lock) */
 	spinlock_t role_lock;		/* poller, spares, threads */
@@ -308,7 +315,28 @@ static bool serve_round(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
 static bool keep_polling(struct kvm_e1000_worker *w, u64 last_progress)
 {
 	return w->cpu != KVM_E1000_NO_SIDECORE &&
-	       local_clock() - last_progress < (u64)READ_ONCE(poll_us) * 1000;
+	       local_clock() - last_progress < READ_ONCE(w->poll_ns);
+}
+
+/*
+ * The poll window, after a sleep that ended in work @gap ns after the last
+ * progress.  Work that came back within poll_max_us would have been found
+ * by a longer poll, without the wakeup (and, with doorbell pages, without
+ * the guest's fault that rang it): the window doubles, up to poll_max_us.
+ * Work that came later would have been missed by any window we allow, so
+ * polling that long was waste: the window halves, down to poll_us.  A
+ * stream settles at the longest window, an idle device or a slow request
+ * stream at the shortest, and each costs at most poll_max_us of polling
+ * per sleep.  Only the poller changes it; a new poller takes it over.
+ */
+static void adapt(struct kvm_e1000_worker *w, u64 gap)
+{
+	u64 lo = (u64)READ_ONCE(poll_us) * NSEC_PER_USEC;
+	u64 hi = max_t(u64, lo, (u64)READ_ONCE(poll_max_us) * NSEC_PER_USEC);
+	u64 win = READ_ONCE(w->poll_ns);
+
+	win = gap <= hi ? win * 2 : win / 2;
+	WRITE_ONCE(w->poll_ns, clamp(win, lo, hi));
 }
 
 /*
@@ -359,7 +387,8 @@ static int thread_fn(void *data)
 {
 	struct kvm_e1000_thread *t = data;
 	struct kvm_e1000_worker *w = t->w;
-	u64 last_progress = 0;
+	u64 last_progress = 0, now;
+	bool slept = false;
 
 	/* A detach's SIGKILL ends a fault we sleep in; only the kernel's. */
 	allow_kernel_signal(SIGKILL);
@@ -374,11 +403,17 @@ static int thread_fn(void *data)
 		if (!atomic_xchg(&w->pending, 0) &&
 		    !keep_polling(w, last_progress)) {
 			idle(w, t);
+			slept = w->cpu != KVM_E1000_NO_SIDECORE;
 			continue;
 		}
 		__set_current_state(TASK_RUNNING);
 		if (serve_round(w, t)) {
-			last_progress = local_clock();
+			now = local_clock();
+			/* A wakeup that found nothing to do says nothing. */
+			if (slept)
+				adapt(w, now - last_progress);
+			slept = false;
+			last_progress = now;
 			atomic_set(&w->pending, 1);
 		}
 		if (READ_ONCE(w->poller) != t)
@@ -486,6 +521,7 @@ static struct kvm_e1000_worker *worker_create(int cpu)
 	spin_lock_init(&w->role_lock);
 	INIT_WORK(&w->refill, refill);
 	w->cpu = cpu;
+	w->poll_ns = (u64)READ_ONCE(poll_us) * NSEC_PER_USEC;
 	ret = worker_threads(w);
 	if (ret) {
 		worker_destroy(w);

@@ -486,44 +486,16 @@ TEST_F(abi, sidecore_outside_affinity)
 	close(fd);
 }
 
-#define PARAM_DIR	"/sys/module/kvm_e1000/parameters/"
-
-static unsigned int param_get(const char *name)
-{
-	char path[128];
-	unsigned int v = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "r");
-	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
-	TEST_ASSERT(fscanf(f, "%u", &v) == 1, "read %s", path);
-	fclose(f);
-	return v;
-}
-
-static void param_set(const char *name, unsigned int v)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "w");
-	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
-	fprintf(f, "%u\n", v);
-	TEST_ASSERT(!fclose(f), "write %s: %s", path, strerror(errno));
-}
-
 /* Device creation is bounded per VM and on the host: ENOSPC beyond. */
 TEST_F(abi, device_limits)
 {
-	unsigned int per_vm = param_get("max_devices_per_vm");
-	unsigned int total = param_get("max_devices");
+	unsigned int per_vm = e1000_param_get("max_devices_per_vm");
+	unsigned int total = e1000_param_get("max_devices");
 	int kvm2, vm2, a, b, c;
 
 	/* Unmapped BARs: two devices of one VM never overlap. */
 	self->args.bar0_gpa = KVM_E1000_BAR0_UNMAPPED;
-	param_set("max_devices_per_vm", 2);
+	e1000_param_set("max_devices_per_vm", 2);
 	a = e1000_create(self->ctl_fd, &self->args);
 	b = e1000_create(self->ctl_fd, &self->args);
 	EXPECT_LE(0, a);
@@ -536,14 +508,14 @@ TEST_F(abi, device_limits)
 
 	/* Another VM has places of its own, until the host is full. */
 	vm2 = open_vm(&kvm2);
-	param_set("max_devices", 3);
+	e1000_param_set("max_devices", 3);
 	self->args.vm_fd = vm2;
 	c = e1000_create(self->ctl_fd, &self->args);
 	EXPECT_LE(0, c);
 	EXPECT_EQ(ENOSPC, create_errno(self->ctl_fd, &self->args));
 
-	param_set("max_devices_per_vm", per_vm);
-	param_set("max_devices", total);
+	e1000_param_set("max_devices_per_vm", per_vm);
+	e1000_param_set("max_devices", total);
 	EXPECT_EQ(0, create_errno(self->ctl_fd, &self->args));
 	close(c);
 	close(b);

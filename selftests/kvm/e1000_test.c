@@ -195,6 +195,34 @@ int e1000_module_refcnt(void)
 	return n;
 }
 
+#define E1000_PARAM_DIR	"/sys/module/" E1000_MODULE_NAME "/parameters/"
+
+unsigned int e1000_param_get(const char *name)
+{
+	char path[128];
+	unsigned int v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), E1000_PARAM_DIR "%s", name);
+	f = fopen(path, "r");
+	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
+	TEST_ASSERT(fscanf(f, "%u", &v) == 1, "read %s", path);
+	fclose(f);
+	return v;
+}
+
+void e1000_param_set(const char *name, unsigned int v)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), E1000_PARAM_DIR "%s", name);
+	f = fopen(path, "w");
+	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
+	fprintf(f, "%u\n", v);
+	TEST_ASSERT(!fclose(f), "write %s: %s", path, strerror(errno));
+}
+
 /* KVM names a VM's debugfs directory "<creator pid>-<vm fd>". */
 bool e1000_vm_debugfs_exists(pid_t pid, int vm_fd)
 {

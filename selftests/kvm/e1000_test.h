@@ -64,6 +64,9 @@ void e1000_run_to_done(struct e1000_vm *t);
 void e1000_get_stats(int dev_fd, struct kvm_e1000_stats *st);
 
 int e1000_module_refcnt(void);
+/* The module's unsigned parameter @name, read or written in sysfs. */
+unsigned int e1000_param_get(const char *name);
+void e1000_param_set(const char *name, unsigned int v);
 bool e1000_vm_debugfs_exists(pid_t pid, int vm_fd);
 bool e1000_wait_teardown(int refcnt, pid_t pid, int vm_fd);
 int e1000_open_tap(char *name, size_t len);

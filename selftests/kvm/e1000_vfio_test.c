@@ -1181,24 +1181,45 @@ TEST(vfio_doorbell_mapping)
 	db_rig_close(&r);
 }
 
-/* Context switches of the threads of sidecore @cpu, summed. */
-static long sidecore_switches(int cpu)
+/* @awk over file @file of every thread of sidecore @cpu, as a number. */
+static long long sidecore_sum(int cpu, const char *file, const char *awk)
 {
-	char cmd[256];
+	char cmd[320];
+	long long n;
 	FILE *f;
-	long n;
 
 	snprintf(cmd, sizeof(cmd),
 		 "for c in $(grep -lx 'kvm-e1000-sc/%d' /proc/[0-9]*/comm); do "
-		 "cat ${c%%comm}status; done | "
-		 "awk '/_ctxt_switches/ { n += $2 } END { print n + 0 }'", cpu);
+		 "cat ${c%%comm}%s; done | awk '%s'", cpu, file, awk);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
+	if (fscanf(f, "%lld", &n) != 1)
 		n = -1;
 	pclose(f);
 	return n;
+}
+
+/* Context switches of the threads of sidecore @cpu, summed. */
+static long sidecore_switches(int cpu)
+{
+	return sidecore_sum(cpu, "status",
+			    "/_ctxt_switches/ { n += $2 } END { print n + 0 }");
+}
+
+/* Sleeps only: a sidecore that polls switches out when preempted. */
+static long sidecore_sleeps(int cpu)
+{
+	return sidecore_sum(cpu, "status",
+			    "/^voluntary_ctxt_switches/ { n += $2 } "
+			    "END { print n + 0 }");
+}
+
+/* CPU time of the threads of sidecore @cpu, in ns. */
+static long long sidecore_cpu_ns(int cpu)
+{
+	return sidecore_sum(cpu, "schedstat",
+			    "{ n += $1 } END { printf \"%.0f\\n\", n }");
 }
 
 /*
@@ -1240,6 +1261,94 @@ TEST(vfio_doorbell_idle_sleeps)
 	*db_reg(r.db, E1000_TDT) = 2;
 	EXPECT_TRUE(db_seen_in(r.pkt, 0xc2, 1000));
 	EXPECT_EQ(2, db_wait(r.db, E1000_TDH, 2));
+	db_rig_close(&r);
+}
+
+/*
+ * Frame @i (from 1) after db_send()'s: descriptor 0 copied into its slot
+ * of the 8-entry ring, its doorbell a store into the pages.
+ */
+static void db_next(struct db_rig *r, unsigned int i)
+{
+	struct e1000_tx_desc *d = (void *)r->mem;
+
+	d[i % 8] = d[0];
+	d[i % 8].status = 0;
+	*db_reg(r->db, E1000_TDT) = (i + 1) % 8;
+}
+
+/* @n frames from @*i on, @gap_us apart; the sidecore's sleeps meanwhile. */
+static long db_paced(struct db_rig *r, unsigned int *i, int n, int gap_us)
+{
+	long before = sidecore_sleeps(1);
+
+	while (n--) {
+		usleep(gap_us);
+		db_next(r, (*i)++);
+	}
+	return sidecore_sleeps(1) - before;
+}
+
+#define PACE_FRAMES	40
+#define SPARSE_FRAMES	10
+
+/* The sidecore's CPU time over SPARSE_FRAMES frames 40 ms apart. */
+static long long db_sparse_cpu_ns(struct db_rig *r, unsigned int *i)
+{
+	long long ns = sidecore_cpu_ns(1);
+
+	db_paced(r, i, SPARSE_FRAMES, 40000);
+	return sidecore_cpu_ns(1) - ns;
+}
+
+/*
+ * The sidecore's poll window adapts (worker.c, adapt()).  Doorbells 1 ms
+ * apart, longer than poll_us: with growth off (poll_max_us = poll_us) the
+ * sidecore sleeps between them, so each costs a fault of the pages and a
+ * wakeup; with poll_max_us 4 ms the window grows past the gap within a few
+ * frames and the sidecore polls across the gaps, without a sleep.  Then
+ * doorbells 40 ms apart, beyond any window allowed: the window shrinks
+ * back, so each of those costs about what it costs with growth off, not
+ * 4 ms more.  And every frame reaches the tap.
+ */
+TEST(vfio_doorbell_poll_adapts)
+{
+	unsigned int lo = e1000_param_get("poll_us");
+	unsigned int hi = e1000_param_get("poll_max_us");
+	long long fixed_ns, shrunk_ns;
+	unsigned int i = 1, seen = 0;
+	long fixed, grown;
+	struct db_rig r;
+
+	if (!e1000_have_cpu(1))
+		SKIP(return, "needs a second CPU for the sidecore");
+	ASSERT_GT(1000, lo);
+	e1000_param_set("poll_max_us", lo);
+	db_rig_open(&r);
+	db_send(&r.v, r.db, r.mem, 0xd1);
+	fixed = db_paced(&r, &i, PACE_FRAMES, 1000);
+	fixed_ns = db_sparse_cpu_ns(&r, &i);
+
+	e1000_param_set("poll_max_us", 4000);
+	db_paced(&r, &i, 8, 1000);		/* the window grows */
+	grown = db_paced(&r, &i, PACE_FRAMES, 1000);
+	TH_LOG("sidecore sleeps over %d doorbells 1 ms apart: %ld with a fixed %u us window, %ld adapting",
+	       PACE_FRAMES, fixed, lo, grown);
+	EXPECT_LE(PACE_FRAMES / 2, fixed);
+	EXPECT_GE(PACE_FRAMES / 4, grown);
+
+	db_paced(&r, &i, 8, 40000);		/* the window shrinks */
+	shrunk_ns = db_sparse_cpu_ns(&r, &i);
+	TH_LOG("sidecore CPU time over %d doorbells 40 ms apart: %lld us with a fixed window, %lld us adapting",
+	       SPARSE_FRAMES, fixed_ns / 1000, shrunk_ns / 1000);
+	/* A 4 ms window each time would cost 38 ms more. */
+	EXPECT_GT(fixed_ns + SPARSE_FRAMES * 1000000LL, shrunk_ns);
+
+	usleep(100 * 1000);
+	while (db_seen_in(r.pkt, 0xd1, 200))
+		seen++;
+	EXPECT_EQ(i, seen);
+	e1000_param_set("poll_max_us", hi);
 	db_rig_close(&r);
 }
 
