@@ -60,6 +60,7 @@
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 
@@ -309,12 +310,16 @@ static bool serve_round(struct kvm_e1000_worker *w, struct kvm_e1000_thread *t)
 }
 
 /*
- * The scheduler's clock: a clocksource read (an HPET, in some VMs) per
- * poll would cost more than the poll.
+ * Polling for work that may come gives way to any task that wants the
+ * CPU (vhost's and KVM's busy polls do the same): a sidecore's CPU is
+ * meant to be reserved, but where something else runs there, that task
+ * comes first, and the doorbells wake us.  The scheduler's clock: a
+ * clocksource read (an HPET, in some VMs) per poll would cost more than
+ * the poll.
  */
 static bool keep_polling(struct kvm_e1000_worker *w, u64 last_progress)
 {
-	return w->cpu != KVM_E1000_NO_SIDECORE &&
+	return w->cpu != KVM_E1000_NO_SIDECORE && single_task_running() &&
 	       local_clock() - last_progress < READ_ONCE(w->poll_ns);
 }
 
