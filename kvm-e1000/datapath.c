@@ -15,6 +15,7 @@
 #include <linux/moduleparam.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
+#include <linux/skbuff.h>
 
 #include "glue.h"
 
@@ -28,7 +29,7 @@
  */
 #define TX_BUDGET	256		/* descriptors */
 #define TX_BYTE_BUDGET	(512 * 1024)	/* bytes read from guest buffers */
-#define RX_BUDGET	64		/* frames */
+#define RX_BUDGET	KVM_E1000_RXQ_BATCH	/* frames: a batch off the tap */
 /*
  * On a sidecore a pass also ends after PASS_NS, whatever it has left: one
  * device's pass is every other device's wait there, and what a frame
@@ -203,8 +204,8 @@ static bool rx_hold(struct kvm_e1000 *e)
 		return false;
 	for (;;) {
 		len = kvm_e1000_tap_peek(e);
-		if (len <= 0)
-			return len < 0;
+		if (!len)
+			return false;
 		if (e->rx_held_bytes + len > e->rxp->pb_bytes)
 			return true;
 		/* No reclaim: a sidecore's other devices would wait for it. */
@@ -212,7 +213,7 @@ static bool rx_hold(struct kvm_e1000 *e)
 			    GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
 		if (!h)
 			return true;
-		ret = kvm_e1000_tap_recv(e, h->data, len, &h->meta);
+		ret = kvm_e1000_tap_recv(e, h->data, len, &h->meta, false);
 		if (ret != len) {
 			kfree(h);
 			if (ret == -EAGAIN)
@@ -224,6 +225,15 @@ static bool rx_hold(struct kvm_e1000 *e)
 		list_add_tail(&h->node, &e->rx_held);
 		e->rx_held_bytes += len;
 	}
+}
+
+/* The frame in hand went, or is lost: let go of the skb it is in, if any. */
+static void rx_hand_clear(struct kvm_e1000 *e)
+{
+	e->rx_len = 0;
+	if (e->rx_skb)
+		consume_skb(e->rx_skb);
+	e->rx_skb = NULL;
 }
 
 /* The frame in hand and the packet buffer, lost (a reset): counted. */
@@ -239,7 +249,7 @@ static void rx_flush(struct kvm_e1000 *e)
 	e->rx_held_bytes = 0;
 	if (e->rx_len)
 		e->acc.rx_dropped++;
-	e->rx_len = 0;
+	rx_hand_clear(e);
 	e->rx_overrun = false;
 	e->rx_stall_since = 0;
 }
@@ -297,7 +307,8 @@ static int rx_offer(struct kvm_e1000 *e, bool *rx_on)
 	u64 bytes;
 	int ret;
 
-	if (e->rx_meta.gso_type == E1000_GSO_NONE) {
+	/* A frame left in its skb is GSO: the core refuses it otherwise. */
+	if (!e->rx_skb && e->rx_meta.gso_type == E1000_GSO_NONE) {
 		ret = e1000_rx_frame(&e->core, p, e->rx_buf, e->rx_len,
 				     &e->rx_meta);
 		rx_result(e, ret, e->rx_len);
@@ -306,7 +317,10 @@ static int rx_offer(struct kvm_e1000 *e, bool *rx_on)
 	do {
 		frames = p->ring.frames;
 		bytes = p->ring.bytes;
-		ret = e1000_rx_gso(&e->core, p, e->rx_buf, e->rx_len,
+		ret = e->rx_skb ?
+		      e1000_rx_gso_sg(&e->core, p, &e->rx_sg, &e->rx_meta,
+				      &e->rx_gso) :
+		      e1000_rx_gso(&e->core, p, e->rx_buf, e->rx_len,
 				   &e->rx_meta, &e->rx_gso);
 		frames = p->ring.frames - frames;
 		e->acc.rx_frames += frames;
@@ -338,7 +352,7 @@ static bool rx_deliver(struct kvm_e1000 *e, bool *rx_on)
 		/* Overrun: dropping goes on until buffers appear. */
 		e1000_rx_drop(&e->core, e->rxp);
 		e->acc.rx_dropped++;
-		e->rx_len = 0;
+		rx_hand_clear(e);
 		return true;
 	}
 	/* Receiver off: the frame is lost, as on the wire. */
@@ -346,7 +360,7 @@ static bool rx_deliver(struct kvm_e1000 *e, bool *rx_on)
 		e->acc.rx_dropped++;
 	e->rx_overrun = false;
 	e->rx_stall_since = 0;
-	e->rx_len = 0;
+	rx_hand_clear(e);
 	return true;
 }
 
@@ -392,7 +406,7 @@ static bool serve_rx(struct kvm_e1000 *e)
 				break;
 			ret = kvm_e1000_tap_recv(e, e->rx_buf,
 						 KVM_E1000_RX_BUF_SIZE,
-						 &e->rx_meta);
+						 &e->rx_meta, true);
 			if (ret == -EAGAIN)
 				break;
 			progress = true;

@@ -84,8 +84,12 @@ struct kvm_e1000_dp_counters {
  */
 #define KVM_E1000_RX_BUF_SIZE	(SZ_64K + 256)
 
+/* Frames taken off the tap's ring at once: a pass's RX budget. */
+#define KVM_E1000_RXQ_BATCH	64
+
 struct kvm_e1000_worker;
 struct kvm_e1000_thread;
+struct ptr_ring;
 
 /* A register window on one of KVM's io buses (bar.c). */
 struct kvm_e1000_window {
@@ -119,6 +123,14 @@ struct kvm_e1000 {
 	/* Backend (tap.c). */
 	struct file *tap;		/* NULL: no backend */
 	struct socket *sock;
+	/*
+	 * Frames toward the guest, taken off tun's ring a batch at a time
+	 * (tap.c); [rxq_head, rxq_tail) are still to be read.  Owned by
+	 * the serving thread.
+	 */
+	struct ptr_ring *tap_ring;
+	void *rxq[KVM_E1000_RXQ_BATCH];
+	u16 rxq_head, rxq_tail;
 	wait_queue_entry_t tap_wait;
 	poll_table tap_pt;
 	wait_queue_head_t *tap_wqh;
@@ -165,6 +177,12 @@ struct kvm_e1000 {
 	struct e1000_rx_pass *rxp;
 	u8 *rx_buf;			/* the frame in hand */
 	u32 rx_len;
+	/*
+	 * ...or, for a TCP GSO frame, the skb that holds it (a reference of
+	 * ours) and its pieces there: segmented from where tun has it.
+	 */
+	struct sk_buff *rx_skb;
+	struct e1000_rx_sg rx_sg;
 	struct e1000_rx_meta rx_meta;
 	struct e1000_rx_gso rx_gso;	/* its segments, if GSO */
 	/* Frames behind it in the packet buffer (datapath.c), in order. */
@@ -266,7 +284,7 @@ int kvm_e1000_tap_send_pages(struct kvm_e1000 *e, const u8 *hdr, u32 hdr_len,
 			     u32 npages, u32 payload,
 			     const struct e1000_tx_meta *meta);
 int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
-		       struct e1000_rx_meta *meta);
+		       struct e1000_rx_meta *meta, bool pieces);
 int kvm_e1000_tap_peek(struct kvm_e1000 *e);
 bool kvm_e1000_tap_pending(struct kvm_e1000 *e);
 void kvm_e1000_tap_block_tx(struct kvm_e1000 *e);

@@ -15,10 +15,13 @@
 #include <linux/file.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <linux/if_vlan.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <net/sock.h>
+#include <net/xdp.h>
 #include <linux/poll.h>
+#include <linux/ptr_ring.h>
 #include <linux/mman.h>
 #include <linux/uio.h>
 #include <linux/bvec.h>
@@ -103,30 +106,37 @@ int kvm_e1000_tap_send_pages(struct kvm_e1000 *e, const u8 *hdr, u32 hdr_len,
 }
 
 /*
- * Receive one frame into @buf.  Returns its length, -EAGAIN when the tap is
- * empty, or -EMSGSIZE for a frame the device cannot take (dropped).
+ * Frames toward the guest come off tun's ring a batch at a time, as
+ * vhost-net takes them: one round of the ring's consumer lock per
+ * KVM_E1000_RXQ_BATCH frames instead of one per frame.  Each is then read
+ * with its pointer in msg_control, so tun writes the virtio-net header and
+ * copies the frame as for any reader.  The next frame, or NULL if none.
  */
-int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
-		       struct e1000_rx_meta *meta)
+static void *rxq_peek(struct kvm_e1000 *e)
 {
-	struct virtio_net_hdr hdr;
-	struct kvec iov[2] = {
-		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
-		{ .iov_base = buf, .iov_len = size },
-	};
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	int ret;
+	if (e->rxq_head == e->rxq_tail) {
+		e->rxq_head = 0;
+		e->rxq_tail = ptr_ring_consume_batched(e->tap_ring, e->rxq,
+						       ARRAY_SIZE(e->rxq));
+	}
+	return e->rxq_head < e->rxq_tail ? e->rxq[e->rxq_head] : NULL;
+}
 
-	iov_iter_kvec(&msg.msg_iter, ITER_DEST, iov, 2, sizeof(hdr) + size);
-	ret = e->sock->ops->recvmsg(e->sock, &msg, sizeof(hdr) + size,
-				    MSG_DONTWAIT | MSG_TRUNC);
-	if (ret < 0)
-		return ret;
-	if (ret < (int)sizeof(hdr) || ret - sizeof(hdr) > size)
-		return -EMSGSIZE;
+/* What a read of @ptr brings: tun puts an offloaded VLAN tag back in. */
+static int rxq_len(void *ptr)
+{
+	struct sk_buff *skb = ptr;
 
+	if (tun_is_xdp_frame(ptr))
+		return tun_ptr_to_xdp(ptr)->len;
+	return skb->len + (skb_vlan_tag_present(skb) ? VLAN_HLEN : 0);
+}
+
+static int rx_meta_from_hdr(const struct virtio_net_hdr *hdr,
+			    struct e1000_rx_meta *meta)
+{
 	/* ECN only says that CWR may be set: the core clears it after one. */
-	switch (hdr.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	switch (hdr->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
 	case VIRTIO_NET_HDR_GSO_NONE:
 		meta->gso_type = E1000_GSO_NONE;
 		break;
@@ -139,32 +149,115 @@ int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
 	default:
 		return -EMSGSIZE;
 	}
-	meta->gso_size = from_hdr16(hdr.gso_size);
+	meta->gso_size = from_hdr16(hdr->gso_size);
 	meta->flags = 0;
-	if (hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID)
+	if (hdr->flags & VIRTIO_NET_HDR_F_DATA_VALID)
 		meta->flags |= E1000_RXM_DATA_VALID;
-	if (hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 		meta->flags |= E1000_RXM_NEEDS_CSUM;
-		meta->csum_start = from_hdr16(hdr.csum_start);
-		meta->csum_offset = from_hdr16(hdr.csum_offset);
+		meta->csum_start = from_hdr16(hdr->csum_start);
+		meta->csum_offset = from_hdr16(hdr->csum_offset);
 	}
-	return ret - sizeof(hdr);
+	return 0;
 }
 
-/* The next frame's length; 0 if none, -EOPNOTSUPP if the tap cannot say. */
+/*
+ * Can the device take @ptr where tun keeps it: a GSO skb whose bytes are
+ * all in its head and at most E1000_RX_SG_MAX - 1 mapped page fragments?
+ */
+static bool rx_in_pieces(void *ptr)
+{
+	struct sk_buff *skb = ptr;
+	struct skb_shared_info *sh;
+	unsigned int i;
+
+	if (tun_is_xdp_frame(ptr) || !skb_is_gso(skb) ||
+	    skb_has_frag_list(skb) || skb_vlan_tag_present(skb))
+		return false;
+	sh = skb_shinfo(skb);
+	if (sh->nr_frags >= E1000_RX_SG_MAX)
+		return false;
+	for (i = 0; i < sh->nr_frags; i++)
+		if (PageHighMem(skb_frag_page(&sh->frags[i])))
+			return false;
+	return true;
+}
+
+static void rx_pieces(struct sk_buff *skb, struct e1000_rx_sg *sg)
+{
+	struct skb_shared_info *sh = skb_shinfo(skb);
+	unsigned int i;
+
+	sg->len = skb->len;
+	sg->n = 1;
+	sg->p[0] = skb->data;
+	sg->len_of[0] = skb_headlen(skb);
+	for (i = 0; i < sh->nr_frags; i++, sg->n++) {
+		sg->p[sg->n] = skb_frag_address(&sh->frags[i]);
+		sg->len_of[sg->n] = skb_frag_size(&sh->frags[i]);
+	}
+}
+
+/*
+ * Receive one frame into @buf.  Returns its length, -EAGAIN when the tap is
+ * empty, or -EMSGSIZE for a frame the device cannot take (dropped).
+ *
+ * With @pieces, a TCP GSO frame stays where tun has it instead: e->rx_skb
+ * holds a reference of ours, and e->rx_sg its head and fragments.  tun
+ * still reads it, for its virtio-net header alone (a read that stops
+ * there is no error to tun): so the tap counts the frame and lets go of
+ * it as for any reader.
+ */
+int kvm_e1000_tap_recv(struct kvm_e1000 *e, u8 *buf, u32 size,
+		       struct e1000_rx_meta *meta, bool pieces)
+{
+	struct virtio_net_hdr hdr;
+	struct kvec iov[2] = {
+		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = buf, .iov_len = size },
+	};
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct sk_buff *skb = NULL;
+	int ret;
+
+	msg.msg_control = rxq_peek(e);
+	if (!msg.msg_control)
+		return -EAGAIN;
+	/* tun's from here: it frees the frame, read or not. */
+	e->rxq_head++;
+	if (pieces && rx_in_pieces(msg.msg_control))
+		skb = skb_get(msg.msg_control);
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, iov, skb ? 1 : 2,
+		      sizeof(hdr) + (skb ? 0 : size));
+	ret = e->sock->ops->recvmsg(e->sock, &msg, sizeof(hdr) + size,
+				    MSG_DONTWAIT | MSG_TRUNC);
+	if (ret < 0)
+		ret = ret == -EAGAIN ? -EMSGSIZE : ret;
+	else if (ret < (int)sizeof(hdr) || ret - sizeof(hdr) > size)
+		ret = -EMSGSIZE;
+	else
+		ret = rx_meta_from_hdr(&hdr, meta) ?: ret - (int)sizeof(hdr);
+	if (skb && ret < 0) {
+		consume_skb(skb);
+	} else if (skb) {
+		rx_pieces(skb, &e->rx_sg);
+		e->rx_skb = skb;
+	}
+	return ret;
+}
+
+/* The next frame's length; 0 if none. */
 int kvm_e1000_tap_peek(struct kvm_e1000 *e)
 {
-	const struct proto_ops *ops = e->sock->ops;
+	void *ptr = rxq_peek(e);
 
-	return ops->peek_len ? ops->peek_len(e->sock) : -EOPNOTSUPP;
+	return ptr ? rxq_len(ptr) : 0;
 }
 
-/* Are frames queued for the guest?  Cheap: a peek at the tap's ring. */
+/* Are frames queued for the guest?  Cheap: no batch is taken for it. */
 bool kvm_e1000_tap_pending(struct kvm_e1000 *e)
 {
-	const struct proto_ops *ops = e->sock->ops;
-
-	return !ops->peek_len || ops->peek_len(e->sock) > 0;
+	return e->rxq_head < e->rxq_tail || !ptr_ring_empty(e->tap_ring);
 }
 
 /*
@@ -375,6 +468,9 @@ void kvm_e1000_tap_attach(struct kvm_e1000 *e, struct file *file)
 		return;
 	e->tap = file;
 	e->sock = tun_get_socket(file);
+	e->tap_ring = tun_get_tx_ring(file);
+	e->rxq_head = 0;
+	e->rxq_tail = 0;
 	e->core.backend_gso = true;
 	init_waitqueue_func_entry(&e->tap_wait, tap_wakeup);
 	init_poll_funcptr(&e->tap_pt, tap_queue);
@@ -388,7 +484,14 @@ void kvm_e1000_tap_detach(struct kvm_e1000 *e)
 		return;
 	if (e->tap_wqh)
 		remove_wait_queue(e->tap_wqh, &e->tap_wait);
+	/* Frames taken but not read: back to the tap's next reader, in order. */
+	if (e->rxq_head < e->rxq_tail)
+		ptr_ring_unconsume(e->tap_ring, e->rxq + e->rxq_head,
+				   e->rxq_tail - e->rxq_head, tun_ptr_free);
+	e->rxq_head = 0;
+	e->rxq_tail = 0;
 	fput(e->tap);
 	e->tap = NULL;
 	e->sock = NULL;
+	e->tap_ring = NULL;
 }

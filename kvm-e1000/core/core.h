@@ -82,6 +82,19 @@ struct e1000_rx_gso {
 	u16 ip_off, tcp_off, hdr_len;
 	u32 seg;		/* the next segment to deliver */
 	u8 hdr[E1000_RX_GSO_HDR_MAX];	/* as received: each segment's start */
+	u8 seg_hdr[E1000_RX_GSO_HDR_MAX];	/* the segment's own */
+};
+
+/*
+ * A frame from the backend in the pieces it keeps it in (an skb's head
+ * and page fragments): segmented from there, with no copy in between.
+ */
+#define E1000_RX_SG_MAX		20
+struct e1000_rx_sg {
+	u32 len;			/* all pieces' bytes */
+	u32 n;				/* pieces */
+	const u8 *p[E1000_RX_SG_MAX];
+	u32 len_of[E1000_RX_SG_MAX];
 };
 
 /*
@@ -517,16 +530,24 @@ int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 /*
  * A TCP GSO frame (@meta->gso_type): cut into segments of gso_size, each
  * with its IP and TCP checksums, and received like e1000_rx_frame().
- * Segments are built in place in @frame, which is overwritten.  Returns
+ * @frame is left as it is.  Returns
  * E1000_RX_DONE once every segment went (delivered, filtered or with a
  * DMA error), E1000_RX_MALFORMED (nothing delivered, p->malformed), or,
  * with the rest kept in @g for the next call, E1000_RX_NO_BUFFERS or
  * E1000_RX_STALE (the guest changed the pass's registers: end it, begin
  * again).
  */
-int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
-		 u32 len, const struct e1000_rx_meta *meta,
+int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p,
+		 const u8 *frame, u32 len, const struct e1000_rx_meta *meta,
 		 struct e1000_rx_gso *g);
+/*
+ * The same for a frame in pieces: each segment's headers are built apart
+ * and its payload goes from the pieces straight into the guest's buffers.
+ * The pieces must stay put until E1000_RX_DONE or E1000_RX_MALFORMED.
+ */
+int e1000_rx_gso_sg(struct e1000_core *core, struct e1000_rx_pass *p,
+		    const struct e1000_rx_sg *sg,
+		    const struct e1000_rx_meta *meta, struct e1000_rx_gso *g);
 /* Count a frame the device had to drop for want of buffers (MPC, RXO). */
 void e1000_rx_drop(struct e1000_core *core, struct e1000_rx_pass *p);
 void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p);

@@ -72,19 +72,16 @@ u32 e1000_tcp_seg_count(const struct e1000_tcp_seg *s)
 	return pay ? (pay + s->mss - 1) / s->mss : 1;
 }
 
-u8 *e1000_tcp_seg_build(const struct e1000_tcp_seg *s, u8 *frame, u32 i,
-			u32 *len)
+u32 e1000_tcp_seg_hdr(const struct e1000_tcp_seg *s, u8 *h, u32 i)
 {
 	u32 off = i * s->mss, rest = s->len - s->hdr_len - off;
 	u32 pay = rest < s->mss ? rest : s->mss;
-	u8 *f = frame + off;
-	u8 *th = f + s->tcp_off;
+	u8 *th = h + s->tcp_off;
 
-	memcpy(f, s->hdr, s->hdr_len);
-	*len = s->hdr_len + pay;
-	e1000_ip_set_len(f + s->ip_off, s->ip4, *len - s->ip_off);
+	memcpy(h, s->hdr, s->hdr_len);
+	e1000_ip_set_len(h + s->ip_off, s->ip4, s->hdr_len + pay - s->ip_off);
 	if (s->ip4)
-		e1000_put_be16(f + s->ip_off + E1000_IPV4_ID,
+		e1000_put_be16(h + s->ip_off + E1000_IPV4_ID,
 			       e1000_get_be16(s->hdr + s->ip_off +
 					      E1000_IPV4_ID) + i);
 	e1000_put_be32(th + E1000_TCP_SEQ,
@@ -94,20 +91,30 @@ u8 *e1000_tcp_seg_build(const struct e1000_tcp_seg *s, u8 *frame, u32 i,
 		th[E1000_TCP_FLAGS] &= ~s->last_only;
 	if (i)
 		th[E1000_TCP_FLAGS] &= ~s->first_only;
+	return pay;
+}
+
+u8 *e1000_tcp_seg_build(const struct e1000_tcp_seg *s, u8 *frame, u32 i,
+			u32 *len)
+{
+	u8 *f = frame + i * s->mss;
+
+	*len = s->hdr_len + e1000_tcp_seg_hdr(s, f, i);
 	return f;
 }
 
-static void parse_ip4(const u8 *frame, u32 len, struct e1000_pkt *pkt)
+static void parse_ip4(const u8 *frame, u32 avail, u32 len,
+		      struct e1000_pkt *pkt)
 {
 	const u8 *ip = frame + pkt->l3_off;
-	u32 room = len - pkt->l3_off;
+	u32 room = len - pkt->l3_off, here = avail - pkt->l3_off;
 	u32 hlen, tot;
 
-	if (room < E1000_IPV4_HLEN || (ip[0] >> 4) != 4)
+	if (here < E1000_IPV4_HLEN || (ip[0] >> 4) != 4)
 		return;
 	hlen = (ip[0] & 0xF) * 4;
 	tot = e1000_get_be16(ip + E1000_IPV4_TOT_LEN);
-	if (hlen < E1000_IPV4_HLEN || hlen > room || tot < hlen || tot > room)
+	if (hlen < E1000_IPV4_HLEN || hlen > here || tot < hlen || tot > room)
 		return;
 	pkt->ip4 = true;
 	pkt->ip_hlen = hlen;
@@ -118,13 +125,14 @@ static void parse_ip4(const u8 *frame, u32 len, struct e1000_pkt *pkt)
 	pkt->l4_len = tot - hlen;
 }
 
-static void parse_ip6(const u8 *frame, u32 len, struct e1000_pkt *pkt)
+static void parse_ip6(const u8 *frame, u32 avail, u32 len,
+		      struct e1000_pkt *pkt)
 {
 	const u8 *ip = frame + pkt->l3_off;
 	u32 room = len - pkt->l3_off;
 	u32 plen;
 
-	if (room < E1000_IPV6_HLEN || (ip[0] >> 4) != 6)
+	if (avail - pkt->l3_off < E1000_IPV6_HLEN || (ip[0] >> 4) != 6)
 		return;
 	plen = e1000_get_be16(ip + E1000_IPV6_PLEN);
 	if (plen > room - E1000_IPV6_HLEN)
@@ -152,28 +160,36 @@ static void check_l4(struct e1000_pkt *pkt)
 		pkt->l4_len = 0;
 }
 
-void e1000_parse(const u8 *frame, u32 len, u16 vet, struct e1000_pkt *pkt)
+void e1000_parse_head(const u8 *frame, u32 avail, u32 len, u16 vet,
+		      struct e1000_pkt *pkt)
 {
 	u32 off = E1000_ETH_TYPE_OFF;
 	u16 type;
 
 	memset(pkt, 0, sizeof(*pkt));
-	if (len < E1000_ETH_HLEN)
+	if (avail > len)
+		avail = len;
+	if (avail < E1000_ETH_HLEN)
 		return;
 	type = e1000_get_be16(frame + off);
-	if (type == vet && len >= E1000_ETH_HLEN + E1000_VLAN_HLEN) {
+	if (type == vet && avail >= E1000_ETH_HLEN + E1000_VLAN_HLEN) {
 		pkt->vlan = true;
 		off += E1000_VLAN_HLEN;
 		type = e1000_get_be16(frame + off);
 	}
 	pkt->l3_off = off + 2;
 	if (type == E1000_ETH_P_IP)
-		parse_ip4(frame, len, pkt);
+		parse_ip4(frame, avail, len, pkt);
 	else if (type == E1000_ETH_P_IPV6)
-		parse_ip6(frame, len, pkt);
+		parse_ip6(frame, avail, len, pkt);
 	if (!pkt->ip4 && !pkt->ip6)
 		pkt->l3_off = 0;
 	check_l4(pkt);
+}
+
+void e1000_parse(const u8 *frame, u32 len, u16 vet, struct e1000_pkt *pkt)
+{
+	e1000_parse_head(frame, len, len, vet, pkt);
 }
 
 /* A nibble at a time: a 16-entry table is enough for frames this short. */

@@ -105,8 +105,14 @@ struct e1000_tcp_seg {
 
 u32 e1000_tcp_seg_count(const struct e1000_tcp_seg *s);
 /*
- * Segment @i of the frame at @frame: headers copied, IP length, IPv4 ID
- * (+i), sequence number and flags set, checksums left to the caller.
+ * The headers of segment @i into @h (s->hdr_len bytes): IP length, IPv4
+ * ID (+i), sequence number and flags set, checksums left to the caller.
+ * Returns the segment's payload length.
+ */
+u32 e1000_tcp_seg_hdr(const struct e1000_tcp_seg *s, u8 *h, u32 i);
+/*
+ * Segment @i of the frame at @frame, built in place: its headers
+ * (e1000_tcp_seg_hdr()) written over the end of the segment before it.
  * Returns its first byte; its length goes to @len.
  */
 u8 *e1000_tcp_seg_build(const struct e1000_tcp_seg *s, u8 *frame, u32 i,
@@ -136,5 +142,12 @@ struct e1000_pkt {
  * from this frame alone.
  */
 void e1000_parse(const u8 *frame, u32 len, u16 vet, struct e1000_pkt *pkt);
+/*
+ * The same for a frame of @len bytes of which only the first @avail are
+ * at @frame: the IP header is read there, the lengths checked against
+ * @len.  The L4 header may lie beyond @avail: the caller checks.
+ */
+void e1000_parse_head(const u8 *frame, u32 avail, u32 len, u16 vet,
+		      struct e1000_pkt *pkt);
 
 #endif /* KVM_E1000_OFFLOAD_H */

@@ -15,7 +15,8 @@
 #define RX_MAX_LONG	16384		/* RCTL.LPE: longest frame, FCS incl. */
 #define RX_MAX_STD	1518
 #define RX_VID_MASK	0x0FFF
-#define RX_MAX_SEGS	4		/* MACs, the rest, padding, FCS */
+/* MACs, the rest of the headers, a payload's pieces, padding, FCS. */
+#define RX_MAX_SEGS	(E1000_RX_SG_MAX + 4)
 #define RX_NO_PATCH	0xFFFFFFFFU
 
 static const u8 rx_zero[E1000_ETH_ZLEN];
@@ -24,6 +25,7 @@ static const u8 rx_zero[E1000_ETH_ZLEN];
 struct rx_view {
 	const u8 *p[RX_MAX_SEGS];
 	u32 n[RX_MAX_SEGS];
+	u32 count;		/* pieces in use */
 	u32 len;
 	u32 patch_at;		/* a completed checksum goes here... */
 	u8 patch[2];		/* ...unless patch_at is RX_NO_PATCH */
@@ -35,16 +37,11 @@ struct rx_view {
 
 static void view_add(struct rx_view *v, const u8 *p, u32 n)
 {
-	unsigned int i;
-
-	for (i = 0; i < RX_MAX_SEGS; i++) {
-		if (!v->n[i]) {
-			v->p[i] = p;
-			v->n[i] = n;
-			v->len += n;
-			return;
-		}
-	}
+	if (!n || v->count == RX_MAX_SEGS)
+		return;
+	v->p[v->count] = p;
+	v->n[v->count++] = n;
+	v->len += n;
 }
 
 /* ---- Filters ---- */
@@ -156,14 +153,21 @@ static bool rx_complete(const struct e1000_rx_pass *p, struct rx_view *v,
 	return true;
 }
 
+/*
+ * The checksum status of a frame whose first @avail bytes are at @f.  Only
+ * a whole frame (@avail == @len) is summed here: a frame in pieces has
+ * sums of ours (E1000_RXM_DATA_VALID).
+ */
 static void rx_csum(const struct e1000_rx_pass *p, struct rx_view *v,
-		    const u8 *f, u32 len, const struct e1000_rx_meta *meta)
+		    const u8 *f, u32 avail, u32 len,
+		    const struct e1000_rx_meta *meta)
 {
-	bool done = (meta->flags & E1000_RXM_NEEDS_CSUM) &&
+	bool whole = avail == len;
+	bool done = whole && (meta->flags & E1000_RXM_NEEDS_CSUM) &&
 		    rx_complete(p, v, f, len, meta);
 	struct e1000_pkt pkt;
 
-	e1000_parse(f, len, p->vet, &pkt);
+	e1000_parse_head(f, avail, len, p->vet, &pkt);
 	if (pkt.ip4 && (p->rxcsum & E1000_RXCSUM_IPOFL)) {
 		v->status |= E1000_RXD_STAT_IPCS;
 		if (e1000_csum_fold(e1000_csum_add(0, f + pkt.l3_off,
@@ -173,7 +177,7 @@ static void rx_csum(const struct e1000_rx_pass *p, struct rx_view *v,
 	if (pkt.l4_off && (p->rxcsum & E1000_RXCSUM_TUOFL)) {
 		v->status |= E1000_RXD_STAT_TCPCS;
 		/* What the host vouches for or we just wrote is good. */
-		if (!done && !(meta->flags & E1000_RXM_DATA_VALID) &&
+		if (!done && whole && !(meta->flags & E1000_RXM_DATA_VALID) &&
 		    !rx_l4_ok(p, f, &pkt))
 			v->errors |= E1000_RXD_ERR_TCPE;
 	}
@@ -212,7 +216,7 @@ static int rx_copy(struct e1000_core *core, const struct rx_view *v,
 	u32 pos = 0, a, b, k;
 	unsigned int i;
 
-	for (i = 0; i < RX_MAX_SEGS; pos += v->n[i], i++) {
+	for (i = 0; i < v->count; pos += v->n[i], i++) {
 		a = max_t(u32, off, pos);
 		b = min_t(u32, off + n, pos + v->n[i]);
 		if (a < b && plat->dma_write(core->opaque, gpa + a - off,
@@ -265,6 +269,21 @@ static bool rx_fill(struct e1000_core *core, struct e1000_rx_pass *p,
 	return ok;
 }
 
+/* The FCS of a @len-byte frame whose CRC so far is @crc: padded, sent. */
+static void rx_put_fcs(const struct e1000_core *core, struct rx_view *v,
+		       u32 crc, u32 len)
+{
+	e1000_crc32_fn crc32 = core->plat->crc32 ?: e1000_crc32;
+	u32 k;
+
+	if (len < E1000_ETH_ZLEN)
+		crc = crc32(crc, rx_zero, E1000_ETH_ZLEN - len);
+	crc = ~crc;
+	for (k = 0; k < E1000_ETH_FCS_LEN; k++)
+		v->fcs[k] = crc >> (8 * k);
+	view_add(v, v->fcs, E1000_ETH_FCS_LEN);
+}
+
 /*
  * The CRC of the frame as it was on the wire: tag included, padded, with
  * the checksum a NEEDS_CSUM frame gets completed to (rx_complete() keeps
@@ -275,7 +294,7 @@ static void rx_add_fcs(const struct e1000_core *core, struct rx_view *v,
 		       const u8 *f, u32 len)
 {
 	e1000_crc32_fn crc32 = core->plat->crc32 ?: e1000_crc32;
-	u32 crc = E1000_CRC_INIT, at, k;
+	u32 crc = E1000_CRC_INIT, at;
 
 	if (v->patch_at == RX_NO_PATCH) {
 		crc = crc32(crc, f, len);
@@ -285,30 +304,32 @@ static void rx_add_fcs(const struct e1000_core *core, struct rx_view *v,
 		crc = crc32(crc, v->patch, sizeof(v->patch));
 		crc = crc32(crc, f + at + 2, len - at - 2);
 	}
-	if (len < E1000_ETH_ZLEN)
-		crc = crc32(crc, rx_zero, E1000_ETH_ZLEN - len);
-	crc = ~crc;
-	for (k = 0; k < E1000_ETH_FCS_LEN; k++)
-		v->fcs[k] = crc >> (8 * k);
-	view_add(v, v->fcs, E1000_ETH_FCS_LEN);
+	rx_put_fcs(core, v, crc, len);
 }
 
-/* The view: VLAN tag stripped into the descriptor, short frames padded. */
+/*
+ * The view of a frame whose first @hlen bytes are at @h: the VLAN tag
+ * stripped into the descriptor.  The caller adds the rest, and padding.
+ */
 static void rx_build(const struct e1000_rx_pass *p, struct rx_view *v,
-		     const u8 *f, u32 len)
+		     const u8 *h, u32 hlen)
 {
 	memset(v, 0, sizeof(*v));
 	v->patch_at = RX_NO_PATCH;
-	if ((p->ctrl & E1000_CTRL_VME) && rx_tagged(p, f, len)) {
+	if ((p->ctrl & E1000_CTRL_VME) && rx_tagged(p, h, hlen)) {
 		v->shift = E1000_VLAN_HLEN;
 		v->status |= E1000_RXD_STAT_VP;
-		v->special = e1000_get_be16(f + E1000_ETH_TYPE_OFF + 2);
-		view_add(v, f, 2 * E1000_ETH_ALEN);
-		view_add(v, f + E1000_ETH_HLEN + 2, len - E1000_ETH_HLEN - 2);
+		v->special = e1000_get_be16(h + E1000_ETH_TYPE_OFF + 2);
+		view_add(v, h, 2 * E1000_ETH_ALEN);
+		view_add(v, h + E1000_ETH_HLEN + 2, hlen - E1000_ETH_HLEN - 2);
 	} else {
-		view_add(v, f, len);
+		view_add(v, h, hlen);
 	}
-	/* The wire's minimum frame, as the MAC would have received it. */
+}
+
+/* The wire's minimum frame, as the MAC would have received it. */
+static void rx_pad(struct rx_view *v, u32 len)
+{
 	if (len < E1000_ETH_ZLEN)
 		view_add(v, rx_zero, E1000_ETH_ZLEN - len);
 }
@@ -320,24 +341,47 @@ static u32 rx_wire_len(const struct e1000_rx_pass *p, const struct rx_view *v)
 }
 
 /*
- * What costs a pass over the frame's bytes, once buffers are known to
- * take it: a frame the ring has no room for is offered again later.
+ * Are there descriptors for all of the frame (only head..tail-1 are
+ * ours)?  If not, whether even the whole ring given back could not hold
+ * it goes to p->too_big.
  */
-static void rx_finish(const struct e1000_core *core,
-		      const struct e1000_rx_pass *p, struct rx_view *v,
-		      const u8 *f, u32 len, const struct e1000_rx_meta *meta)
+static bool rx_room(struct e1000_rx_pass *p, const struct rx_view *v)
 {
-	rx_csum(p, v, f, len, meta);
-	if (!(p->rctl & E1000_RCTL_SECRC))
-		rx_add_fcs(core, v, f, len);
+	u32 bsize = rx_bufsize(p->rctl);
+	u32 need = (rx_wire_len(p, v) + bsize - 1) / bsize;
+
+	if (p->ring.size && need <= rx_free(&p->ring))
+		return true;
+	p->too_big = need >= p->ring.size;
+	return false;
+}
+
+/*
+ * The view into the ring, a buffer per descriptor, the last with EOP.
+ * @dst is the frame's destination address, for the statistics.
+ */
+static int rx_write(struct e1000_core *core, struct e1000_rx_pass *p,
+		    const struct rx_view *v, const u8 *dst, u32 len)
+{
+	u32 bsize = rx_bufsize(p->rctl), off, n;
+	bool ok = true;
+
+	for (off = 0; off < v->len; off += n) {
+		n = min_t(u32, bsize, v->len - off);
+		ok &= rx_fill(core, p, v, off, n, off + n == v->len);
+	}
+	p->ring.delayed |= E1000_ICR_RXT0;
+	/* A DMA fault: the platform counted it, the guest sees RXE. */
+	if (!ok)
+		return E1000_RX_ERROR;
+	e1000_pass_count(&p->ring, dst, max_t(u32, len, E1000_ETH_ZLEN), 1);
+	return E1000_RX_DONE;
 }
 
 int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 		   const u8 *frame, u32 len, const struct e1000_rx_meta *meta)
 {
-	u32 bsize = rx_bufsize(p->rctl), need, off, n;
 	struct rx_view v;
-	bool ok = true;
 
 	if (len < E1000_ETH_HLEN || !rx_addr_ok(p, frame) ||
 	    !rx_vlan_ok(p, frame, len)) {
@@ -349,51 +393,76 @@ int e1000_rx_frame(struct e1000_core *core, struct e1000_rx_pass *p,
 		return E1000_RX_FILTERED;
 	}
 	rx_build(p, &v, frame, len);
-	need = (rx_wire_len(p, &v) + bsize - 1) / bsize;
-	/* Only head..tail-1 are ours: all of the frame fits, or none. */
-	if (p->ring.size == 0 || need > rx_free(&p->ring)) {
-		/* Not even the whole ring given back would hold it. */
-		p->too_big = need >= p->ring.size;
+	rx_pad(&v, len);
+	/* A frame the ring has no room for is offered again later. */
+	if (!rx_room(p, &v))
 		return E1000_RX_NO_BUFFERS;
-	}
-	rx_finish(core, p, &v, frame, len, meta);
-	for (off = 0; off < v.len; off += n) {
-		n = min_t(u32, bsize, v.len - off);
-		ok &= rx_fill(core, p, &v, off, n, off + n == v.len);
-	}
-	p->ring.delayed |= E1000_ICR_RXT0;
-	/* A DMA fault: the platform counted it, the guest sees RXE. */
-	if (!ok)
-		return E1000_RX_ERROR;
-	e1000_pass_count(&p->ring, frame, max_t(u32, len, E1000_ETH_ZLEN), 1);
-	return E1000_RX_DONE;
+	/* What costs a pass over the frame's bytes, once buffers take it. */
+	rx_csum(p, &v, frame, len, len, meta);
+	if (!(p->rctl & E1000_RCTL_SECRC))
+		rx_add_fcs(core, &v, frame, len);
+	return rx_write(core, p, &v, frame, len);
 }
 
 /* ---- GSO frames from the backend ---- */
+
+/* Bytes [off, off + n) of @sg, as pieces of the view. */
+static void sg_view(struct rx_view *v, const struct e1000_rx_sg *sg, u32 off,
+		    u32 n)
+{
+	u32 i, k;
+
+	for (i = 0; i < sg->n && n; i++) {
+		if (off >= sg->len_of[i]) {
+			off -= sg->len_of[i];
+			continue;
+		}
+		k = min_t(u32, n, sg->len_of[i] - off);
+		view_add(v, sg->p[i] + off, k);
+		n -= k;
+		off = 0;
+	}
+}
+
+/* The same bytes into @dst; false if @sg has fewer. */
+static bool sg_copy(const struct e1000_rx_sg *sg, u32 off, u8 *dst, u32 n)
+{
+	struct rx_view v = { .count = 0 };
+	u32 i;
+
+	sg_view(&v, sg, off, n);
+	for (i = 0; i < v.count; dst += v.n[i], i++)
+		memcpy(dst, v.p[i], v.n[i]);
+	return v.len == n;
+}
 
 /*
  * The backend's word on a GSO frame is checked against the frame itself:
  * a TCP segment of the stated IP version with room for payload, headers
  * that fit the save area, and a partial checksum (if any) where TCP keeps
- * it.  IPv4 fragments and IPv6 extension headers are refused.
+ * it.  IPv4 fragments and IPv6 extension headers are refused.  The
+ * headers are gathered into the save area first: they may span pieces.
  */
-static bool gso_check(const struct e1000_rx_pass *p, const u8 *f, u32 len,
+static bool gso_check(const struct e1000_rx_pass *p,
+		      const struct e1000_rx_sg *sg,
 		      const struct e1000_rx_meta *m, struct e1000_rx_gso *g)
 {
+	u32 avail = min_t(u32, sg->len, sizeof(g->hdr)), doff;
 	struct e1000_pkt pkt;
-	u32 doff;
 	bool ip4;
 
 	if ((m->gso_type != E1000_GSO_TCPV4 &&
-	     m->gso_type != E1000_GSO_TCPV6) || !m->gso_size)
+	     m->gso_type != E1000_GSO_TCPV6) || !m->gso_size ||
+	    !sg_copy(sg, 0, g->hdr, avail))
 		return false;
-	e1000_parse(f, len, p->vet, &pkt);
+	e1000_parse_head(g->hdr, avail, sg->len, p->vet, &pkt);
 	ip4 = m->gso_type == E1000_GSO_TCPV4;
-	if (!pkt.l4_off || pkt.l4_proto != E1000_IPPROTO_TCP || pkt.ip4 != ip4)
+	if (!pkt.l4_off || pkt.l4_proto != E1000_IPPROTO_TCP || pkt.ip4 != ip4 ||
+	    pkt.l4_off + (u32)E1000_TCP_HLEN > avail)
 		return false;
-	doff = (f[pkt.l4_off + E1000_TCP_DOFF] >> 4) * 4;
-	if (doff < E1000_TCP_HLEN || pkt.l4_off + doff >= len ||
-	    pkt.l4_off + doff > sizeof(g->hdr))
+	doff = (g->hdr[pkt.l4_off + E1000_TCP_DOFF] >> 4) * 4;
+	if (doff < E1000_TCP_HLEN || pkt.l4_off + doff >= sg->len ||
+	    pkt.l4_off + doff > avail)
 		return false;
 	if ((m->flags & E1000_RXM_NEEDS_CSUM) &&
 	    (m->csum_start != pkt.l4_off || m->csum_offset != E1000_TCP_CSUM))
@@ -402,43 +471,106 @@ static bool gso_check(const struct e1000_rx_pass *p, const u8 *f, u32 len,
 	g->ip_off = pkt.l3_off;
 	g->tcp_off = pkt.l4_off;
 	g->hdr_len = pkt.l4_off + doff;
-	memcpy(g->hdr, f, g->hdr_len);
 	return true;
 }
 
-/* Both checksums of a segment, whatever the backend left in the fields. */
-static void gso_sums(const struct e1000_rx_pass *p,
-		     const struct e1000_rx_gso *g, u8 *f, u32 len)
+/*
+ * Add the sum of @n bytes at @data, which start @odd bytes past an even
+ * offset of the summed range: a block at an odd offset sums byte-swapped.
+ */
+static u32 sum_piece(const struct e1000_rx_pass *p, u32 sum, const u8 *data,
+		     u32 n, bool odd)
 {
-	u32 l4 = len - g->tcp_off, sum;
+	u16 part = e1000_csum_fold(p->csum(0, data, n));
 
-	if (g->ip4) {
-		e1000_put_be16(f + g->ip_off + E1000_IPV4_CSUM, 0);
-		e1000_csum_insert(f, len, g->ip_off, g->ip_off + E1000_IPV4_CSUM,
-				  g->tcp_off - 1);
-	}
-	sum = e1000_pseudo_sum(f + g->ip_off, !g->ip4, E1000_IPPROTO_TCP);
-	e1000_put_be16(f + g->tcp_off + E1000_TCP_CSUM,
-		       e1000_csum_fold(e1000_csum_add32(sum, l4)));
-	/* Over the pseudo-header sum just put in the field. */
-	e1000_put_be16(f + g->tcp_off + E1000_TCP_CSUM,
-		       ~e1000_csum_fold(p->csum(0, f + g->tcp_off, l4)));
+	if (odd)
+		part = (u16)(part << 8 | part >> 8);
+	return e1000_csum_add32(sum, part);
 }
 
-int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
-		 u32 len, const struct e1000_rx_meta *meta,
-		 struct e1000_rx_gso *g)
+/*
+ * Both checksums of the segment whose headers are at @h and whose payload
+ * is the view's pieces [first, end), whatever the backend left in the
+ * fields.  The headers end at an even offset: TCP's are whole words.
+ */
+static void gso_sums(const struct e1000_rx_pass *p,
+		     const struct e1000_rx_gso *g, u8 *h, u32 len,
+		     const struct rx_view *v, u32 first, u32 end)
 {
-	/* The sums are ours: the descriptor reports them good. */
+	u32 l4 = len - g->tcp_off, sum, i, at = 0;
+
+	if (g->ip4) {
+		e1000_put_be16(h + g->ip_off + E1000_IPV4_CSUM, 0);
+		e1000_csum_insert(h, g->hdr_len, g->ip_off,
+				  g->ip_off + E1000_IPV4_CSUM, g->tcp_off - 1);
+	}
+	sum = e1000_pseudo_sum(h + g->ip_off, !g->ip4, E1000_IPPROTO_TCP);
+	e1000_put_be16(h + g->tcp_off + E1000_TCP_CSUM,
+		       e1000_csum_fold(e1000_csum_add32(sum, l4)));
+	/* Over the pseudo-header sum just put in the field. */
+	sum = p->csum(0, h + g->tcp_off, g->hdr_len - g->tcp_off);
+	for (i = first; i < end; at += v->n[i], i++)
+		sum = sum_piece(p, sum, v->p[i], v->n[i], at & 1);
+	e1000_put_be16(h + g->tcp_off + E1000_TCP_CSUM, ~e1000_csum_fold(sum));
+}
+
+/* The segment's wire CRC: its headers (tag and all), then its payload. */
+static void gso_fcs(const struct e1000_core *core, struct rx_view *v,
+		    const u8 *h, u32 hlen, u32 first, u32 end, u32 len)
+{
+	e1000_crc32_fn crc32 = core->plat->crc32 ?: e1000_crc32;
+	u32 crc = crc32(E1000_CRC_INIT, h, hlen), i;
+
+	for (i = first; i < end; i++)
+		crc = crc32(crc, v->p[i], v->n[i]);
+	rx_put_fcs(core, v, crc, len);
+}
+
+/*
+ * Segment g->seg: its headers built in g->seg_hdr, its payload read where
+ * the backend left it, with no copy in between: summed, CRCed and copied
+ * into the ring from there.
+ */
+static int gso_segment(struct e1000_core *core, struct e1000_rx_pass *p,
+		       const struct e1000_rx_sg *sg,
+		       const struct e1000_tcp_seg *s, struct e1000_rx_gso *g)
+{
 	static const struct e1000_rx_meta summed = {
 		.flags = E1000_RXM_DATA_VALID,
 	};
+	u8 *h = g->seg_hdr;
+	u32 pay = e1000_tcp_seg_hdr(s, h, g->seg), len = g->hdr_len + pay;
+	struct rx_view v;
+	u32 first, end;
+
+	if (rx_too_long(p, h, len)) {
+		p->oversize++;
+		return E1000_RX_FILTERED;
+	}
+	rx_build(p, &v, h, g->hdr_len);
+	first = v.count;
+	sg_view(&v, sg, g->hdr_len + g->seg * s->mss, pay);
+	end = v.count;
+	rx_pad(&v, len);
+	if (!rx_room(p, &v))
+		return E1000_RX_NO_BUFFERS;
+	/* The sums are ours: the descriptor reports them good. */
+	gso_sums(p, g, h, len, &v, first, end);
+	rx_csum(p, &v, h, g->hdr_len, len, &summed);
+	if (!(p->rctl & E1000_RCTL_SECRC))
+		gso_fcs(core, &v, h, g->hdr_len, first, end, len);
+	return rx_write(core, p, &v, h, len);
+}
+
+int e1000_rx_gso_sg(struct e1000_core *core, struct e1000_rx_pass *p,
+		    const struct e1000_rx_sg *sg,
+		    const struct e1000_rx_meta *meta, struct e1000_rx_gso *g)
+{
 	struct e1000_tcp_seg s;
-	u32 n, seg_len;
-	u8 *f;
+	u32 n;
 
 	if (!g->ready) {
-		if (!gso_check(p, frame, len, meta, g)) {
+		if (sg->n > E1000_RX_SG_MAX || !gso_check(p, sg, meta, g)) {
 			p->malformed++;
 			return E1000_RX_MALFORMED;
 		}
@@ -450,7 +582,7 @@ int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
 		.hdr_len = g->hdr_len,
 		.ip_off = g->ip_off,
 		.tcp_off = g->tcp_off,
-		.len = len,
+		.len = sg->len,
 		.mss = meta->gso_size,
 		/* As the host stack's own segmentation does. */
 		.first_only = E1000_TCP_CWR,
@@ -468,13 +600,24 @@ int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p, u8 *frame,
 		/* A register write in between applies to the next segment. */
 		if (g->seg && e1000_pass_stale(core, &p->ring))
 			return E1000_RX_STALE;
-		f = e1000_tcp_seg_build(&s, frame, g->seg, &seg_len);
-		gso_sums(p, g, f, seg_len);
-		if (e1000_rx_frame(core, p, f, seg_len, &summed) ==
-		    E1000_RX_NO_BUFFERS)
+		if (gso_segment(core, p, sg, &s, g) == E1000_RX_NO_BUFFERS)
 			return E1000_RX_NO_BUFFERS;
 	}
 	return E1000_RX_DONE;
+}
+
+int e1000_rx_gso(struct e1000_core *core, struct e1000_rx_pass *p,
+		 const u8 *frame, u32 len, const struct e1000_rx_meta *meta,
+		 struct e1000_rx_gso *g)
+{
+	struct e1000_rx_sg sg = {
+		.len = len,
+		.n = 1,
+		.p = { frame },
+		.len_of = { len },
+	};
+
+	return e1000_rx_gso_sg(core, p, &sg, meta, g);
 }
 
 bool e1000_rx_has_buffers(const struct e1000_rx_pass *p)

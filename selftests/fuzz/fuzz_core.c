@@ -378,13 +378,33 @@ static void check_rx_writes(const struct e1000_ring_pass *r,
 	}
 }
 
-/* A GSO frame in hand, as the glue keeps it between passes. */
+/* A GSO frame in hand, as the glue keeps it between passes, in pieces. */
 static struct {
 	u8 frame[0x10000 + 256];
 	u32 len;		/* 0: none */
+	struct e1000_rx_sg sg;
 	struct e1000_rx_meta meta;
 	struct e1000_rx_gso g;
 } gso;
+
+/*
+ * The frame cut into pieces of @cut bytes (0: whole), the rest in the
+ * last, as an skb's head and fragments may be.
+ */
+static void gso_cut(u32 cut)
+{
+	struct e1000_rx_sg *sg = &gso.sg;
+	u32 off = 0;
+
+	sg->len = gso.len;
+	for (sg->n = 0; sg->n + 1 < E1000_RX_SG_MAX && cut &&
+	     off + cut < gso.len; sg->n++, off += cut) {
+		sg->p[sg->n] = gso.frame + off;
+		sg->len_of[sg->n] = cut;
+	}
+	sg->p[sg->n] = gso.frame + off;
+	sg->len_of[sg->n++] = gso.len - off;
+}
 
 /* One RX pass for a frame, or for the GSO frame in hand if @meta is NULL. */
 static void rx_deliver(const u8 *frame, u32 len,
@@ -406,8 +426,8 @@ static void rx_deliver(const u8 *frame, u32 len,
 		ret = e1000_rx_frame(&F.core, &p, frame, len, meta);
 		CHECK(ret >= E1000_RX_DONE && ret <= E1000_RX_ERROR);
 	} else {
-		ret = e1000_rx_gso(&F.core, &p, gso.frame, gso.len, &gso.meta,
-				   &gso.g);
+		ret = e1000_rx_gso_sg(&F.core, &p, &gso.sg, &gso.meta,
+				      &gso.g);
 		CHECK(ret >= E1000_RX_DONE && ret <= E1000_RX_STALE);
 		/* Segments go in order, none twice. */
 		CHECK(gso.g.seg >= seg);
@@ -450,6 +470,8 @@ static bool do_rx_gso(struct input *in)
 		len = in->left;
 	take(in, gso.frame, len);
 	gso.len = len;
+	/* Bits 2-6 of the type: pieces of an odd size, or none. */
+	gso_cut(((type >> 2) & 0x1F) * 7);
 	rx_deliver(NULL, 0, NULL);
 	return true;
 }

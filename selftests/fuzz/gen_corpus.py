@@ -144,7 +144,8 @@ def rx_gso():
     s = mem(0x800, rx[:128])
     s += wr(RDBAL, MEM_BASE + 0x800) + wr(RDLEN, 128) + wr(RDT, 3)
     s += wr(RCTL, 0x04008002)              # SECRC, BAM, 2 KiB buffers
-    s += struct.pack('<BBHBHHH', OP_RX_GSO, 1, 1000, 2, 34, 16,
+    # Type 1 (TCPv4) in pieces of 5 * 7 bytes, as an skb's fragments.
+    s += struct.pack('<BBHBHHH', OP_RX_GSO, 1 | 5 << 2, 1000, 2, 34, 16,
                      len(f)) + bytes(f)
     s += wr(RDT, 7) + struct.pack('<BB', OP_RX_GSO, 0x80) + rd(ICR)
     return s

@@ -593,6 +593,91 @@ TEST(rx_one_buffer_at_a_time)
 	e1000_dp_free(&d);
 }
 
+/*
+ * ---- Frames taken off the tap but not received go back to it ----
+ *
+ * The device takes the tap's frames a batch at a time.  With no guest
+ * buffer, the frame in hand and the packet buffer keep what fits, and the
+ * rest of the batch waits with them (rx_stall_us is long here, so the
+ * device does not start dropping).  When the device goes, the tap's next
+ * reader gets every frame after those it kept, in order: none lost.
+ */
+
+#define BACK_SENT	100
+#define BACK_PBA_KB	2
+#define BACK_PAYLOAD	400
+#define BACK_LEN	(E1000_L4_OFF + E1000_UDP_HDR + BACK_PAYLOAD)
+#define BACK_KEPT	(1 + BACK_PBA_KB * 1024 / BACK_LEN)
+#define BACK_STALL_US	30000000
+
+static void guest_no_buffers(uint64_t bar)
+{
+	struct e1000_gring r;
+
+	e1000_guest_link_up(bar);
+	e1000_wr(bar, E1000_IMC, ~0U);
+	e1000_wr(bar, E1000_PBA, BACK_PBA_KB);
+	e1000_guest_rx_setup(&r, bar, E1000_DMA_RX_RING, RING, RXBUF(0),
+			     BUFSZ, RCTL_BASE);
+	e1000_wr(bar, E1000_RDT, 0);
+	GUEST_SYNC(1);		/* the host sends, then ends the VM */
+	GUEST_DONE();
+}
+
+/* The next frame a reader of the tap gets, up to a second; its length. */
+static ssize_t tap_read(int fd, uint8_t *buf, size_t cap)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct virtio_net_hdr h;
+	struct iovec iov[2] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = buf, .iov_len = cap },
+	};
+	ssize_t n;
+
+	if (poll(&p, 1, 1000) != 1)
+		return 0;
+	n = readv(fd, iov, 2);
+	return n < (ssize_t)sizeof(h) ? -1 : n - (ssize_t)sizeof(h);
+}
+
+TEST(rx_batch_given_back)
+{
+	unsigned int stall = e1000_param_get("rx_stall_us");
+	uint8_t f[BACK_SENT][BACK_LEN], got[BUFSZ];
+	struct kvm_e1000_stats st;
+	struct e1000_dp d;
+	ssize_t n;
+	int i;
+
+	e1000_param_set("rx_stall_us", BACK_STALL_US);
+	dp_start(&d, guest_no_buffers, false, 0);
+	e1000_expect_sync(&d.t, 1);
+	for (i = 0; i < BACK_SENT; i++) {
+		ASSERT_EQ(BACK_LEN, frame_to(f[i], d.mac, IPPROTO_UDP,
+					     BACK_PAYLOAD, 0x500 + i));
+		e1000_dp_send(&d, NULL, f[i], BACK_LEN);
+	}
+	/* The device takes what it keeps, and a batch behind it. */
+	usleep(300000);
+	e1000_get_stats(d.t.dev_fd, &st);
+	EXPECT_EQ(0, st.rx_frames);
+	EXPECT_EQ(0, st.rx_dropped);
+
+	e1000_vm_free(&d.t);
+	d.t.vm = NULL;
+	for (i = BACK_KEPT; i < BACK_SENT; i++) {
+		n = tap_read(d.tap_fd, got, sizeof(got));
+		EXPECT_EQ(BACK_LEN, n) TH_LOG("frame %d", i);
+		EXPECT_EQ(0, memcmp(got, f[i], BACK_LEN)) TH_LOG("frame %d", i);
+		if (n != BACK_LEN || memcmp(got, f[i], BACK_LEN))
+			break;
+	}
+	EXPECT_EQ(0, tap_read(d.tap_fd, got, sizeof(got)));
+	e1000_param_set("rx_stall_us", stall);
+	e1000_dp_free(&d);
+}
+
 /* ---- Bus mastering off: no DMA at all, frames lost and counted ---- */
 
 #define NOBM_SENT	4
