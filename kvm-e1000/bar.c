@@ -5,7 +5,9 @@
  *
  * The handlers run in the vCPU thread, inside KVM's exit path.  They only
  * update register state through the core (which may kick the data path);
- * no frame is ever processed here.
+ * no frame is ever processed here.  A write that takes memory back from
+ * the device (a reset, an engine turned off) waits for the data path's
+ * round in flight before it returns (kvm_e1000_dma_fence()).
  */
 #include "glue.h"
 
@@ -58,12 +60,15 @@ static int bar0_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	struct kvm_e1000 *e = to_e1000(dev);
 	u64 off = addr - e->bar0.base;
 	unsigned long flags;
+	bool revoked;
 	__le32 v[2];
+	u32 gen;
 
 	if (off >= KVM_E1000_BAR0_SIZE || len > KVM_E1000_BAR0_SIZE - off)
 		return -EOPNOTSUPP;
 
 	flags = kvm_e1000_lock(e);
+	gen = e->core.revoke_gen;
 	if ((len == 4 || len == 8) && IS_ALIGNED(off, len)) {
 		memcpy(v, val, len);
 		e1000_core_write(&e->core, off, le32_to_cpu(v[0]));
@@ -79,7 +84,11 @@ static int bar0_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	 */
 	if (kvm_e1000_db_mapped(e))
 		kvm_e1000_worker_kick(e);
+	revoked = e->core.revoke_gen != gen;
 	kvm_e1000_unlock(e, flags);
+	/* A reset, say: the driver may free its rings once this returns. */
+	if (revoked)
+		kvm_e1000_dma_fence(e);
 	return 0;
 }
 
@@ -119,18 +128,24 @@ static int bar2_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	struct kvm_e1000 *e = io_to_e1000(dev);
 	u64 off = addr - e->bar2.base;
 	unsigned long flags;
+	bool revoked;
 	__le32 v;
+	u32 gen;
 
 	if (off >= E1000_IO_SIZE || len > E1000_IO_SIZE - off)
 		return -EOPNOTSUPP;
 	flags = kvm_e1000_lock(e);
+	gen = e->core.revoke_gen;
 	if (len == 4 && IS_ALIGNED(off, 4)) {
 		memcpy(&v, val, 4);
 		e1000_core_io_write(&e->core, off, le32_to_cpu(v));
 	} else {
 		e->cnt.mmio_bad_access++;
 	}
+	revoked = e->core.revoke_gen != gen;
 	kvm_e1000_unlock(e, flags);
+	if (revoked)
+		kvm_e1000_dma_fence(e);
 	return 0;
 }
 

@@ -435,6 +435,49 @@ static bool serve_rx(struct kvm_e1000 *e)
 }
 
 /*
+ * e->dma_seq is odd while a round may touch guest memory.  Only the thread
+ * that claimed the device moves it.  Full barriers: a revocation made
+ * under the lock (kvm_e1000_dma_fence()) is seen by the begin() that
+ * follows the odd store, or its fence sees the odd value; and everything
+ * the round wrote to the guest comes before the even one.
+ */
+static void dma_begin(struct kvm_e1000 *e)
+{
+	atomic_inc(&e->dma_seq);
+	/* Odd before begin() reads the registers: see the fence. */
+	smp_mb__after_atomic();
+}
+
+static void dma_end(struct kvm_e1000 *e)
+{
+	atomic_inc_return(&e->dma_seq);
+	wake_up_var(&e->dma_seq);
+}
+
+/*
+ * The guest took memory back from the device (a reset, a ring moved or
+ * turned off, bus mastering off: the core's revoke_gen moved), and its
+ * driver may free that memory as soon as the access returns.  A round in
+ * flight may still write there until it notices, at its next descriptor
+ * or frame: wait for it, as a real function's DMA is over once its reset
+ * is.  Only for the round in flight: those after it see the new state, so
+ * a busy device cannot hold the caller.  Killable: the round may sleep in
+ * a fault of guest memory (postcopy) that a dying VMM never resolves.
+ */
+void kvm_e1000_dma_fence(struct kvm_e1000 *e)
+{
+	int seq;
+
+	might_sleep();
+	/* Orders the revocation, made under the lock, before the load. */
+	smp_mb();
+	seq = atomic_read(&e->dma_seq);
+	if (!(seq & 1))
+		return;
+	wait_var_event_killable(&e->dma_seq, atomic_read(&e->dma_seq) != seq);
+}
+
+/*
  * One round for one device.  Guest memory is reached through the VM's
  * memslots, which need the VM's mm (adopted here, and only while its
  * process lives) and kvm->srcu.  The last reference to that mm (its VMM
@@ -467,8 +510,10 @@ bool kvm_e1000_serve(struct kvm_e1000 *e)
 	kthread_use_mm(mm);
 	/* Dropped and taken again around a fault that sleeps (platform.c). */
 	e->srcu_idx = srcu_read_lock(&e->kvm->srcu);
+	dma_begin(e);
 	progress = serve_tx(e);
 	progress |= serve_rx(e);
+	dma_end(e);
 	srcu_read_unlock(&e->kvm->srcu, e->srcu_idx);
 	kthread_unuse_mm(mm);
 	mmput_async(mm);

@@ -185,15 +185,23 @@ void kvm_e1000_reset(struct kvm_e1000 *e)
 	flags = kvm_e1000_lock(e);
 	e1000_core_reset(&e->core);
 	kvm_e1000_unlock(e, flags);
+	/* Nothing of the data path's writes to the guest comes after it. */
+	kvm_e1000_dma_fence(e);
 }
 
 /* The guest's Bus Master Enable and power state, from PCI config space. */
 void kvm_e1000_set_bus_master(struct kvm_e1000 *e, bool on)
 {
 	unsigned long flags = kvm_e1000_lock(e);
+	u32 gen = e->core.revoke_gen;
+	bool revoked;
 
 	e1000_core_set_bus_master(&e->core, on);
+	revoked = e->core.revoke_gen != gen;
 	kvm_e1000_unlock(e, flags);
+	/* Off: no DMA once the config write that turned it off returns. */
+	if (revoked)
+		kvm_e1000_dma_fence(e);
 }
 
 /* Drop the references of @p that no device took over. */

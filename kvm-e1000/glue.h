@@ -165,6 +165,7 @@ struct kvm_e1000 {
 	s64 credit_ns;
 
 	/* Data path state, owned by the serving thread (datapath.c). */
+	atomic_t dma_seq;		/* odd during a round: kvm_e1000_dma_fence() */
 	int srcu_idx;			/* of kvm->srcu, during a pass */
 	struct e1000_tx_pass txp;
 	/*
@@ -307,6 +308,7 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e);
 int kvm_e1000_db_init(struct kvm_e1000 *e);
 void kvm_e1000_datapath_release(struct kvm_e1000 *e);
 bool kvm_e1000_serve(struct kvm_e1000 *e);
+void kvm_e1000_dma_fence(struct kvm_e1000 *e);
 bool kvm_e1000_db_arm(struct kvm_e1000 *e);
 void kvm_e1000_db_touched(struct kvm_e1000 *e);
 

@@ -130,7 +130,7 @@ void e1000_core_mac_reset(struct e1000_core *core)
 	core->itr_hold = false;
 	/* Void the data-path passes in flight: they must publish nothing. */
 	core->ring_gen++;
-	e1000_core_pass_changed(core);
+	e1000_core_revoke(core);
 	e1000_core_regs_reset(core);
 	e1000_core_eecd_reset(core);
 	e1000_reg_set(core, E1000_RAL(0),
@@ -173,7 +173,10 @@ void e1000_core_set_bus_master(struct e1000_core *core, bool on)
 	if (core->bus_master == on)
 		return;
 	core->bus_master = on;
-	e1000_core_pass_changed(core);
+	if (on)
+		e1000_core_pass_changed(core);
+	else
+		e1000_core_revoke(core);
 	if (on)
 		core->plat->kick(core->opaque, E1000_KICK_TX | E1000_KICK_RX);
 }

@@ -314,6 +314,15 @@ struct e1000_core {
 	 * that sees it move stops and begins anew (e1000_pass_stale()).
 	 */
 	u32 pass_gen;
+	/*
+	 * Bumped when memory a pass may be writing stops being the device's
+	 * to write: a reset, a ring moved, the receiver or the transmitter
+	 * turned off, bus mastering off.  A driver frees its rings and
+	 * buffers right after such a write, so the access that made it
+	 * returns only once the pass in flight is over (the platform waits
+	 * when it sees this move: e1000_core_revoke()).
+	 */
+	u32 revoke_gen;
 	/* The last ring registers refused, per ring: counted once (ring.c). */
 	struct e1000_ring_refusal {
 		u32 set, gen, len, head, tail;

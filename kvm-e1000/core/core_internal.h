@@ -61,6 +61,16 @@ static inline void e1000_core_pass_changed(struct e1000_core *core)
 	e1000_db_store(&core->pass_gen, core->pass_gen + 1);
 }
 
+/*
+ * Under the lock: the guest takes back memory a pass may be writing (see
+ * core.h, revoke_gen).  A revocation voids the passes in flight as well.
+ */
+static inline void e1000_core_revoke(struct e1000_core *core)
+{
+	core->revoke_gen++;
+	e1000_core_pass_changed(core);
+}
+
 static inline u32 e1000_reg(const struct e1000_core *core, u32 off)
 {
 	return core->regs[off >> 2];

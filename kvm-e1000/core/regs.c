@@ -144,20 +144,30 @@ static void pba_write(struct e1000_core *core, const struct e1000_reg_desc *d,
 
 /* ---- Receive and transmit ---- */
 
+/* An enable bit that goes from 1 to 0: the engine's memory goes back. */
+static void enable_write(struct e1000_core *core,
+			 const struct e1000_reg_desc *d, u32 idx, u32 val,
+			 u32 en, u32 kick_what)
+{
+	bool was_on = core->regs[idx] & en;
+
+	e1000_reg_store(core, d, idx, val);
+	if (val & en)
+		kick(core, kick_what);
+	else if (was_on)
+		e1000_core_revoke(core);
+}
+
 static void rctl_write(struct e1000_core *core, const struct e1000_reg_desc *d,
 		       u32 idx, u32 val)
 {
-	e1000_reg_store(core, d, idx, val);
-	if (val & E1000_RCTL_EN)
-		kick(core, E1000_KICK_RX);
+	enable_write(core, d, idx, val, E1000_RCTL_EN, E1000_KICK_RX);
 }
 
 static void tctl_write(struct e1000_core *core, const struct e1000_reg_desc *d,
 		       u32 idx, u32 val)
 {
-	e1000_reg_store(core, d, idx, val);
-	if (val & E1000_TCTL_EN)
-		kick(core, E1000_KICK_TX);
+	enable_write(core, d, idx, val, E1000_TCTL_EN, E1000_KICK_TX);
 }
 
 static void rdt_write(struct e1000_core *core, const struct e1000_reg_desc *d,
@@ -183,7 +193,7 @@ static void ring_write(struct e1000_core *core, const struct e1000_reg_desc *d,
 {
 	e1000_reg_store(core, d, idx, val);
 	core->ring_gen++;
-	e1000_core_pass_changed(core);
+	e1000_core_revoke(core);
 }
 
 /*

@@ -7,7 +7,9 @@
  * must keep its transmit rate meanwhile and close promptly; once the fault
  * is resolved, A's frame goes out whole.  A device blocked that way must
  * close promptly itself (sidecore or worker of its own), and so must its
- * VMM when killed, though nobody ever resolves the fault.
+ * VMM when killed, though nobody ever resolves the fault.  And a reset or
+ * an engine turned off meanwhile returns only once that round is over:
+ * no DMA after it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -277,19 +279,25 @@ static int resolve(int fd, uint8_t *mem)
 	return ioctl(fd, UFFDIO_COPY, &c) && errno != EEXIST ? -errno : 0;
 }
 
-/* A, to send @frames frames from slow memory. */
-static void slow_init(struct e1000_dp *a, struct slow_mem *s, int sidecore,
-		      int frames)
+/* A, its guest running @code, to send @frames frames from slow memory. */
+static void slow_init_code(struct e1000_dp *a, struct slow_mem *s,
+			   int sidecore, int frames, void *code)
 {
 	struct e1000_dp_opts o;
 
 	e1000_dp_opts_init(&o);
 	o.sidecore = sidecore;
-	e1000_dp_init(a, guest_slow_frames, &o);
+	e1000_dp_init(a, code, &o);
 	slow_mem_map(s, a);
 	a->sh->arg[0] = e1000_build_ip4(page, peer_mac, a->mac, IPPROTO_UDP,
 					200, 7);
 	a->sh->arg[2] = frames;
+}
+
+static void slow_init(struct e1000_dp *a, struct slow_mem *s, int sidecore,
+		      int frames)
+{
+	slow_init_code(a, s, sidecore, frames, guest_slow_frames);
 }
 
 /* A's guest queues its frame, kicks and stops. */
@@ -433,46 +441,188 @@ TEST_F_TIMEOUT(sidecore, neighbour_keeps_rate_while_blocked, 300)
 
 /* ---- Receiving into slow memory: the write side of the same path ---- */
 
+/* The guest's side: a receive ring whose buffers are in slow memory. */
+static void guest_rx_slow_ring(uint64_t bar, struct e1000_gring *r)
+{
+	e1000_guest_link_up(bar);
+	e1000_guest_rx_setup(r, bar, E1000_DMA_RX_RING, 8, UFFD_GPA, BUFSZ,
+			     E1000_RCTL_BAM | E1000_RCTL_SZ_2048 |
+			     E1000_RCTL_SECRC);
+	GUEST_SYNC(1);
+}
+
 static void guest_rx_one(uint64_t bar)
 {
 	struct e1000_rx_desc *d;
 	struct e1000_gring r;
 
-	e1000_guest_link_up(bar);
-	e1000_guest_rx_setup(&r, bar, E1000_DMA_RX_RING, 8, UFFD_GPA, BUFSZ,
-			     E1000_RCTL_BAM | E1000_RCTL_SZ_2048 |
-			     E1000_RCTL_SECRC);
-	GUEST_SYNC(1);
+	guest_rx_slow_ring(bar, &r);
 	d = e1000_guest_rx_wait(&r, WAIT_MS);
 	GUEST_ASSERT(d);
 	SH->ret[0] = d->length;
 	GUEST_DONE();
 }
 
+/*
+ * A on the sidecore, its guest running @code up to GUEST_SYNC(1) (its
+ * buffers in slow memory), then one frame for it from the tap: built in
+ * @f (300 bytes), its length returned.
+ */
+static size_t slow_rx_start(struct e1000_dp *a, struct slow_mem *s,
+			    void *code, uint8_t *f)
+{
+	struct e1000_dp_opts o;
+	size_t len;
+
+	e1000_dp_opts_init(&o);
+	o.sidecore = SIDECORE;
+	e1000_dp_init(a, code, &o);
+	slow_mem_map(s, a);
+	e1000_pin_off_sidecore();
+	e1000_expect_sync(&a->t, 1);
+	len = e1000_build_ip4(f, a->mac, peer_mac, IPPROTO_UDP, 200, 9);
+	e1000_dp_send(a, NULL, f, len);
+	return len;
+}
+
 TEST_F_TIMEOUT(sidecore, receive_into_slow_memory, 120)
 {
 	static struct e1000_dp a;
-	struct e1000_dp_opts o;
 	uint8_t f[300];
 	size_t len;
 
 	if (!self->ready)
 		return;
 
-	e1000_dp_opts_init(&o);
-	o.sidecore = SIDECORE;
-	e1000_dp_init(&a, guest_rx_one, &o);
-	slow_mem_map(&self->s, &a);
-	e1000_pin_off_sidecore();
-	e1000_expect_sync(&a.t, 1);
-	len = e1000_build_ip4(f, a.mac, peer_mac, IPPROTO_UDP, 200, 9);
-	e1000_dp_send(&a, NULL, f, len);
+	len = slow_rx_start(&a, &self->s, guest_rx_one, f);
 	ASSERT_TRUE(wait_fault(self->s.uffd, self->s.mem, FAULT_MS));
 	memset(page, 0xa5, sizeof(page));
 	ASSERT_EQ(0, resolve(self->s.uffd, self->s.mem));
 	e1000_run_to_done(&a.t);
 	ASSERT_EQ(len, a.sh->ret[0]);
 	EXPECT_EQ(0, memcmp(self->s.mem, f, len));
+	e1000_dp_free(&a);
+}
+
+/*
+ * ---- No DMA once the guest took the memory back ----
+ *
+ * A driver going down resets its function (or turns the engine off) and
+ * frees the rings and buffers right after: a real 82540EM does no DMA
+ * after its reset.  Here the device's round is held in a fault of slow
+ * memory while the guest's write comes; the fault is resolved LATE_MS
+ * later.  The write must not return before the round is over: whatever
+ * the device writes after it would land in memory the guest has reused
+ * (a descriptor's DD bit in a page table, in one end-to-end run).
+ */
+#define LATE_MS		300
+
+/*
+ * arg[3] = arg[4] (the write that takes the memory back); then the status
+ * byte the device left (ret[0]) is cleared, and read again (ret[1]) after
+ * the host resolved the fault and waited LATE_MS more.
+ */
+static void take_back(uint64_t bar, volatile uint8_t *status)
+{
+	e1000_wr(bar, SH->arg[3], SH->arg[4]);
+	SH->ret[0] = *status;
+	*status = 0;
+	GUEST_SYNC(2);
+	SH->ret[1] = *status;
+	GUEST_DONE();
+}
+
+/* One frame from slow memory, then the reset. */
+static void guest_tx_then_reset(uint64_t bar)
+{
+	struct e1000_tx_desc *d;
+	struct e1000_gring r;
+
+	e1000_guest_link_up(bar);
+	e1000_guest_tx_setup(&r, bar, E1000_DMA_TX_RING, 16);
+	d = e1000_gdesc(&r, 0);
+	e1000_guest_tx_legacy(&r, SLOW_PAGE(0), SH->arg[0], LEG_CMD, 0, 0, 0);
+	e1000_guest_tx_kick(&r);
+	GUEST_SYNC(1);
+	take_back(bar, &d->status);
+}
+
+/* Buffers in slow memory, the frame on its way, then the receiver off. */
+static void guest_rx_then_off(uint64_t bar)
+{
+	struct e1000_gring r;
+
+	guest_rx_slow_ring(bar, &r);
+	take_back(bar, &((struct e1000_rx_desc *)e1000_gdesc(&r, 0))->status);
+}
+
+struct resolver {
+	pthread_t th;
+	struct slow_mem *s;
+	int ret;
+};
+
+static void *resolve_late(void *arg)
+{
+	struct resolver *r = arg;
+
+	usleep(LATE_MS * 1000);
+	r->ret = resolve(r->s->uffd, r->s->mem);
+	return NULL;
+}
+
+/* @a's guest is at GUEST_SYNC(1), its device's round on its way to the fault. */
+static void expect_no_late_dma(struct slow_mem *s, struct e1000_dp *a,
+			       const char *what)
+{
+	struct resolver r = { .s = s };
+	double t0;
+
+	TEST_ASSERT(wait_fault(s->uffd, s->mem, FAULT_MS),
+		    "no fault on the slow buffer");
+	TEST_ASSERT(!pthread_create(&r.th, NULL, resolve_late, &r),
+		    "pthread_create");
+	t0 = now();
+	e1000_expect_sync(&a->t, 2);
+	ksft_print_msg("%s returned after %.3f s, DD %s\n", what, now() - t0,
+		       a->sh->ret[0] ? "already written" : "not written");
+	pthread_join(r.th, NULL);
+	TEST_ASSERT(!r.ret, "UFFDIO_COPY: %s", strerror(-r.ret));
+	/* A write the round still had to make lands meanwhile. */
+	usleep(LATE_MS * 1000);
+	e1000_run_to_done(&a->t);
+	TEST_ASSERT(!a->sh->ret[1],
+		    "the device wrote status 0x%lx after %s had returned",
+		    (unsigned long)a->sh->ret[1], what);
+}
+
+TEST_F_TIMEOUT(sidecore, reset_waits_for_tx_dma, 120)
+{
+	static struct e1000_dp a;
+
+	if (!self->ready)
+		return;
+	slow_init_code(&a, &self->s, KVM_E1000_NO_SIDECORE, 1,
+		       guest_tx_then_reset);
+	a.sh->arg[3] = E1000_CTRL;
+	a.sh->arg[4] = E1000_CTRL_RST;
+	e1000_pin_off_sidecore();
+	e1000_expect_sync(&a.t, 1);
+	expect_no_late_dma(&self->s, &a, "CTRL.RST");
+	e1000_dp_free(&a);
+}
+
+TEST_F_TIMEOUT(sidecore, rx_off_waits_for_rx_dma, 120)
+{
+	static struct e1000_dp a;
+	uint8_t f[300];
+
+	if (!self->ready)
+		return;
+	slow_rx_start(&a, &self->s, guest_rx_then_off, f);
+	a.sh->arg[3] = E1000_RCTL;
+	a.sh->arg[4] = 0;
+	expect_no_late_dma(&self->s, &a, "RCTL.EN cleared");
 	e1000_dp_free(&a);
 }
 

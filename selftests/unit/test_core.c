@@ -1005,6 +1005,56 @@ static void test_kicks(void)
 	EXPECT_EQ(rd(E1000_RDT), 7);
 }
 
+/*
+ * Which writes take memory back from the device (revoke_gen): the ones
+ * after which a driver may free rings or buffers.  Filters, tails and an
+ * engine left on do not, so they never make a vCPU wait for the data path.
+ */
+static void test_revocations(void)
+{
+	struct e1000_core *c = &F.core;
+	u32 gen = c->revoke_gen;
+
+#define EXPECT_REVOKED(n) do {				\
+		EXPECT_EQ(c->revoke_gen - gen, (n));	\
+		gen = c->revoke_gen;			\
+	} while (0)
+
+	wr(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
+	wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM);
+	wr(E1000_TCTL, E1000_TCTL_EN);		/* still on */
+	wr(E1000_TDT, 3);
+	wr(E1000_RDT, 3);
+	wr(E1000_MTA, 0xffffffff);
+	wr(E1000_RAL(1), 0x12345678);
+	wr(E1000_CTRL, E1000_CTRL_SLU);
+	EXPECT_REVOKED(0);
+	wr(E1000_TCTL, 0);
+	EXPECT_REVOKED(1);
+	wr(E1000_TCTL, 0);			/* already off */
+	EXPECT_REVOKED(0);
+	wr(E1000_RCTL, E1000_RCTL_BAM);
+	EXPECT_REVOKED(1);
+	wr(E1000_TDBAL, 0x2000);
+	EXPECT_REVOKED(1);
+	wr(E1000_RDLEN, 4096);
+	EXPECT_REVOKED(1);
+	wr(E1000_CTRL, E1000_CTRL_RST);
+	EXPECT_REVOKED(1);
+	e1000_core_reset(c);
+	EXPECT_REVOKED(1);
+	e1000_core_set_bus_master(c, false);
+	EXPECT_REVOKED(1);
+	e1000_core_set_bus_master(c, true);
+	EXPECT_REVOKED(0);
+	/* Each revocation also voids the passes in flight. */
+	gen = c->pass_gen;
+	wr(E1000_TCTL, E1000_TCTL_EN);
+	wr(E1000_TCTL, 0);
+	EXPECT(c->pass_gen != gen);
+#undef EXPECT_REVOKED
+}
+
 /* ---- I/O BAR ---- */
 
 static void test_io_bar(void)
@@ -1357,6 +1407,7 @@ static const struct test tests[] = {
 	{ "statistics read-to-clear", test_statistics },
 	{ "unknown offsets and MMIO counters", test_unknown_offsets },
 	{ "kicks on TDT/RDT/TCTL.EN/RCTL.EN", test_kicks },
+	{ "writes that take memory back from the device", test_revocations },
 	{ "delay timers and FPD", test_timers },
 	{ "I/O BAR IOADDR/IODATA", test_io_bar },
 	{ "Linux e1000_reg_test", test_linux_reg_test },

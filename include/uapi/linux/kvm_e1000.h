@@ -327,7 +327,12 @@ struct kvm_e1000_state {
 #define KVM_E1000_SET_BAR0		_IOW(KVM_E1000_IO, 0x10, __u64)
 /* Copy the device's counters out. */
 #define KVM_E1000_GET_STATS		_IOR(KVM_E1000_IO, 0x11, struct kvm_e1000_stats)
-/* Reset the device as a PCI function-level reset does (like CTRL.RST). */
+/*
+ * Reset the device as a PCI function-level reset does (like CTRL.RST).  On
+ * return the device writes guest memory no more: a pass over its rings in
+ * flight has been waited for (so has one for CTRL.RST, RCTL.EN or TCTL.EN
+ * cleared and the ring registers moved, by the guest's own access).
+ */
 #define KVM_E1000_RESET			_IO(KVM_E1000_IO, 0x12)
 /*
  * Move the device to the sidecore on a CPU (an __s32: an online CPU the
@@ -339,7 +344,8 @@ struct kvm_e1000_state {
  * For a VMM that emulates the PCI configuration space itself: whether the
  * guest lets the function master the bus (a __u32: 1 when COMMAND's Bus
  * Master Enable is set and the function is in D0, else 0; other values
- * EINVAL).  At 0 the device does no DMA at all: it fetches no descriptor,
+ * EINVAL).  At 0 the device does no DMA at all, from the return of the
+ * call on: it fetches no descriptor,
  * frames that arrive are dropped and counted in rx_dropped, and the rings
  * resume where the guest left them at 1.  A new device starts at 1; a
  * reset does not change it.  The VFIO route follows the guest's own
