@@ -406,6 +406,22 @@ l2_stuck_verdict() {
 	echo "verdict: vCPU stuck: one RIP over 2 s, IF set, vector(s)$pending pending in IRR and never taken, its thread on a CPU for $5 of 200 ticks"
 }
 
+# l2_walk_verdict TRACE: from L1's KVM trace of a stuck guest (l2_kvm_trace's
+# kvm-trace.txt), whether the guest's own page tables are broken: KVM's
+# walk of them fails again and again (kvm_mmu_walker_error, 10 times or
+# more in the second) while it injects the #PF that results, and an NPF
+# names the guest-physical address the CPU's walk could not read.  That is
+# a page-table entry pointing outside RAM: something wrote over a page
+# table (a device's DMA into a page the guest had freed and reused, on
+# 2026-12-03: tools/testbed/README.md), not L0's livelock; so no retry.
+l2_walk_verdict() {
+	local errors gpa
+	errors=$(grep -c ' kvm_mmu_walker_error:' "$1" 2>/dev/null)
+	[ "${errors:-0}" -ge 10 ] && grep -q ' kvm_inj_exception: #PF' "$1" || return 0
+	gpa=$(sed -n 's/.* kvm_exit: .*reason npf .*info2 \(0x[0-9a-f]*\).*/\1/p' "$1" | head -n 1)
+	echo "verdict: guest page tables broken: KVM's walk of them failed $errors times in 1 s, a #PF injected each time${gpa:+, the walk of the CPU faulting at GPA $gpa} (an entry written over; not L0's)"
+}
+
 # l2_stuck_report DIR: where a guest that does not answer is: its vCPU
 # (RIP in firmware, or against the kernel's System.map: no KASLR) and
 # its local APIC, sampled twice, the resets QEMU logged, and what the
@@ -413,7 +429,7 @@ l2_stuck_verdict() {
 # enables them): its blocked tasks and every CPU's backtrace, at console
 # log level 7 for the while.
 l2_stuck_report() {
-	local dir=$1 i lines key regs lapic status rip=() irr=() ticks=()
+	local dir=$1 i lines key regs lapic status verdict rip=() irr=() ticks=()
 	for i in 1 2; do
 		status=$(l2_hmp "$dir" 'info status' 2>&1 | tr -d '\r')
 		echo "sample $i: $status"
@@ -426,10 +442,14 @@ l2_stuck_report() {
 		[ "$status" = "VM status: running" ] || rip[i]=
 		[ $i -eq 2 ] || sleep 2
 	done
-	l2_stuck_verdict "${rip[1]}" "${rip[2]}" "${irr[1]}" "${irr[2]}" \
-		$((${ticks[2]:-0} - ${ticks[1]:-0}))
 	echo "resets QEMU logged: $(grep -c 'CPU Reset' "$dir/cpu-reset.log" 2>/dev/null)"
 	l2_kvm_trace "$dir"
+	# The trace first: broken page tables are no vCPU stuck by L0.
+	verdict=$(l2_walk_verdict "$dir/kvm-trace.txt")
+	[ -n "$verdict" ] ||
+		verdict=$(l2_stuck_verdict "${rip[1]}" "${rip[2]}" "${irr[1]}" \
+			  "${irr[2]}" $((${ticks[2]:-0} - ${ticks[1]:-0})))
+	[ -z "$verdict" ] || echo "$verdict"
 	lines=$(wc -l <"$dir/console.log")
 	for key in 7 w l 5; do
 		l2_hmp "$dir" "sendkey alt-sysrq-$key" >/dev/null 2>&1

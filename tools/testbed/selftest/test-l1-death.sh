@@ -200,5 +200,26 @@ expect_verdict - "${rip/HLT=0/HLT=1}" "${rip/HLT=0/HLT=1}" "38" "38" 190 "a halt
 expect_verdict - "$rip" "$rip" "38" "38" 20 "a vCPU thread that sleeps"
 expect_verdict - "" "" "38" "38" 190 "a paused VM"
 
+# l2_walk_verdict, on L1's KVM trace of a guest stuck on 2026-12-03: a
+# TX descriptor's DD bit written into its page table by the device.
+expect_walk() {
+	local got
+	got=$(l2_walk_verdict "$2")
+	if { [ "$1" = broken ] &&
+	     [[ $got == "verdict: guest page tables broken"*"GPA 0x00000001048a0ff8"* ]]; } ||
+	   { [ "$1" = - ] && [ -z "$got" ]; }; then
+		passed=$((passed + 1))
+		echo "ok: walk verdict for $3: ${got:-none}"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: walk verdict for $3: '$got', wanted $1"
+	fi
+}
+expect_walk broken "$DATA/trace-walk.txt" "the walk failing over and over"
+head -n 30 "$DATA/trace-walk.txt" >"$tmp/few.txt"
+expect_walk - "$tmp/few.txt" "four failed walks (a guest's own #PFs, emulated)"
+expect_walk - "$DATA/trace-running.txt" "a vCPU exiting for interrupts"
+expect_walk - "$tmp/none.txt" "no trace"
+
 echo "l1-death: $passed passed, $failed failed"
 [ $failed -eq 0 ]
