@@ -471,10 +471,12 @@ void kvm_e1000_dma_fence(struct kvm_e1000 *e)
 	might_sleep();
 	/* Orders the revocation, made under the lock, before the load. */
 	smp_mb();
-	seq = atomic_read(&e->dma_seq);
+	/* Acquire: the round's writes come before the guest's next access. */
+	seq = atomic_read_acquire(&e->dma_seq);
 	if (!(seq & 1))
 		return;
-	wait_var_event_killable(&e->dma_seq, atomic_read(&e->dma_seq) != seq);
+	wait_var_event_killable(&e->dma_seq,
+				atomic_read_acquire(&e->dma_seq) != seq);
 }
 
 /*

@@ -137,13 +137,17 @@ done
 # Multi-threaded TCG: hold KVM's static keys still (keypin.c).
 if [ -n "${TB_KEYPIN:-}" ]; then
 	"$TB_KEYPIN" >"$RUN_DIR/keypin.log" 2>&1 &
-	for _ in $(seq 50); do
+	keypin=$!
+	# Up to 60 s while it lives: 5 s was once too few for a Debian 13
+	# L1 on a busy host (2026-12-03, keypin still silent, no error).
+	for _ in $(seq 600); do
 		grep -q holding "$RUN_DIR/keypin.log" && break
+		kill -0 "$keypin" 2>/dev/null || break
 		sleep 0.1
 	done
 	grep -q holding "$RUN_DIR/keypin.log" ||
 		{ failed "keypin: $(cat "$RUN_DIR/keypin.log")"; finish 122; }
-	kmsg "keypin holding KVM's static keys (pid $!)"
+	kmsg "keypin holding KVM's static keys (pid $keypin)"
 fi
 
 # KVM's trace events, enabled now, while no vCPU runs, with the ring
