@@ -200,7 +200,7 @@ static bool hits_ram(struct kvm_e1000 *e, u64 gpa)
 	gfn_t gfn = gpa_to_gfn(gpa);
 	gfn_t end = gpa_to_gfn(gpa + KVM_E1000_BAR0_SIZE);
 	gfn_t db = gpa_to_gfn(gpa + E1000_DB_BASE);
-	gfn_t db_end = gpa_to_gfn(gpa + E1000_DB_BASE + E1000_DB_SIZE);
+	gfn_t db_end = gpa_to_gfn(gpa + E1000_DB_BASE + e->db_span);
 	bool own_db = kvm_e1000_db_mapped(e);
 	bool ram = false;
 	int idx;

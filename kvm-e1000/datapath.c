@@ -60,6 +60,11 @@ static unsigned int rx_stall_us = 1000;
 module_param(rx_stall_us, uint, 0644);
 MODULE_PARM_DESC(rx_stall_us, "How long a received frame waits for guest RX buffers before the device drops (us)");
 
+/* See kvm_e1000_db_wants_ring(). */
+static unsigned int rx_db_grace_us = 100;
+module_param(rx_db_grace_us, uint, 0644);
+MODULE_PARM_DESC(rx_db_grace_us, "How long a worker's received frame waits for guest RX buffers before the RX doorbell page faults on the next refill (us)");
+
 /* Fold a pass's worker-private counters into the device's, under e->lock. */
 static void fold_counters(struct kvm_e1000 *e)
 {
@@ -428,6 +433,7 @@ static bool serve_rx(struct kvm_e1000 *e)
 		if (!rx_deliver(e, &rx_on))
 			break;
 		progress = true;
+		e->rx_wait_since = 0;
 	}
 
 	rx_end(e, rx_on);
@@ -548,6 +554,46 @@ bool kvm_e1000_db_arm(struct kvm_e1000 *e)
 	return true;
 }
 
+/*
+ * Before the thread serving @e sleeps: must the guest's next store into
+ * the doorbell pages wake it?  A sidecore polls them while it runs, so
+ * when it stops, yes.  A worker polls nothing, and its VMM maps only the
+ * RX page (db_span): RDT in RAM, the exit the driver's refills cost gone.
+ * A refill there matters only while a received frame waits for buffers;
+ * otherwise the next frame's own wakeup (the tap) finds the buffers with
+ * the pass's first pull.  So a worker has the page ring only then, as
+ * vhost asks a virtio guest for a kick only when it ran out of buffers.
+ * Even then not at once: ringing costs a zap of the VMM's mapping (and
+ * KVM's flush of the guest's TLB) and a fault, where a driver that goes
+ * on running usually tells us sooner for free: each trapped access pulls
+ * the page, and an RDT that moved kicks us (Linux's e1000 re-enables its
+ * interrupts through IMS when it polled its ring dry, and writes TDT for
+ * the ACKs it sends).  So the page rings only once a frame has waited
+ * rx_db_grace_us, for a driver that polls memory and never traps (U-Boot
+ * refills one buffer at a time and polls its descriptors).  Under claim().
+ */
+bool kvm_e1000_db_wants_ring(struct kvm_e1000 *e)
+{
+	u64 grace = (u64)READ_ONCE(rx_db_grace_us) * NSEC_PER_USEC;
+	u64 now, waited;
+
+	if (e->sidecore != KVM_E1000_NO_SIDECORE)
+		return true;
+	if (!rx_pending(e)) {
+		e->rx_wait_since = 0;
+		return false;
+	}
+	now = local_clock();
+	if (!e->rx_wait_since)
+		e->rx_wait_since = now;
+	waited = now - e->rx_wait_since;
+	if (waited >= grace)
+		return true;
+	hrtimer_start(&e->db_grace_timer, ns_to_ktime(grace - waited),
+		      HRTIMER_MODE_REL);
+	return false;
+}
+
 /* The VMM's mapping faulted a doorbell page in: look at the pages. */
 void kvm_e1000_db_touched(struct kvm_e1000 *e)
 {
@@ -564,6 +610,15 @@ static enum hrtimer_restart rx_stall_expired(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+static enum hrtimer_restart db_grace_expired(struct hrtimer *t)
+{
+	struct kvm_e1000 *e = container_of(t, struct kvm_e1000,
+					   db_grace_timer);
+
+	kvm_e1000_worker_kick_unlocked(e);
+	return HRTIMER_NORESTART;
+}
+
 int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 {
 	e->core.tx_buf = kvmalloc(E1000_TX_BUF_SIZE, GFP_KERNEL_ACCOUNT);
@@ -575,6 +630,8 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 	INIT_LIST_HEAD(&e->rx_held);
 	hrtimer_init(&e->rx_stall_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	e->rx_stall_timer.function = rx_stall_expired;
+	hrtimer_init(&e->db_grace_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	e->db_grace_timer.function = db_grace_expired;
 	if (!e->core.tx_buf || !e->rx_buf || !e->rxp || !e->tx_head ||
 	    !e->tx_bvec)
 		return -ENOMEM;
@@ -585,9 +642,11 @@ int kvm_e1000_datapath_init(struct kvm_e1000 *e)
 
 /*
  * The doorbell pages: zeroed, split so that the VMM can map each on its
- * own (mdev.c), and contiguous for the mirror of the registers.
+ * own (mdev.c), and contiguous for the mirror of the registers.  Both are
+ * offered to a device that a sidecore @polled, the RX page alone to one
+ * that has a worker (kvm_e1000_db_wants_ring()).
  */
-int kvm_e1000_db_init(struct kvm_e1000 *e)
+int kvm_e1000_db_init(struct kvm_e1000 *e, bool polled)
 {
 	struct page *pages;
 	unsigned long flags;
@@ -600,6 +659,7 @@ int kvm_e1000_db_init(struct kvm_e1000 *e)
 	split_page(pages, DB_ORDER);
 	for (i = 0; i < ARRAY_SIZE(e->db_pages); i++)
 		e->db_pages[i] = pages + i;
+	e->db_span = polled ? E1000_DB_SIZE : E1000_DB_RX_SIZE;
 	spin_lock_irqsave(&e->lock, flags);
 	e1000_db_attach(&e->db, &e->core, page_address(pages));
 	spin_unlock_irqrestore(&e->lock, flags);
@@ -620,6 +680,7 @@ void kvm_e1000_datapath_release(struct kvm_e1000 *e)
 		if (e->db_pages[i])
 			__free_page(e->db_pages[i]);
 	hrtimer_cancel(&e->rx_stall_timer);
+	hrtimer_cancel(&e->db_grace_timer);
 	rx_flush(e);
 	kfree(e->tx_bvec);
 	free_page((unsigned long)e->tx_head);

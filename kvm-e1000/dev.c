@@ -257,7 +257,7 @@ struct kvm_e1000 *kvm_e1000_build(struct kvm_e1000_params *p)
 	/* First: kvm_e1000_datapath_release() undoes a failed one too. */
 	ret = kvm_e1000_datapath_init(e);
 	if (!ret && p->doorbell_pages)
-		ret = kvm_e1000_db_init(e);
+		ret = kvm_e1000_db_init(e, p->sidecore != KVM_E1000_NO_SIDECORE);
 	if (!ret)
 		ret = kvm_e1000_vm_join(e);
 	if (!ret)

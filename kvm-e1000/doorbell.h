@@ -14,6 +14,8 @@
 /* BAR0's ring-register pages, which a VMM may map into the guest as RAM. */
 #define E1000_DB_BASE		0x2000
 #define E1000_DB_SIZE		0x2000
+/* The first of them holds the RX ring's registers, the second the TX ring's. */
+#define E1000_DB_RX_SIZE	0x1000
 /* The registers of the core's table that live there (doorbell.c). */
 #define E1000_DB_NREGS		31
 

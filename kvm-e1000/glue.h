@@ -193,6 +193,8 @@ struct kvm_e1000 {
 	u64 rx_stall_since;		/* waiting for guest buffers since */
 	bool rx_overrun;		/* dropping until buffers appear */
 	struct hrtimer rx_stall_timer;
+	u64 rx_wait_since;		/* a worker's RX page: see db_wants_ring */
+	struct hrtimer db_grace_timer;
 	struct kvm_e1000_dp_counters acc;
 	struct kvm_e1000_dp_counters stats;	/* under lock */
 	/* Doorbell pages BAR0's ring registers are mirrored to, or NULL. */
@@ -204,6 +206,12 @@ struct kvm_e1000 {
 	 */
 	struct address_space *db_mapping;
 	bool db_armed;
+	/*
+	 * How much of the pages, from E1000_DB_BASE, the VMM may map: both
+	 * for a sidecore, which polls them; only the RX page for a worker,
+	 * which polls nothing (kvm_e1000_db_wants_ring()).  Set at build.
+	 */
+	u32 db_span;
 
 	/*
 	 * Serialises every call into the core: vCPUs, timers, ioctls.  Take
@@ -305,10 +313,11 @@ void kvm_e1000_worker_block_end(struct kvm_e1000 *e);
 
 /* datapath.c */
 int kvm_e1000_datapath_init(struct kvm_e1000 *e);
-int kvm_e1000_db_init(struct kvm_e1000 *e);
+int kvm_e1000_db_init(struct kvm_e1000 *e, bool polled);
 void kvm_e1000_datapath_release(struct kvm_e1000 *e);
 bool kvm_e1000_serve(struct kvm_e1000 *e);
 void kvm_e1000_dma_fence(struct kvm_e1000 *e);
+bool kvm_e1000_db_wants_ring(struct kvm_e1000 *e);
 bool kvm_e1000_db_arm(struct kvm_e1000 *e);
 void kvm_e1000_db_touched(struct kvm_e1000 *e);
 

@@ -45,10 +45,6 @@ static int check_bind(const struct kvm_e1000_mdev_bind *a, guid_t *uuid)
 	    memchr_inv(a->reserved, 0, sizeof(a->reserved)) ||
 	    is_multicast_ether_addr(a->mac))
 		return -EINVAL;
-	/* Only a polling sidecore notices what lands in those pages. */
-	if (a->flags & KVM_E1000_MDEV_BIND_DOORBELL_PAGES &&
-	    a->sidecore == KVM_E1000_NO_SIDECORE)
-		return -EINVAL;
 	if (strnlen(a->uuid, sizeof(a->uuid)) != KVM_E1000_UUID_LEN ||
 	    memchr_inv(a->uuid + KVM_E1000_UUID_LEN, 0,
 		       sizeof(a->uuid) - KVM_E1000_UUID_LEN) ||

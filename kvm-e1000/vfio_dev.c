@@ -245,8 +245,11 @@ static u64 region_size(unsigned int index)
 	}
 }
 
-/* BAR0's doorbell pages as the one sparse mmap area of the region. */
-static int add_doorbell_cap(struct vfio_info_cap *caps)
+/*
+ * BAR0's doorbell pages as the one sparse mmap area of the region: both
+ * for a sidecore, the RX page for a worker (kvm_e1000_db_wants_ring()).
+ */
+static int add_doorbell_cap(struct vfio_info_cap *caps, u32 span)
 {
 	struct vfio_region_info_cap_sparse_mmap *sparse;
 	size_t size = struct_size(sparse, areas, 1);
@@ -259,7 +262,7 @@ static int add_doorbell_cap(struct vfio_info_cap *caps)
 	sparse->header.version = 1;
 	sparse->nr_areas = 1;
 	sparse->areas[0].offset = E1000_DB_BASE;
-	sparse->areas[0].size = E1000_DB_SIZE;
+	sparse->areas[0].size = span;
 	ret = vfio_info_add_capability(caps, &sparse->header, size);
 	kfree(sparse);
 	return ret;
@@ -286,7 +289,7 @@ static long get_region_info(struct e1000_mdev *m, void __user *arg)
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct vfio_region_info info;
-	bool mmap;
+	u32 span = 0;
 	int ret = 0;
 
 	if (copy_from_user(&info, arg, minsz))
@@ -298,12 +301,13 @@ static long get_region_info(struct e1000_mdev *m, void __user *arg)
 	info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
 				 VFIO_REGION_INFO_FLAG_WRITE : 0;
 	mutex_lock(&m->lock);
-	mmap = info.index == VFIO_PCI_BAR0_REGION_INDEX && m->e &&
-	       kvm_e1000_db_mapped(m->e);
+	if (info.index == VFIO_PCI_BAR0_REGION_INDEX && m->e &&
+	    kvm_e1000_db_mapped(m->e))
+		span = m->e->db_span;
 	mutex_unlock(&m->lock);
-	if (mmap) {
+	if (span) {
 		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
-		ret = add_doorbell_cap(&caps);
+		ret = add_doorbell_cap(&caps, span);
 		if (!ret)
 			ret = put_caps(arg, &info, &caps);
 		kfree(caps.buf);
@@ -415,8 +419,7 @@ static int e1000_vfio_open(struct vfio_device *vdev)
 			 p.sidecore);
 		p.sidecore = KVM_E1000_NO_SIDECORE;
 	}
-	p.doorbell_pages = m->doorbell_pages &&
-			   p.sidecore != KVM_E1000_NO_SIDECORE;
+	p.doorbell_pages = m->doorbell_pages;
 	ether_addr_copy(p.mac, m->mac);
 	p.model = m->model;
 	e = kvm_e1000_build(&p);

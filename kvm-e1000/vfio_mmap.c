@@ -50,6 +50,7 @@ struct e1000_db_map {
 	struct mutex lock;		/* taken under the faulting mm's lock */
 	struct kvm_e1000 *e;		/* the open device, NULL while closed */
 	struct page *pages[E1000_DB_NPAGES];
+	unsigned int npages;		/* of them it offers (db_span) */
 };
 
 static struct vfsmount *db_mnt;
@@ -63,7 +64,7 @@ static vm_fault_t db_fault(struct vm_fault *vmf)
 	int err;
 
 	mutex_lock(&map->lock);
-	if (i < E1000_DB_NPAGES && map->e) {
+	if (i < map->npages && map->e) {
 		/* A normal, refcounted entry (not pte_special): see above. */
 		err = vm_insert_page(vmf->vma, vmf->address, map->pages[i]);
 		/* -EBUSY: a racing fault mapped it first. */
@@ -149,6 +150,8 @@ void e1000_db_inode_set(struct inode *inode, struct kvm_e1000 *e)
 	map->e = e;
 	for (i = 0; i < E1000_DB_NPAGES; i++)
 		map->pages[i] = e ? e->db_pages[i] : NULL;
+	/* A mapping from an open that had more reaches only these now. */
+	map->npages = e ? e->db_span >> PAGE_SHIFT : 0;
 	if (e) {
 		WRITE_ONCE(e->db_mapping, inode->i_mapping);
 		/*
@@ -169,21 +172,24 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 }
 #endif
 
-/* @vma covers doorbell pages only (the caller checked): move it onto @inode. */
 /*
- * Refused (-EINVAL) unless an open device has doorbell pages; one that
- * closes right after leaves a mapping that gets SIGBUS, as above.
+ * @vma covers doorbell pages only (the caller checked): move it onto
+ * @inode.  Refused (-EINVAL) unless an open device offers every page it
+ * covers (a worker's, the RX page only); one that closes right after
+ * leaves a mapping that gets SIGBUS, as above.
  */
 int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma)
 {
 	struct e1000_db_map *map = inode->i_private;
+	pgoff_t end = vma->vm_pgoff - (E1000_DB_BASE >> PAGE_SHIFT) +
+		      vma_pages(vma);
 	struct file *file;
-	bool open;
+	bool offered;
 
 	mutex_lock(&map->lock);
-	open = map->e;
+	offered = map->e && end <= map->npages;
 	mutex_unlock(&map->lock);
-	if (!open)
+	if (!offered)
 		return -EINVAL;
 	/* Dropped when the file goes, after its last mapping (fops_put). */
 	__module_get(THIS_MODULE);

@@ -12,7 +12,9 @@
  * KVM's halt polling does (see adapt()).  Doorbell pages
  * (TDT and RDT in guest RAM) ring nothing while it polls; before it
  * sleeps it has them fault on the guest's next access instead, which
- * wakes it (kvm_e1000_db_arm()).
+ * wakes it (kvm_e1000_db_arm()).  A device's own worker polls nothing: it
+ * has only RDT in RAM, and has it fault only while a received frame waits
+ * for guest buffers (kvm_e1000_db_wants_ring()).
  *
  * Isolation on a shared sidecore.  Serving a device touches its guest's
  * memory, which may be slow for as long as its VMM likes: userfaultfd
@@ -345,9 +347,10 @@ static void adapt(struct kvm_e1000_worker *w, u64 gap)
 }
 
 /*
- * Before the sidecore sleeps: each device with doorbell pages, which ring
- * no doorbell for TDT and RDT, is armed to (kvm_e1000_db_arm()).  True if
- * one was newly armed: what the guest stored before that needs a look.
+ * Before the thread sleeps: each device with doorbell pages, which ring
+ * no doorbell for TDT and RDT, is armed to (kvm_e1000_db_arm()) if it
+ * must hear of the guest's next store (kvm_e1000_db_wants_ring()).  True
+ * if one was newly armed: what the guest stored before that needs a look.
  */
 static bool arm_doorbells(struct kvm_e1000_worker *w)
 {
@@ -359,7 +362,8 @@ static bool arm_doorbells(struct kvm_e1000_worker *w)
 		if (!kvm_e1000_db_mapped(e) || !claim(e))
 			continue;
 		rcu_read_unlock();
-		newly |= kvm_e1000_db_arm(e);
+		if (kvm_e1000_db_wants_ring(e))
+			newly |= kvm_e1000_db_arm(e);
 		rcu_read_lock();
 		release(e);
 	}

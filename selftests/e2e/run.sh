@@ -7,8 +7,8 @@
 #   tools/testbed/testbed.sh --module build/kmod/6.1/kvm-e1000.ko -- \
 #           selftests/e2e/run.sh [NIC...]
 #
-# NIC: qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-sidecore
-#      kvm-e1000-doorbell kvm-e1000-82545em
+# NIC: qemu-e1000 virtio-net vhost-net kvm-e1000 kvm-e1000-rdt
+#      kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em
 # (default: all; a config that cannot run here is skipped with the reason).
 # A kvm-e1000 config name ending in -82545em (kvm-e1000-doorbell-82545em)
 # runs its base config on an 82545EM; L2_KVM_E1000_MODEL=82545em makes
@@ -197,7 +197,7 @@ t_selftest() {
 	# Doorbell pages: the register test reads back an unmasked ring
 	# register (the ABI header's documented price); every other part
 	# must still pass.
-	if [ "$(l2_nic_base "$1")" = kvm-e1000-doorbell ] && echo "$out" | grep -q 'Register test  (offline)[[:space:]]*[1-9]' &&
+	if l2_nic_doorbell "$1" && echo "$out" | grep -q 'Register test  (offline)[[:space:]]*[1-9]' &&
 	   [ "$(echo "$out" | awk -F'\t' '/(on|off)line\)/ && $2+0 != 0' | wc -l)" = 1 ]; then
 		return "$E2E_KNOWN_FAIL"
 	fi
@@ -230,7 +230,7 @@ t_doorbell() {
 	traffic "$G" "$SMALL" || return 1
 	n=$(stat_of "$d" doorbell_writes)
 	echo "doorbell_writes $n"
-	if [ "$(l2_nic_base "$1")" = kvm-e1000-doorbell ]; then
+	if l2_nic_doorbell "$1"; then
 		[ "${n:-0}" -gt 0 ]
 	else
 		[ "${n:-1}" -eq 0 ]

@@ -1488,6 +1488,151 @@ TEST(vfio_doorbell_store_before_reset)
 	vmm_close(&v);
 }
 
+/* The sparse mmap area BAR0's region info offers: its size, 0 if none. */
+static uint64_t db_area(struct vmm *v, uint64_t *offset)
+{
+	union {
+		struct vfio_region_info r;
+		uint8_t buf[256];
+	} u = { .r.argsz = sizeof(u), .r.index = VFIO_PCI_BAR0_REGION_INDEX };
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	struct vfio_info_cap_header *h;
+	uint32_t off;
+
+	TEST_ASSERT(!ioctl(v->dev, VFIO_DEVICE_GET_REGION_INFO, &u.r),
+		    "GET_REGION_INFO: %s", strerror(errno));
+	if (!(u.r.flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return 0;
+	for (off = u.r.cap_offset; off; off = h->next) {
+		TEST_ASSERT(off + sizeof(*sparse) + sizeof(sparse->areas[0]) <=
+			    sizeof(u), "capability at %u", off);
+		h = (void *)(u.buf + off);
+		if (h->id != VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+			continue;
+		sparse = (void *)h;
+		TEST_ASSERT(sparse->nr_areas == 1, "%u areas", sparse->nr_areas);
+		*offset = sparse->areas[0].offset;
+		return sparse->areas[0].size;
+	}
+	return 0;
+}
+
+/* Whether the page at @p is in this process's page tables (pagemap). */
+static bool page_present(volatile void *p)
+{
+	uint64_t ent = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	TEST_ASSERT(fd >= 0, "pagemap: %s", strerror(errno));
+	TEST_ASSERT(pread(fd, &ent, sizeof(ent),
+			  (uintptr_t)p / 4096 * sizeof(ent)) == sizeof(ent),
+		    "pagemap: %s", strerror(errno));
+	close(fd);
+	return ent >> 63;
+}
+
+#define WRX_DESCS	8
+
+/*
+ * A device's own worker polls nothing, so with doorbell pages it offers
+ * the VMM only the RX page: TDT stays trapped and rings.  RDT in RAM
+ * rings nothing while the device has buffers (its refills cost no exit);
+ * while a received frame waits for buffers, the worker has the page
+ * fault on the next store, so a guest's refill delivers that frame with
+ * no trapped access and no later frame to wake the device.
+ */
+TEST(vfio_doorbell_worker_rx)
+{
+	struct kvm_e1000_mdev_bind b = {
+		.sidecore = KVM_E1000_NO_SIDECORE,
+		.flags = KVM_E1000_MDEV_BIND_DOORBELL_PAGES,
+	};
+	struct e1000_rx_desc *d;
+	uint8_t frame[10 + 60] = { 0 };	/* virtio-net header, frame */
+	char tap_name[IFNAMSIZ];
+	volatile uint32_t *db;
+	uint64_t area = 0;
+	struct vmm v;
+	uint16_t cmd;
+	uint8_t *mem;
+	int pkt, ms;
+	unsigned int i;
+
+	b.tap_fd = e1000_open_tap(tap_name, sizeof(tap_name));
+	pkt = e1000_packet_open(e1000_tap_up(tap_name, 0));
+	vmm_open_with(&v, TYPE_82540EM, &b);
+	EXPECT_EQ(0x1000, db_area(&v, &area));
+	EXPECT_EQ(0x2000, area);
+	/* Not the TX page: no thread would see a TDT stored there. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 0x2000, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, v.dev,
+				   REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 0x1000, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, v.dev,
+				   REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x3000));
+	db = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, v.dev,
+		  REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000);
+	ASSERT_NE(MAP_FAILED, db);
+	mem = mmap(NULL, DB_MEM, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	memset(mem, 0, DB_MEM);
+	vm_set_user_memory_region(v.vm, DB_SLOT, 0, DB_GPA, DB_MEM, mem);
+	ASSERT_EQ(2, pread(v.dev, &cmd, 2,
+			   REGION(VFIO_PCI_CONFIG_REGION_INDEX) + PCI_COMMAND));
+	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	ASSERT_EQ(2, pwrite(v.dev, &cmd, 2,
+			    REGION(VFIO_PCI_CONFIG_REGION_INDEX) + PCI_COMMAND));
+
+	/* An 8-descriptor ring of 2 KiB buffers, set up through RAM. */
+	d = (void *)mem;
+	for (i = 0; i < WRX_DESCS; i++)
+		d[i].buffer_addr = DB_GPA + DB_FRAME + i * 2048;
+	*db_reg(db, E1000_RDBAL) = DB_GPA;
+	*db_reg(db, E1000_RDBAH) = 0;
+	*db_reg(db, E1000_RDLEN) = WRX_DESCS * sizeof(*d);
+	wr32(&v, VFIO_PCI_BAR0_REGION_INDEX, E1000_RCTL,
+	     E1000_RCTL_EN | E1000_RCTL_BAM);
+
+	/* A broadcast frame from the host, while the guest gave no buffer. */
+	memset(frame + 10, 0xff, 6);
+	frame[10 + 6] = 0x02;
+	frame[10 + 12] = 0x88;
+	frame[10 + 13] = 0xb5;
+	memset(frame + 10 + 14, 0xd1, 46);
+	ASSERT_EQ(sizeof(frame), send(pkt, frame, sizeof(frame), 0));
+	usleep(200 * 1000);
+	/* It waits, and the page is armed: the next store faults. */
+	EXPECT_EQ(0, d[0].status);
+	EXPECT_FALSE(page_present(db));
+
+	/* The refill, a store into RAM: the frame lands at once. */
+	*db_reg(db, E1000_RDT) = 4;
+	for (ms = 0; ms < 1000 && !(d[0].status & E1000_RXD_STAT_DD); ms++)
+		usleep(1000);
+	EXPECT_EQ(E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP,
+		  d[0].status & (E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP));
+	EXPECT_EQ(64, d[0].length);		/* and its FCS */
+	EXPECT_EQ(0xd1, mem[DB_FRAME + 14]);
+	EXPECT_EQ(1, db_wait(db, E1000_RDH, 1));
+
+	/* Buffers to spare: the worker sleeps with the page left mapped. */
+	usleep(200 * 1000);
+	EXPECT_TRUE(page_present(db));
+	frame[10 + 14] = 0xd2;
+	ASSERT_EQ(sizeof(frame), send(pkt, frame, sizeof(frame), 0));
+	for (ms = 0; ms < 1000 && !(d[1].status & E1000_RXD_STAT_DD); ms++)
+		usleep(1000);
+	EXPECT_EQ(0xd2, mem[DB_FRAME + 2048 + 14]);
+	EXPECT_EQ(2, db_wait(db, E1000_RDH, 2));
+
+	munmap((void *)db, 0x1000);
+	vmm_close(&v);
+	munmap(mem, DB_MEM);
+	close(pkt);
+	close(b.tap_fd);
+}
+
 /* ---- Removal while open: the VMM is asked, lets go, nothing hangs ---- */
 
 static void *remove_thread(void *uuid)

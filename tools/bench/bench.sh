@@ -26,7 +26,7 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 runs=${BENCH_RUNS:-5}
 seconds=${BENCH_SECONDS:-5}
 # BENCH_CONFIGS and BENCH_MANY_CONFIGS set but empty: none.
-configs=${BENCH_CONFIGS-qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell}
+configs=${BENCH_CONFIGS-qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-rdt kvm-e1000-sidecore kvm-e1000-doorbell}
 # Configs run with MANY guests at once (TCP guest->L1 in each, together);
 # --many '' runs none.
 many_configs=${BENCH_MANY_CONFIGS-vhost-net kvm-e1000-sidecore}

@@ -12,7 +12,7 @@ import statistics
 import sys
 
 CONFIGS = ["qemu-e1000", "virtio-net", "vhost-net", "vhost-net-mtu", "kvm-e1000",
-           "kvm-e1000-sidecore", "kvm-e1000-doorbell"]
+           "kvm-e1000-rdt", "kvm-e1000-sidecore", "kvm-e1000-doorbell"]
 MODES = ["tcp_tx", "tcp_rx", "udp_tx"]
 UDP_LEN = 64
 NUMERIC = ["tcp_tx_mbps", "tcp_rx_mbps", "udp_tx_pps", "rtt_us", "exits_per_mb",

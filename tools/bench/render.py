@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 ORDER = ["qemu-e1000", "virtio-net", "vhost-net", "vhost-net-mtu", "kvm-e1000",
-         "kvm-e1000-sidecore", "kvm-e1000-doorbell"]
+         "kvm-e1000-rdt", "kvm-e1000-sidecore", "kvm-e1000-doorbell"]
 # The anchors kvm-e1000 is measured against, and what each ratio compares.
 ANCHORS = ["vhost-net", "vhost-net-mtu"]
 RATIOS = [("tcp_tx_mbps", "vhost-net", "TCP guest->L1"),
@@ -30,6 +30,8 @@ DESCR = {
                      "guest_tso6, guest_ecn, guest_ufo): MTU-size frames to the guest, "
                      "as an e1000 gets",
     "kvm-e1000": "kvm-e1000: e1000 emulated in L1's kernel, via vfio-pci mdev",
+    "kvm-e1000-rdt": "kvm-e1000 with its worker and the RX doorbell page: RDT in guest "
+                     "RAM, refills without an exit (`--doorbell-pages` without `--sidecore`)",
     "kvm-e1000-sidecore": "kvm-e1000 with its sidecore thread on a dedicated CPU",
     "kvm-e1000-doorbell": "kvm-e1000 with a sidecore and doorbell pages: TDT/RDT in guest "
                           "RAM, no exit (`--doorbell-pages`)",

@@ -76,13 +76,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s create [--model M] [--tap NAME] [--mac MAC]\n"
-		"                 [--sidecore CPU [--doorbell-pages]] [--rom FILE|none]\n"
+		"                 [--sidecore CPU] [--doorbell-pages] [--rom FILE|none]\n"
 		"                 [--device-props LIST] [--qemu-device]\n"
 		"       %s destroy UUID\n"
 		"       %s list\n"
 		"       %s status UUID\n"
 		"       %s run [--model M] [--tap NAME] [--mac MAC]\n"
-		"              [--sidecore CPU [--doorbell-pages]] [--rom FILE|none]\n"
+		"              [--sidecore CPU] [--doorbell-pages] [--rom FILE|none]\n"
 		"              [--device-props LIST] -- QEMU [ARGS...]\n"
 		"\n"
 		"create   make an in-kernel e1000 (a VFIO mediated device), bound to the\n"
@@ -96,9 +96,10 @@ static void usage(FILE *f)
 		"\n"
 		"--model  the part the guest sees: 82540em (default; QEMU's e1000) or\n"
 		"         82545em (QEMU's e1000-82545em, VMware's default NIC)\n"
-		"--doorbell-pages  map the ring registers into the guest as RAM: no exit\n"
-		"         for TDT/RDT writes, the sidecore polls them (see the ABI header\n"
-		"         for the price: ethtool's register self-test fails)\n"
+		"--doorbell-pages  map ring registers into the guest as RAM: no exit for\n"
+		"         their writes.  With --sidecore, TDT and RDT (the sidecore polls\n"
+		"         them); without, RDT only (see the ABI header for the price:\n"
+		"         ethtool's register self-test fails)\n"
 		"--rom    the option ROM QEMU shows the guest: none, or a file; default\n"
 		"         iPXE's " DEFAULT_ROM " (netboot, as QEMU's own e1000 has)\n"
 		"--device-props  more vfio-pci properties, comma-separated, for\n"
@@ -589,11 +590,6 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 			usage(stderr);
 			return -1;
 		}
-	}
-	if (o->flags & KVM_E1000_MDEV_BIND_DOORBELL_PAGES &&
-	    o->sidecore == KVM_E1000_NO_SIDECORE) {
-		err("--doorbell-pages needs --sidecore: only a polling sidecore sees them");
-		return -1;
 	}
 	return check_rom_props(o) ? -1 : optind;
 }

@@ -220,7 +220,10 @@ struct kvm_e1000_stats {
  * doorbells, a VM exit each when trapped, cost nothing; the sidecore polls
  * the pages instead while it is busy.  Before it sleeps it unmaps them, so
  * the guest's next access faults once (an exit) and wakes it.
- * Needs a sidecore (EINVAL without one).
+ * Without a sidecore the device's worker polls nothing, so the area is the
+ * RX page alone (0x2000-0x2fff: RDT's refills cost no exit, TDT stays
+ * trapped); the worker unmaps it only while a received frame waits for
+ * guest buffers, so the refill that ends the wait faults once and wakes it.
  * The price: a guest reading back one of those registers right after
  * writing it bits outside the register's mask sees the raw value until the
  * sidecore next looks (microseconds), where a trapped read shows the

@@ -43,7 +43,7 @@ L2_FIRMWARE=${L2_FIRMWARE:-qboot}
 L2_UBOOT=${L2_UBOOT:-/usr/lib/u-boot/qemu-x86/u-boot.rom}
 # L2_APPEND: more guest kernel arguments (no5lvl, for instance).
 L2_APPEND=${L2_APPEND:-}
-L2_NICS="qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
+L2_NICS="qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-rdt kvm-e1000-sidecore kvm-e1000-doorbell kvm-e1000-82545em"
 
 # l2_nic_base NIC: the config without its model suffix.
 l2_nic_base() {
@@ -61,6 +61,16 @@ l2_nic_model() {
 	*) echo "${L2_KVM_E1000_MODEL:-82540em}" ;;
 	esac
 }
+
+# l2_nic_doorbell NIC: status 0 for a kvm-e1000 config with doorbell pages
+# (ring registers in guest RAM, so ethtool's register test reads back
+# unmasked values, the ABI's documented price).
+l2_nic_doorbell() {
+	case $(l2_nic_base "$1") in
+	kvm-e1000-doorbell|kvm-e1000-rdt) return 0 ;;
+	*) return 1 ;;
+	esac
+}
 L2_PYTHON=python3
 l2_qemu_extra=()
 [ -x /usr/bin/python3 ] && L2_PYTHON=/usr/bin/python3
@@ -76,7 +86,7 @@ l2_nic_check() {
 		modprobe vhost_net 2>/dev/null
 		[ -c /dev/vhost-net ] || { echo "no /dev/vhost-net (modprobe vhost_net failed)"; return 1; }
 		;;
-	kvm-e1000|kvm-e1000-sidecore|kvm-e1000-doorbell)
+	kvm-e1000|kvm-e1000-rdt|kvm-e1000-sidecore|kvm-e1000-doorbell)
 		[ -x "$L2_KVM_E1000_TOOL" ] ||
 			{ echo "build/tools/kvm-e1000 is not built yet (VFIO mdev route)"; return 1; }
 		[ -d /sys/module/kvm_e1000 ] ||
@@ -154,6 +164,11 @@ l2_nic_args() {
 		# The tool creates the mdev, adds its vfio-pci device to QEMU's
 		# command line and removes it when QEMU exits.
 		l2_wrapper=("${tool[@]}" --) ;;
+	kvm-e1000-rdt)
+		# The worker with the RX doorbell page: RDT in guest RAM,
+		# refills without an exit (the page faults only while a
+		# received frame waits for buffers).
+		l2_wrapper=("${tool[@]}" --doorbell-pages --) ;;
 	kvm-e1000-sidecore)
 		l2_wrapper=("${tool[@]}" --sidecore "$L2_SIDECORE_CPU" --) ;;
 	kvm-e1000-doorbell)
