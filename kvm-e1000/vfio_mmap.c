@@ -50,8 +50,13 @@ struct e1000_db_map {
 	struct mutex lock;		/* taken under the faulting mm's lock */
 	struct kvm_e1000 *e;		/* the open device, NULL while closed */
 	struct page *pages[E1000_DB_NPAGES];
-	unsigned int npages;		/* of them it offers (db_span) */
 };
+
+/* Under map->lock: the pages the open device offers (its db_span). */
+static pgoff_t db_offered(const struct e1000_db_map *map)
+{
+	return map->e ? map->e->db_span >> PAGE_SHIFT : 0;
+}
 
 static struct vfsmount *db_mnt;
 
@@ -64,7 +69,8 @@ static vm_fault_t db_fault(struct vm_fault *vmf)
 	int err;
 
 	mutex_lock(&map->lock);
-	if (i < map->npages && map->e) {
+	/* A mapping from an open that offered more reaches only these. */
+	if (i < db_offered(map)) {
 		/* A normal, refcounted entry (not pte_special): see above. */
 		err = vm_insert_page(vmf->vma, vmf->address, map->pages[i]);
 		/* -EBUSY: a racing fault mapped it first. */
@@ -150,8 +156,6 @@ void e1000_db_inode_set(struct inode *inode, struct kvm_e1000 *e)
 	map->e = e;
 	for (i = 0; i < E1000_DB_NPAGES; i++)
 		map->pages[i] = e ? e->db_pages[i] : NULL;
-	/* A mapping from an open that had more reaches only these now. */
-	map->npages = e ? e->db_span >> PAGE_SHIFT : 0;
 	if (e) {
 		WRITE_ONCE(e->db_mapping, inode->i_mapping);
 		/*
@@ -187,7 +191,7 @@ int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma)
 	bool offered;
 
 	mutex_lock(&map->lock);
-	offered = map->e && end <= map->npages;
+	offered = end <= db_offered(map);
 	mutex_unlock(&map->lock);
 	if (!offered)
 		return -EINVAL;
