@@ -29,7 +29,7 @@ seconds=${BENCH_SECONDS:-5}
 configs=${BENCH_CONFIGS-qemu-e1000 virtio-net vhost-net vhost-net-mtu kvm-e1000 kvm-e1000-rdt kvm-e1000-sidecore kvm-e1000-doorbell}
 # Configs run with MANY guests at once (TCP guest->L1 in each, together);
 # --many '' runs none.
-many_configs=${BENCH_MANY_CONFIGS-vhost-net kvm-e1000-sidecore}
+many_configs=${BENCH_MANY_CONFIGS-vhost-net kvm-e1000-sidecore kvm-e1000-doorbell}
 MANY=3
 kernel=${TESTBED_KERNEL_VERSION:-6.1.0-56-amd64}
 module=
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=${2:?}; shift 2 ;;
 	--seconds) seconds=${2:?}; shift 2 ;;
-	--configs) configs=${2:?}; shift 2 ;;
+	--configs) configs=${2?}; shift 2 ;;
 	--many) many_configs=${2?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--module) module=${2:?}; shift 2 ;;
@@ -229,14 +229,25 @@ starved_report() {
 	} >"$out.starved" 2>&1
 }
 
+# guest_counters QPID TAP: what a many-guest run tells guests apart by,
+# as JSON: the L1 CPU time serving the guest (tools/bench/cpu.py; its
+# vCPU is its own, a sidecore's time is shared) and the frames and bytes
+# it sent into its tap (the tap's rx side).
+guest_counters() {
+	local s=/sys/class/net/$2/statistics
+	printf '{"cpu": %s, "frames": %s, "bytes": %s}' \
+		"$("$PYTHON" "$BENCH_DIR/cpu.py" "$1")" "$(cat "$s/rx_packets")" "$(cat "$s/rx_bytes")"
+}
+
 # bench_many NIC RAW: MANY guests of NIC at once, each sending TCP to L1
-# at the same time; RAW/tcp_tx.RUN.GUEST.json per guest and run.  Every
+# at the same time; RAW/tcp_tx.RUN.GUEST.json per guest and run, and
+# RAW/tcp_tx.RUN.GUEST.cpu: guest_counters before and after.  Every
 # guest's QEMU runs on L1 CPU 0: with two L1 CPUs in SVM guest mode at
 # once, L0's multi-threaded TCG resets or wedges L2 guests, any NIC's
 # (tools/testbed/README.md).  vhost's workers and kvm-e1000's sidecore
 # (L1 CPU 1, one for all the guests) are not pinned.
 bench_many() {
-	local nic=$1 raw=$2 i r dirs=() pids=() boots=() bad=0 lost failed last=$runs
+	local nic=$1 raw=$2 i r dirs=() pids=() boots=() before=() bad=0 lost failed last=$runs
 	rm -rf "$raw" "$raw.failed"
 	mkdir -p "$raw"
 	for ((i = 0; i < MANY; i++)); do
@@ -253,6 +264,10 @@ bench_many() {
 	for ((r = 1; r <= last; r++)); do
 		for ((i = 0; i < MANY; i++)); do
 			l2_env "${dirs[i]}"
+			before[i]=$(guest_counters "$(l2_qemu_pid "${dirs[i]}")" "$L2_TAP")
+		done
+		for ((i = 0; i < MANY; i++)); do
+			l2_env "${dirs[i]}"
 			iperf_args "$L2_GUEST_IP" tcp_tx "$raw/tcp_tx.$r.$i.json"
 			"${ia[@]}" &
 			pids[i]=$!
@@ -260,6 +275,11 @@ bench_many() {
 		lost=0 failed=0
 		for ((i = 0; i < MANY; i++)); do
 			wait "${pids[i]}"
+		done
+		for ((i = 0; i < MANY; i++)); do
+			l2_env "${dirs[i]}"
+			printf '{"before": %s, "after": %s}\n' "${before[i]}" \
+				"$(guest_counters "$(l2_qemu_pid "${dirs[i]}")" "$L2_TAP")" >"$raw/tcp_tx.$r.$i.cpu"
 			iperf_failed "$raw/tcp_tx.$r.$i.json" && failed=$((failed + 1))
 			starved_report "${dirs[i]}" "$raw/tcp_tx.$r.$i"
 			guest_rebooted "${dirs[i]}" "$raw" "$r" "${boots[i]}" "$i" || continue
@@ -279,6 +299,24 @@ bench_many() {
 	for ((i = 0; i < MANY; i++)); do
 		l2_stop "${dirs[i]}"
 	done
+}
+
+# exit_cost OUT: what one VM exit costs in this L1, by kind
+# (selftests/kvm/e1000_exitcost.c), once per bench: in the first boot
+# that has kvm-e1000 loaded.  Without it (a bench of no kvm-e1000 config)
+# the page has no such table.
+exit_cost() {
+	local bin=$REPO/build/selftests/e1000_exitcost
+	if [ -s "$1" ] || [ ! -e /dev/kvm-e1000 ]; then
+		return 0
+	fi
+	if [ ! -x "$bin" ]; then
+		echo "bench: $bin not built (make selftests): no exit costs" >&2
+	elif "$bin" >"$1.tmp" 2>&1; then
+		mv "$1.tmp" "$1"
+	else
+		echo "bench: e1000_exitcost failed: $(tail -n 3 "$1.tmp")" >&2
+	fi
 }
 
 inside() {
@@ -304,6 +342,7 @@ inside() {
 		echo "seconds=$seconds"
 		echo "many=$MANY"
 	} >"$out/raw/env.txt"
+	exit_cost "$out/raw/exitcost.txt"
 	for nic in $configs; do
 		[ -e "$out/raw/$nic.done" ] && continue
 		if ! why=$(l2_nic_check "$nic"); then

@@ -210,12 +210,41 @@ def config(raw, name):
     return res
 
 
+def guest_cost(path):
+    """(vCPU seconds, bytes per frame sent) of one guest in one many-guest
+    run, from bench.sh's guest_counters before and after; or None."""
+    try:
+        with open(path) as f:
+            c = json.load(f)
+        b, a = c["before"], c["after"]
+        frames = a["frames"] - b["frames"]
+        return ((a["cpu"]["vcpu"] - b["cpu"]["vcpu"]) / 1e9,
+                (a["bytes"] - b["bytes"]) / frames if frames > 0 else None)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def slow_over_fast(rates, costs):
+    """What the run's slowest guest got over its fastest: (vCPU time,
+    bytes per frame) ratios, None where either is unknown."""
+    lo, hi = rates.index(min(rates)), rates.index(max(rates))
+    out = []
+    for k in (0, 1):
+        a = costs[lo][k] if costs[lo] else None
+        b = costs[hi][k] if costs[hi] else None
+        out.append(a / b if a is not None and b else None)
+    return out
+
+
 def many(raw, name):
     """Guests of one config sending TCP to L1 at once: per run the sum of
-    their rates and the slowest over the fastest; medians over the runs."""
+    their rates and the slowest over the fastest, and what the slowest got
+    over the fastest of its own vCPU time and frame size (what tells a
+    guest starved of CPU from one whose CPU moved less); medians over the
+    runs."""
     d = os.path.join(raw, name)
     res = {"failed": os.path.exists(d + ".failed")}
-    agg, fair, per = [], [], []
+    agg, fair, per, cpu_share, frame_share, frame_kb = [], [], [], [], [], []
     n = 1
     lost = 0
     while os.path.exists(os.path.join(d, "tcp_tx.%d.0.json" % n)):
@@ -224,22 +253,50 @@ def many(raw, name):
             lost += 1
             n += 1
             continue
-        rates = []
+        rates, costs = [], []
         g = 0
         while os.path.exists(os.path.join(d, "tcp_tx.%d.%d.json" % (n, g))):
             r = iperf(os.path.join(d, "tcp_tx.%d.%d.json" % (n, g)))
             rates.append(r[0] * 8 / r[1] / 1e6 if r else 0.0)
+            costs.append(guest_cost(os.path.join(d, "tcp_tx.%d.%d.cpu" % (n, g))))
             g += 1
         agg.append(sum(rates))
         fair.append(min(rates) / max(rates) if max(rates) else 0.0)
         per.append([round(x, 1) for x in rates])
+        c, f = slow_over_fast(rates, costs)
+        cpu_share.append(c)
+        frame_share.append(f)
+        frame_kb.append([round(x[1] / 1000) if x and x[1] else None for x in costs])
         n += 1
     res.update({"runs": n - 1 - lost, "lost_runs": lost, "reboots": reboots(d),
                 "guests": len(per[0]) if per else 0,
                 "aggregate_mbps": med(agg), "fairness": med_fine(fair),
-                "spread": {"aggregate_mbps": spread(agg), "fairness": spread(fair, 3)},
-                "samples": per})
+                "slowest_vcpu_share": med_fine(cpu_share),
+                "slowest_frame_share": med_fine(frame_share),
+                "spread": {"aggregate_mbps": spread(agg), "fairness": spread(fair, 3),
+                           "slowest_vcpu_share": spread(cpu_share, 2),
+                           "slowest_frame_share": spread(frame_share, 2)},
+                "samples": per, "frame_kb": frame_kb})
     return res
+
+
+EXITCOST = re.compile(r"^exitcost: (\w+) (\d+) ops, (\d+) ns wall, (\d+) ns cpu per op$")
+
+
+def exit_cost(path):
+    """bench.sh's exit_cost lines (selftests/kvm/e1000_exitcost.c): per
+    kind of access, ns of wall and of vCPU thread time per access."""
+    out = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                m = EXITCOST.match(line.strip())
+                if m:
+                    out[m.group(1)] = {"ops": int(m.group(2)), "wall_ns": int(m.group(3)),
+                                       "cpu_ns": int(m.group(4))}
+    except OSError:
+        pass
+    return out
 
 
 def main():
@@ -256,6 +313,7 @@ def main():
     out = {
         "configs": {n: config(raw, n) for n in names},
         "many": {n: many(mdir, n) for n in mnames},
+        "exit_cost": exit_cost(os.path.join(raw, "exitcost.txt")),
         "env": {**kv_file(os.path.join(raw, "env.txt")), **kv_file(os.path.join(raw, "host.txt"))},
         "units": {
             "tcp_tx_mbps": "Mbit/s guest->L1 (iperf3 TCP, receiver side)",

@@ -103,6 +103,71 @@ def span(c, key, digits=0):
     return "%s-%s" % (fmt(s[0], digits), fmt(s[1], digits)) if s else "-"
 
 
+def share(m, key):
+    """A median ratio with its min-max, or "-" where it was not measured."""
+    v, s = m.get(key), (m.get("spread") or {}).get(key)
+    return "%.2f (%.2f-%.2f)" % (v, s[0], s[1]) if v is not None and s else "-"
+
+
+# (kind, exits per access, what it is, the kind whose time it is measured
+# over); the pages kinds are optional: benches before them lack them.
+EXIT_KINDS = [("ram", 0, "a load from guest RAM: the loop alone", None),
+              ("cpuid", 1, "`cpuid`: an exit KVM answers without decoding", "ram"),
+              ("status", 1, "a STATUS read: an MMIO exit KVM decodes, kvm-e1000 answers", "ram"),
+              ("irq", 5, "Linux e1000's accesses per interrupt: ICR, IMC, STATUS, IMS, STATUS",
+               "ram"),
+              ("pages", 0, "a load from each page of a working set (512 KiB), no exit", None),
+              ("pages_status", 1, "the same loads, then a STATUS read: the exit, and the "
+               "TLB it leaves cold", "pages")]
+EXIT_KINDS_NEEDED = ("ram", "cpuid", "status", "irq")
+
+
+def exits_cpu(c, mode, ec):
+    """vCPU seconds per GB that a mode's exits cost, at this L1's measured
+    price: an npf (MMIO) exit at a STATUS read's, any other at cpuid's."""
+    e = (c.get("exits") or {}).get(mode)
+    if not e or not e.get("mb"):
+        return None
+    npf = e.get("exit_reasons", {}).get("npf", 0)
+    ns = npf * ec["status"]["cpu_ns"] + (e["exits"] - npf) * ec["cpuid"]["cpu_ns"]
+    return ns / 1e9 / (e["mb"] / 1000)
+
+
+def exit_cost_table(ec, configs, names):
+    """What one exit costs in this L1, and what the exits of each config's
+    TCP runs cost its vCPU per GB at that price."""
+    if not all(k in ec for k in EXIT_KINDS_NEEDED):
+        return []
+    rows = ["### What an exit costs", "",
+            "A guest of `selftests/kvm/e1000_exitcost.c` (in L1, before the L2 guests) "
+            "repeats one access %s times; ns per access of wall time and of the vCPU "
+            "thread's CPU time, and per exit over the loop alone (over the working set "
+            "alone, after one)." % fmt(ec["ram"]["ops"]),
+            "", "| access | exits | ns wall | ns vCPU | us vCPU per exit |",
+            "|---|---:|---:|---:|---:|"]
+    for k, n, what, base in EXIT_KINDS:
+        if k not in ec or (base and base not in ec):
+            continue
+        rows.append("| %s: %s | %d | %s | %s | %s |" % (
+            k, what, n, fmt(ec[k]["wall_ns"]), fmt(ec[k]["cpu_ns"]),
+            fmt((ec[k]["cpu_ns"] - ec[base]["cpu_ns"]) / n / 1000, 1) if n else "-"))
+    rows += ["", "At those prices (an npf exit at a STATUS read's, any other at "
+             "`cpuid`'s), what the exits of the perf-monitored TCP runs cost the vCPU, "
+             "against all the vCPU took (vCPU s/GB above):", "",
+             "| config | guest->L1: exits' vCPU s/GB of all | L1->guest: exits' vCPU s/GB of all |",
+             "|---|---:|---:|"]
+    for n in names:
+        c = configs[n]
+        cells = []
+        for mode in ("tcp_tx", "tcp_rx"):
+            x, v = exits_cpu(c, mode, ec), c.get("%s_vcpu_s_per_gb" % mode)
+            cells.append("%s of %s" % (fmt(x, 2), fmt(v, 2)) if x is not None else "-")
+        if cells != ["-", "-"]:
+            rows.append("| %s | %s | %s |" % (n, cells[0], cells[1]))
+    rows.append("")
+    return rows
+
+
 def many_table(many, env):
     """Guests at once: aggregate TCP guest->L1 and fairness, per config."""
     if not many:
@@ -112,19 +177,29 @@ def many_table(many, env):
             "%s runs; *fairness* is the slowest guest's rate over the fastest's "
             "(medians). Every guest's QEMU runs on L1 CPU 0 (two L1 CPUs in SVM "
             "guest mode at once break L0's TCG: `tools/testbed/README.md`); "
-            "vhost-net's workers and kvm-e1000's one sidecore (CPU 1) serve them."
+            "vhost-net's workers and kvm-e1000's one sidecore (CPU 1) serve them. "
+            "What the slowest guest of a run got over the fastest, of its vCPU "
+            "thread's L1 CPU time and of the mean size of the frames it sent into "
+            "its tap (GSO frames: its TCP's choice), tells a guest starved of CPU "
+            "from one whose CPU moved less per frame."
             % (env.get("seconds", "?"), env.get("runs", "?")), "",
-            "| config | aggregate Mbit/s | min-max | fairness | min-max | per guest, each run |",
-            "|---|---:|---:|---:|---:|---|"]
+            "| config | aggregate Mbit/s | min-max | fairness | min-max "
+            "| slowest/fastest vCPU time | slowest/fastest frame size "
+            "| Mbit/s per guest (KB per frame), each run |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
     for n, m in many.items():
         if not m.get("runs"):
-            rows.append("| %s | failed: nothing measured |||||" % n)
+            rows.append("| %s | failed: nothing measured |||||||" % n)
             continue
         a, f = m["spread"]["aggregate_mbps"], m["spread"]["fairness"]
-        rows.append("| %s%s | %s | %s-%s | %.2f | %.2f-%.2f | %s |" % (
+        kb = m.get("frame_kb") or [[] for _ in m["samples"]]
+        rows.append("| %s%s | %s | %s-%s | %.2f | %.2f-%.2f | %s | %s | %s |" % (
             n, " (failed)" if m.get("failed") else "", fmt(m["aggregate_mbps"], 1),
             fmt(a[0], 1), fmt(a[1], 1), m["fairness"], f[0], f[1],
-            "; ".join("/".join(fmt(x) for x in run) for run in m["samples"])))
+            share(m, "slowest_vcpu_share"), share(m, "slowest_frame_share"),
+            "; ".join("/".join(fmt(x) for x in run) +
+                      (" (%s)" % "/".join(fmt(x) for x in k) if k else "")
+                      for run, k in zip(m["samples"], kb))))
     base = many.get("vhost-net", {}).get("aggregate_mbps")
     for n, m in many.items():
         if n.startswith("kvm-e1000") and base and m.get("aggregate_mbps"):
@@ -277,6 +352,8 @@ def render(res, png_name, plotted):
               "L1->guest serve s/GB", "L1->guest vCPU s/GB", "UDP serve s/Mpkt",
               "UDP vCPU s/Mpkt"],
           [[n] + [fmt(configs[n].get(k), d) for k, d in CPU_COLUMNS] for n in measured])
+    for row in exit_cost_table(res.get("exit_cost") or {}, configs, measured):
+        w(row)
     for row in many_table(res.get("many") or {}, env):
         w(row)
     w("### Spread (min-max over the runs)")
