@@ -30,6 +30,7 @@ NB_ATFTPD=$(command -v atftpd || echo /usr/sbin/atftpd)
 # Blocks in flight: half of the 16 receive descriptors of U-Boot's driver.
 NB_WINDOW=8
 NB_INITRD=0x10000000	# 256 MiB, in the guest's 512
+NB_FAULT=${E2E_NETBOOT_FAULT:-0}
 
 # nb_files DIR: DIR/tftp with the kernel, the initramfs and boot.scr.uimg,
 # the script U-Boot's network boot looks for (its "dhcp" boot target
@@ -44,7 +45,10 @@ nb_files() {
 	# decompresses and runs (the bzImage's init_size), which overwrote it.
 	# A download that failed is not booted: U-Boot's script goes on past
 	# a failed command, and a partial kernel ends in a CPU exception.
-	cat >"$dir/boot.cmd" <<-EOF
+	# E2E_NETBOOT_FAULT=1: the first netboot's script jumps to the last
+	# byte of U-Boot's ROM, as U-Boot did once by itself (t_netboot).
+	if [ "$NB_FAULT" = 1 ]; then echo 'go 0xffffffff' >"$dir/boot.cmd"; fi
+	cat >>"$dir/boot.cmd" <<-EOF
 	echo netboot: the kernel and initramfs by TFTP
 	setenv tftpwindowsize $NB_WINDOW
 	if tftpboot \${kernel_addr_r} vmlinuz && tftpboot $NB_INITRD initramfs.cpio.gz; then
@@ -152,27 +156,72 @@ nb_downloads() {
 	done
 }
 
-# A guest without a disk boots Linux from the network, then moves traffic.
-t_netboot() {
+# nb_faulted DIR: U-Boot's exception handler stopped the guest.
+nb_faulted() {
+	grep -aq 'Please RESET the board' "$1/console.log" 2>/dev/null
+}
+
+# nb_fault DIR: what U-Boot's exception handler printed, from the
+# exception's name down, without the words of the stack it dumps.
+nb_fault() {
+	tr -d '\r' <"$1/console.log" | awk '
+		{ l[NR] = $0 }
+		/^EIP: / { eip = NR }
+		END {
+			for (i = (eip > 1 ? eip - 1 : 1); i <= NR; i++)
+				if (l[i] !~ /^(--->| *)0x[0-9a-f]+ : 0x[0-9a-f]+$/ && l[i] != "")
+					print l[i]
+		}'
+}
+
+# nb_code DIR REPORT: after U-Boot faulted (REPORT: nb_fault's), the 48
+# bytes of guest memory that end at the return address on the faulting
+# stack (the call that went astray, if one did), and the same bytes of
+# U-Boot's own image (link address = that address less the relocation
+# offset, EIP less "Original EIP").  Code that differs beyond relocated
+# absolute addresses was overwritten; code that is intact points at the
+# CPU's state instead.
+nb_code() {
+	local dir=$1 fault=$2 esp eip orig ret off link
+	esp=$(sed -n 's/.* ESP: \([0-9a-f]\{8\}\).*/\1/p' <<<"$fault" | head -n1)
+	eip=$(sed -n 's/^EIP: [0-9a-f]*:\[<\([0-9a-f]\{8\}\)>\].*/\1/p' <<<"$fault" | head -n1)
+	orig=$(sed -n 's/^Original EIP :\[<\([0-9a-f]\{8\}\)>\].*/\1/p' <<<"$fault" | head -n1)
+	[ -n "$esp" ] && [ -n "$eip" ] && [ -n "$orig" ] || return 0
+	off=$(((0x$eip - 0x$orig) & 0xffffffff))
+	ret=$(l2_hmp "$dir" "xp /1xw 0x$esp" | tr -d '\r' | awk '/: / { print $2; exit }')
+	[[ $ret =~ ^0x[0-9a-f]+$ ]] || return 0
+	link=$(((ret - off) & 0xffffffff))
+	echo "-- [ESP] = $ret (link address $(printf '0x%x' "$link")); the 48 bytes before it, in memory:"
+	l2_hmp "$dir" "xp /48xb $((ret - 48))" | tr -d '\r'
+	# .text is linked at 0xfff00000 and sits 0x1000 into the ELF.
+	echo "-- and in $(dirname "$L2_UBOOT")/uboot.elf:"
+	od -A x -t x1 -j $((link - 48 - 0xfff00000 + 0x1000)) -N 48 \
+		"$(dirname "$L2_UBOOT")/uboot.elf" 2>&1
+}
+
+# nb_wait DIR: until the netbooted Linux is up (l2_wait_ready), at most
+# NB_TIMEOUT; 2 as soon as U-Boot's exception handler stopped the guest.
+nb_wait() {
+	local dir=$1 start=$SECONDS
+	while [ "$(l2_ready_count "$dir")" -lt 1 ] && l2_alive "$dir" &&
+	      [ $((SECONDS - start)) -lt "$NB_TIMEOUT" ]; do
+		nb_faulted "$dir" && return 2
+		sleep 1
+	done
+	l2_wait_ready "$dir" 1 $((NB_TIMEOUT - (SECONDS - start) > 10 ? NB_TIMEOUT - (SECONDS - start) : 10))
+}
+
+# nb_once NIC: one netboot of a diskless guest on NIC, then verified
+# traffic; 2 if U-Boot took a CPU exception (its report printed).
+nb_once() {
 	local nic=$1 dir rc=0 out rate watch
-	# Seen once, on the debian13 profile (trixie's QEMU 10.0 and U-Boot
-	# 2025.01 in L1): L1 reset itself seconds after U-Boot started in L2.
-	if [ "${TESTBED_PROFILE:-}" = debian13 ]; then
-		note "not on debian13: L1 reset itself when trixie's U-Boot started in L2 (seen 2026-12-01)"
-		return "$E2E_SKIPPED"
-	fi
-	if [ ! -f "$L2_UBOOT" ] || [ ! -x "$NB_DNSMASQ" ] || [ ! -x "$NB_ATFTPD" ] ||
-	   ! command -v mkimage >/dev/null; then
-		note "needs Debian's u-boot-qemu, u-boot-tools, dnsmasq-base and atftpd in L1"
-		return "$E2E_SKIPPED"
-	fi
 	L2_FIRMWARE=u-boot L2_NETBOOT=1 l2_launch "$nic" "$NB_INDEX" || return 1
 	dir=$L2_DIR
 	nb_files "$dir"
 	nb_watch "$dir" &
 	watch=$!
 	nb_server "$dir" || rc=1
-	[ $rc -eq 0 ] && { l2_wait_ready "$dir" 1 "$NB_TIMEOUT" || rc=1; }
+	[ $rc -eq 0 ] && { nb_wait "$dir"; rc=$?; }
 	kill "$watch" 2>/dev/null
 	wait "$watch" 2>/dev/null
 	echo "-- the guest's console up to Linux:"
@@ -195,8 +244,49 @@ t_netboot() {
 		[ $rc -eq 0 ] && { traffic "$dir" "$SMALL" || rc=1; }
 		[ $rc -eq 0 ] && note "U-Boot's e1000 driver TFTPed the kernel and initramfs ($(du -bc "$dir/tftp/vmlinuz" "$dir/tftp/initramfs.cpio.gz" | awk 'END { printf "%.1f", $1 / 1048576 }') MiB) in ${rate% *} s: ${rate#* } KiB/s"
 	fi
-	l2_stop "$dir" || rc=1
+	if [ $rc -eq 2 ]; then
+		echo "-- U-Boot's exception handler stopped the guest:"
+		out=$(nb_fault "$dir")
+		echo "$out"
+		nb_code "$dir" "$out"
+		# It halts for good: no poweroff to wait for.
+		l2_kill "$dir"
+	fi
+	l2_stop "$dir" || [ $rc -ne 0 ] || rc=1
 	nb_server_stop "$dir"
+	return $rc
+}
+
+# A guest without a disk boots Linux from the network, then moves traffic.
+# U-Boot took a CPU exception once in about 25 runs (2026-12-04, in CI:
+# EIP 0xffffffff, the last byte of its ROM, with TFTP's progress marks on
+# its stack; not seen in 15 runs since, idle or loaded).  The device's
+# writes are an unlikely cause: U-Boot's driver points every receive
+# descriptor at one static buffer.
+# Under this testbed's L0, U-Boot is the L2 code most exposed to the TCG
+# faults that kill L1 (tools/testbed/README.md), so a fault is reported
+# in the step's note and the netboot runs once more; a second fault fails.
+t_netboot() {
+	local nic=$1 rc fault
+	# Seen once, on the debian13 profile (trixie's QEMU 10.0 and U-Boot
+	# 2025.01 in L1): L1 reset itself seconds after U-Boot started in L2.
+	if [ "${TESTBED_PROFILE:-}" = debian13 ]; then
+		note "not on debian13: L1 reset itself when trixie's U-Boot started in L2 (seen 2026-12-01)"
+		return "$E2E_SKIPPED"
+	fi
+	if [ ! -f "$L2_UBOOT" ] || [ ! -x "$NB_DNSMASQ" ] || [ ! -x "$NB_ATFTPD" ] ||
+	   ! command -v mkimage >/dev/null; then
+		note "needs Debian's u-boot-qemu, u-boot-tools, dnsmasq-base and atftpd in L1"
+		return "$E2E_SKIPPED"
+	fi
+	nb_once "$nic"
+	rc=$?
+	if [ $rc -eq 2 ]; then
+		fault=$(nb_fault "$L2_DIR" | grep -m1 '^EIP: ')
+		note "U-Boot faulted (${fault:-no EIP line}), netbooted again:"
+		NB_FAULT=0 nb_once "$nic"
+		rc=$?
+	fi
 	# Seen with Debian 12's QEMU 7.2: its own e1000 under this U-Boot
 	# sends one DHCPDISCOVER, then neither sends nor receives again (80
 	# more broadcasts, none on the tap; dnsmasq's offer never taken).
@@ -204,5 +294,5 @@ t_netboot() {
 		note "QEMU's own e1000 under U-Boot: one DHCPDISCOVER, then no frame either way"
 		return "$E2E_KNOWN_FAIL"
 	fi
-	return $rc
+	[ $rc -eq 0 ]
 }
