@@ -124,6 +124,7 @@ lvm_migrate() {
 	echo "$info"
 	cp "$LVM_DST/run/qemu/$LV_NAME.pid" "$ddir/qemu.pid"
 	ln -sf "$LVM_DST/log/qemu/$LV_NAME.log" "$ddir/qemu.log"
+	echo "$(lvm_uri) $LV_NAME" >"$ddir/libvirt"
 	st=$(lvm_virsh domstate "$LV_NAME")
 	echo "destination: $st; source: $(lv_virsh domstate "$LV_NAME" 2>&1)"
 	[ "$st" = running ] || rc=1
@@ -138,7 +139,10 @@ lvm_migrate() {
 	srv=$mig_srv got=$mig_got
 	echo "destination rx_frames: $rx1 after the switchover, $rx2 at the end"
 	if grep -q '@@L2-READY@@' "$ddir/console.log"; then
-		echo "the guest booted again on the destination"
+		echo "the guest booted again on the destination; QEMU's CPU at each reset there:"
+		l2_resets "$ddir"
+		# The last, on a line of its own for a log read by its tail.
+		l2_resets "$ddir" | tail -n 1 | sed 's/^/verdict: the destination reset, the last: /'
 		rc=1
 	fi
 	loss=$(echo "$got" | grep -o '[0-9]*% packet loss')
@@ -153,13 +157,18 @@ lvm_migrate() {
 	return $rc
 }
 
+# E2E_LVM_ROUNDS rounds of it (default 1; more to tally).
 t_lv_migrate() {
-	local dir ddir smdev='' dmdev='' suuid duuid d rc=0 stap dtap \
-		L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC
 	command -v "$LV_DAEMON" >/dev/null ||
 		{ note "no libvirt daemon (the debian13 profile has one)"; return "$E2E_SKIPPED"; }
 	qemu_migrates_vfio || { note "QEMU before 8.1: no VFIO migration"; return "$E2E_SKIPPED"; }
 	echo 1 >/sys/module/kvm_e1000/parameters/vfio_migration || return 1
+	in_rounds "${E2E_LVM_ROUNDS:-1}" lvm_round
+}
+
+lvm_round() {
+	local dir ddir smdev='' dmdev='' suuid duuid d rc=0 stap dtap \
+		L2_NIC L2_INDEX L2_TAP L2_HOST_IP L2_GUEST_IP L2_MAC
 	lv_daemon || return 1
 	lvm_daemon || return 1
 	dir=$(l2_dir "$LVM_INDEX")
@@ -182,10 +191,16 @@ t_lv_migrate() {
 	echo "source mdev $suuid on $stap, destination mdev $duuid on $dtap"
 	: >"$dir/console.log"
 	: >"$ddir/console.log"
+	: >"$dir/cpu-reset.log"
+	: >"$ddir/cpu-reset.log"
 	# The QEMU option the migration needs, and the vCPU on L1 CPU 0 as
-	# t_migrate's (two L1 CPUs in guest mode at once: testbed README).
+	# t_migrate's (two L1 CPUs in guest mode at once: testbed README);
+	# the CPU state at each reset where l2_launch's QEMU puts it
+	# (l2_resets; the destination's XML names its own).
 	# shellcheck disable=SC2034  # lv_start's
-	lv_extra="<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='vfio-pci.enable-migration=on'/></qemu:commandline>"
+	lv_extra="<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='vfio-pci.enable-migration=on'/>"
+	lv_extra+="<qemu:arg value='-d'/><qemu:arg value='cpu_reset'/>"
+	lv_extra+="<qemu:arg value='-D'/><qemu:arg value='$dir/cpu-reset.log'/></qemu:commandline>"
 	lv_cpuset=$MIG_CPUS
 	[ $rc -eq 0 ] && { lv_start "$dir" "$suuid" || rc=1; }
 	# shellcheck disable=SC2034  # lv_start's

@@ -600,8 +600,7 @@ guest_post_mortem() {
 		netstat -tn' 2>&1
 	# QEMU logs the CPU at each reset: what each one interrupted.
 	echo "CPU at each reset:"
-	awk '/CPU Reset/ { printf "\n %s:", $0 } /^(RIP|RSI|CR0|IDT)/ { printf " %s", $0 }
-	     END { print "" }' "$dir/cpu-reset.log" | tr -s ' '
+	l2_resets "$dir"
 	echo "boots: $(l2_ready_count "$dir"); console before each reboot, and its end:"
 	# A boot starts at SeaBIOS's banner or where the kernel's clock goes
 	# back (qboot prints nothing of its own).
@@ -1215,6 +1214,7 @@ lv_start() {
 	done
 	cp "/run/libvirt/qemu/$LV_NAME.pid" "$dir/qemu.pid"
 	ln -sf "/var/log/libvirt/qemu/$LV_NAME.log" "$dir/qemu.log"
+	echo "$LV_URI $LV_NAME" >"$dir/libvirt"
 }
 
 # lv_destroy DIR: virsh destroy; QEMU must be gone after it.

@@ -8,7 +8,8 @@
 # E2E_ONLY=REGEX runs only the tests whose description matches (lib.sh);
 # E2E_TWO_GUEST_ROUNDS=N repeats the two-guest transfers N times,
 # E2E_UNBIND_ROUNDS=N the driver unbind under a flood, and
-# E2E_LIBVIRT_ROUNDS=N the libvirt domain's restart (run.sh).
+# E2E_LIBVIRT_ROUNDS=N the libvirt domain's restart and E2E_LVM_ROUNDS=N
+# its migration through virsh (run.sh).
 #
 # L2 guests need L0's multi-threaded TCG: single-threaded, an L2 boot crawls
 # past any timeout.  Multi-threaded TCG intermittently freezes L1 for good
@@ -48,13 +49,15 @@ shift 2
 # E2E_NETBOOT=1: the netboot step with QEMU's own e1000 too, =0: with
 # none (netboot.sh);
 # E2E_NETBOOT_TIMEOUT=S: how long a netboot may take (300 s);
+# E2E_NETBOOT_FAULT=1: U-Boot's first netboot faults on purpose (netboot.sh);
 # E2E_MIG_MIB=N, E2E_LVM_MIB=N: the MiB of the paced transfer that must
 # outlast a migration through QEMU's monitor (24) and virsh (12);
 # L2_APPEND: more kernel arguments for the guests.
 only=()
-for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_LIBVIRT_ROUNDS \
+for knob in E2E_ONLY E2E_TWO_GUEST_ROUNDS E2E_UNBIND_ROUNDS E2E_LIBVIRT_ROUNDS E2E_LVM_ROUNDS \
 	    E2E_TWO_GUEST_CPUS \
 	    E2E_MIG_CONTROL E2E_MIG_REROUTE E2E_MIG_MIB E2E_LVM_MIB E2E_NETBOOT E2E_NETBOOT_TIMEOUT \
+	    E2E_NETBOOT_FAULT \
 	    L2_KVM_E1000_MODEL L2_FIRMWARE L2_APPEND; do
 	[ -n "${!knob:-}" ] && only+=(--env "$knob=${!knob}")
 done

@@ -426,15 +426,34 @@ l2_stuck_verdict() {
 # walk of them fails again and again (kvm_mmu_walker_error, 10 times or
 # more in the second) while it injects the #PF that results, and an NPF
 # names the guest-physical address the CPU's walk could not read.  That is
-# a page-table entry pointing outside RAM: something wrote over a page
+# a page-table entry pointing outside RAM, something that wrote over a page
 # table (a device's DMA into a page the guest had freed and reused, on
-# 2026-12-03: tools/testbed/README.md), not L0's livelock; so no retry.
+# 2026-12-03: tools/testbed/README.md), not L0's livelock, so no retry;
+# or CR3 itself pointing there, which l2_cr3_verdict tells apart.
 l2_walk_verdict() {
 	local errors gpa
 	errors=$(grep -c ' kvm_mmu_walker_error:' "$1" 2>/dev/null)
 	[ "${errors:-0}" -ge 10 ] && grep -q ' kvm_inj_exception: #PF' "$1" || return 0
 	gpa=$(sed -n 's/.* kvm_exit: .*reason npf .*info2 \(0x[0-9a-f]*\).*/\1/p' "$1" | head -n 1)
-	echo "verdict: guest page tables broken: KVM's walk of them failed $errors times in 1 s, a #PF injected each time${gpa:+, the walk of the CPU faulting at GPA $gpa} (an entry written over; not L0's)"
+	echo "verdict: guest page tables broken: KVM's walk of them failed $errors times in 1 s, a #PF injected each time${gpa:+, the walk of the CPU faulting at GPA $gpa} (an entry written over, or CR3 itself)"
+}
+
+# l2_cr3_verdict CR3 RAM_BYTES: whether the guest's CR3 (hex, QEMU's
+# "info registers") points past its RAM, for a guest whose RAM all lies
+# below the PCI hole (under 3 GiB).  Then the walk that fails starts at
+# CR3 itself, not at an entry.  Seen after virsh migrate on Debian 13
+# (2026-12-04): CR3 0x102712000 in a 512 MiB guest, bit 32 set in the
+# right table's address.  Either the register was broken below the guest,
+# or the kernel built it from a broken pointer: mm_struct.pgd is at an
+# offset of 8 modulo 16 in 6.12, where a TX descriptor's DD bit is bit 32
+# of the qword.  l2_walk_dump looks for that pointer.
+l2_cr3_verdict() {
+	local cr3=$1 ram=$2 top
+	[[ $cr3 =~ ^[0-9a-fA-F]+$ && $ram =~ ^[0-9]+$ ]] || return 0
+	[ "$ram" -gt 0 ] && [ "$ram" -le $((3 << 30)) ] || return 0
+	top=$((16#$cr3 & 0x000ffffffffff000))
+	[ $top -ge "$ram" ] || return 0
+	echo "verdict: CR3=$cr3 points past the guest's $((ram >> 20)) MiB of RAM"
 }
 
 # l2_stuck_report DIR: where a guest that does not answer is: its vCPU
@@ -465,6 +484,7 @@ l2_stuck_report() {
 		verdict=$(l2_stuck_verdict "${rip[1]}" "${rip[2]}" "${irr[1]}" \
 			  "${irr[2]}" $((${ticks[2]:-0} - ${ticks[1]:-0})))
 	[ -z "$verdict" ] || echo "$verdict"
+	[[ $verdict != *"page tables broken"* ]] || l2_walk_dump "$dir"
 	lines=$(wc -l <"$dir/console.log")
 	for key in 7 w l 5; do
 		l2_hmp "$dir" "sendkey alt-sysrq-$key" >/dev/null 2>&1
@@ -524,9 +544,70 @@ l2_exec() {
 	return $rc
 }
 
-# l2_hmp DIR COMMAND: a command on the guest's QEMU monitor.
+# l2_resets DIR: the CPU at each reset QEMU logged for the guest
+# (-d cpu_reset into DIR/cpu-reset.log, its boot's included), a line
+# each: what each reset interrupted.
+l2_resets() {
+	awk '/CPU Reset/ { if (s != "") print s; s = $0 } /^(RIP|RSI|CR0|IDT)/ { s = s " " $0 }
+	     END { if (s != "") print s }' "$1/cpu-reset.log" 2>/dev/null | tr -s ' '
+}
+
+# l2_hmp DIR COMMAND: a command on the guest's QEMU monitor; for a
+# libvirt domain (DIR/libvirt: its connection URI and name), through
+# virsh, as libvirt holds the monitor.
 l2_hmp() {
+	local uri name
+	if [ -s "$1/libvirt" ]; then
+		read -r uri name <"$1/libvirt"
+		virsh -q -c "$uri" qemu-monitor-command --hmp "$name" "$2"
+		return
+	fi
 	"$L2_PYTHON" "$L2_LIB_DIR/l2ctl.py" hmp "$1/mon.sock" "$2"
+}
+
+# l2_walk_dump DIR: for a guest whose page-table walk fails, what the
+# walk reads as QEMU sees guest memory: CR3 (l2_cr3_verdict: past RAM,
+# where in RAM the pointer it came from lies) and the last four entries
+# of the top table; and the TX ring of each e1000 in it (its registers read
+# through BAR0, the descriptor at TDH and the ring's last), to tell a
+# descriptor write-back that landed in a page table from an entry the
+# guest wrote.
+l2_walk_dump() {
+	local dir=$1 cr3 ram bar r v tdba table verdict
+	cr3=$(l2_hmp "$dir" 'info registers' 2>&1 | tr -d '\r' | sed -n 's/.*CR3=\([0-9a-f]*\).*/\1/p')
+	[ -n "$cr3" ] || return 0
+	ram=$(l2_hmp "$dir" 'info memory_size_summary' 2>&1 | tr -d '\r' | sed -n 's/^base memory: *//p')
+	verdict=$(l2_cr3_verdict "$cr3" "$ram")
+	if [ -n "$verdict" ]; then
+		echo "$verdict"
+		# The direct-map pointer it was built from, 5- and 4-level.
+		table=$((16#$cr3 & 0x000ffffffffff000))
+		# Quoted: HMP would read a bare path as part of the size expression.
+		l2_hmp "$dir" "pmemsave 0 $ram \"$dir/ram.bin\"" >/dev/null 2>&1
+		echo "guest memory holding CR3's table as a kernel pointer (GPA, value, GPA%16):"
+		"$L2_PYTHON" "$L2_LIB_DIR/ramgrep.py" "$dir/ram.bin" \
+			"$(printf '%x' $((0xff11000000000000 + table)))" \
+			"$(printf '%x' $((0xffff888000000000 + table)))" 2>&1
+		rm -f "$dir/ram.bin"
+	fi
+	echo "CR3=$cr3; the top table's entries 508-511:"
+	l2_hmp "$dir" "xp /4gx 0x$(printf '%x' $(((16#$cr3 & ~0xfff) + 0xfe0)))" 2>&1 | tr -d '\r'
+	for bar in $(l2_hmp "$dir" 'info pci' 2>&1 | tr -d '\r' |
+		     awk '/Ethernet controller: PCI device 8086:10/ { e = 1; next }
+			  e && /BAR0: 32 bit memory at/ { print $6; e = 0 }
+			  /^  Bus/ { e = 0 }'); do
+		v=()
+		for r in 0x3800 0x3804 0x3808 0x3810 0x3818 0x0400; do
+			v+=("$(l2_hmp "$dir" "xp /1wx $((bar + r))" 2>&1 | tr -d '\r' | awk '{ print $2 }')")
+		done
+		echo "e1000 at $bar: TDBAL=${v[0]} TDBAH=${v[1]} TDLEN=${v[2]} TDH=${v[3]} TDT=${v[4]} TCTL=${v[5]}"
+		[[ ${v[0]} =~ ^0x[0-9a-f]+$ && ${v[1]} =~ ^0x[0-9a-f]+$ ]] || continue
+		tdba=$(((v[1] << 32) | (v[0] & ~0xf)))
+		[ $((tdba & ~0xfff)) -ne $((16#$cr3 & ~0xfff)) ] || echo "verdict: the TX ring is the page CR3 points to"
+		l2_hmp "$dir" "xp /4gx $(printf '0x%x' "$tdba")" 2>&1 | tr -d '\r'
+		[[ ${v[2]} =~ ^0x[0-9a-f]+$ ]] &&
+			l2_hmp "$dir" "xp /2gx $(printf '0x%x' $((tdba + v[2] - 16)))" 2>&1 | tr -d '\r'
+	done
 }
 
 # l2_wait_exit DIR TIMEOUT: wait for QEMU (and a wrapper) to exit.

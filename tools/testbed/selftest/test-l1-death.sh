@@ -221,5 +221,45 @@ expect_walk - "$tmp/few.txt" "four failed walks (a guest's own #PFs, emulated)"
 expect_walk - "$DATA/trace-running.txt" "a vCPU exiting for interrupts"
 expect_walk - "$tmp/none.txt" "no trace"
 
+# l2_cr3_verdict: the Debian 13 guest after virsh migrate (2026-12-04),
+# CR3 0x102712000 in 512 MiB; the same guest before it; guests whose RAM
+# goes past the PCI hole are not judged.
+expect_cr3() {
+	local got
+	got=$(l2_cr3_verdict "$2" "$3")
+	if { [ "$1" = broken ] && [[ $got == "verdict: CR3=$2 points past"* ]]; } ||
+	   { [ "$1" = - ] && [ -z "$got" ]; }; then
+		passed=$((passed + 1))
+		echo "ok: CR3 verdict for $4: ${got:-none}"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: CR3 verdict for $4: '$got', wanted $1"
+	fi
+}
+expect_cr3 broken 0000000102712000 536870912 "CR3 with bit 32 set"
+expect_cr3 broken 0000000020000000 536870912 "CR3 at the first byte past RAM"
+expect_cr3 - 0000000002712000 536870912 "the right CR3"
+expect_cr3 - 000000001ffff001 536870912 "CR3 in RAM's last page, a PCID in it"
+expect_cr3 - 0000000102712000 8589934592 "a guest with RAM above 4 GiB"
+expect_cr3 - "" 536870912 "no registers"
+
+# ramgrep.py, on 4 KiB of made-up RAM: the pointer with bit 32 set where
+# a DD write-back would leave it (offset 8 of 16), and once unaligned.
+python3 - "$tmp/ram.bin" <<'PY'
+import struct, sys
+ram = bytearray(4096)
+ram[0x18:0x20] = struct.pack("<Q", 0xff11000102712000)
+ram[0x41:0x49] = struct.pack("<Q", 0xff11000102712000)
+open(sys.argv[1], "wb").write(ram)
+PY
+got=$(python3 "$HERE/../l2/ramgrep.py" "$tmp/ram.bin" ff11000102712000 ffff888102712000)
+if [ "$got" = "0x18 0xff11000102712000 8" ]; then
+	passed=$((passed + 1))
+	echo "ok: ramgrep finds the aligned pointer only: $got"
+else
+	failed=$((failed + 1))
+	echo "FAIL: ramgrep: '$got'"
+fi
+
 echo "l1-death: $passed passed, $failed failed"
 [ $failed -eq 0 ]
