@@ -110,6 +110,7 @@ unit: core-includes
 	tools/testbed/selftest/test-l1-death.sh
 	tools/testbed/selftest/test-l2ctl.sh
 	tools/testbed/selftest/test-bench-report.sh
+	tools/testbed/selftest/test-guestsyms.sh
 
 fuzz:
 	$(MAKE) --no-print-directory -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
@@ -171,7 +172,7 @@ e2e-check: module-6.1 tool
 	exit $$rc
 
 # Each config in a testbed boot of its own; BENCH_RUNS / BENCH_SECONDS tune it.
-bench: module-6.1
+bench: module-6.1 selftests
 	tools/bench/bench.sh --kernel $(K61_VER) --module $(BUILD)/kmod/6.1/kvm-e1000.ko
 
 CHECK_STAGES := deps unit fuzz modules dkms-check tool checkpatch \
