@@ -13,10 +13,11 @@ E2E_LOGS=${E2E_LOGS:-${TESTBED_OUT:-/tmp}/e2e}
 E2E_DATA=/tmp/e2e-data
 mkdir -p "$E2E_LOGS" "$E2E_DATA"
 # The steps that failed, one number a line, for testbed-run.sh's summary;
-# and the first failed step if its guest's vCPU was found stuck
-# (l2_stuck_report's verdict), for l1-death.sh's l2_stuck.
+# and the first failed step if its guest's vCPU was found stuck, or its
+# CR3 broken in the register (l2_stuck_report's verdicts), for
+# l1-death.sh's l2_stuck.
 : >"$E2E_LOGS/failed"
-rm -f "$E2E_LOGS/l2-stuck" "$E2E_LOGS/l2-reset"
+rm -f "$E2E_LOGS/l2-stuck" "$E2E_LOGS/l2-reset" "$E2E_LOGS/l2-cr3"
 
 # Statuses a test function returns besides 0 and 1; it may write a note
 # to $E2E_NOTE (the skip reason, the known failure, a measured value).
@@ -60,6 +61,8 @@ e2e_run() {
 		echo "$E2E_N" >>"$E2E_LOGS/failed"
 		if [ "$E2E_FAIL" -eq 1 ] && grep -q '^verdict: vCPU stuck' "$log"; then
 			echo "$E2E_N $name" >"$E2E_LOGS/l2-stuck"
+		elif [ "$E2E_FAIL" -eq 1 ] && grep -q '^verdict: CR3 broke in the register' "$log"; then
+			echo "$E2E_N $name" >"$E2E_LOGS/l2-cr3"
 		elif [ "$E2E_FAIL" -eq 1 ] && e2e_reset_guest >>"$log"; then
 			echo "$E2E_N $name" >"$E2E_LOGS/l2-reset"
 		fi

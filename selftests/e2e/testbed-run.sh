@@ -76,7 +76,7 @@ run_config() {
 	dirf=$(mktemp)
 	while :; do
 		attempt=$((attempt + 1))
-		rm -f "$out/current" "$out/failed" "$out/l2-stuck" "$out/l2-reset"
+		rm -f "$out/current" "$out/failed" "$out/l2-stuck" "$out/l2-reset" "$out/l2-cr3"
 		TESTBED_RUN_DIR_FILE=$dirf TESTBED_TCG_THREAD=multi \
 			"$here/../../tools/testbed/testbed.sh" \
 			--profile "$profile" --kernel "$kernel" --timeout 1500 --module "$module" \

@@ -61,6 +61,12 @@ l1_death() {
 # l2-reset, l2_silent_reset in tools/testbed/l2/lib.sh), L1's log clean
 # likewise.  A device that wrote over the guest's memory would show as an
 # oops or a panic on that console first, not as a silent reset.
+#
+# Or that first failed step found a guest whose CR3 points past its RAM
+# while the kernel's pointer to the page table it should hold lies intact
+# in guest memory and the broken form nowhere (e2e lib.sh's l2-cr3,
+# l2_cr3_ram_verdict in tools/testbed/l2/lib.sh): a vCPU register broken
+# below the guest; a device writes guest memory, never a register.
 l2_stuck() {
 	local rc=$1 dir=$2 n step f what
 	[ "$rc" -eq 1 ] || return 1
@@ -68,6 +74,8 @@ l2_stuck() {
 		f=l2-stuck what="an L2 guest's vCPU stopped executing"
 	elif [ -s "$dir/l2-reset" ]; then
 		f=l2-reset what="an L2 guest's CPU reset itself without a word"
+	elif [ -s "$dir/l2-cr3" ]; then
+		f=l2-cr3 what="an L2 guest's CR3 broke in the register, its page-table pointer intact in memory"
 	else
 		return 1
 	fi

@@ -456,6 +456,35 @@ l2_cr3_verdict() {
 	echo "verdict: CR3=$cr3 points past the guest's $((ram >> 20)) MiB of RAM"
 }
 
+# l2_ram_pointers RAM_FILE TABLE: where guest memory saved from GPA 0
+# (pmemsave) holds TABLE, a guest-physical address, as the kernel's
+# direct-map pointer to it, 5- and 4-level (ramgrep.py's lines).
+l2_ram_pointers() {
+	"$L2_PYTHON" "$L2_LIB_DIR/ramgrep.py" "$1" \
+		"$(printf '%x' $((0xff11000000000000 + $2)))" \
+		"$(printf '%x' $((0xffff888000000000 + $2)))" 2>/dev/null | grep '^0x'
+}
+
+# l2_cr3_ram_verdict SAVED RAM BROKEN INTACT: where a CR3 past RAM came
+# from, by what guest memory holds (SAVED of its RAM bytes, saved whole or
+# no verdict): BROKEN, ramgrep's lines for CR3's table as a kernel pointer;
+# INTACT, for that table with the bits past 4 GiB cleared.  The broken
+# pointer in memory: something wrote over it (a DMA write-back sets bit
+# 32 of a qword at 8 modulo 16), a failure.  Only the intact one: the
+# kernel's pointer to the page table is whole and the register is not, a
+# CPU state broken below the guest, which no device reaches
+# (tools/testbed/README.md: the run is lost to the testbed).
+l2_cr3_ram_verdict() {
+	local saved=$1 ram=$2 broken=$3 intact=$4
+	if [ "$saved" != "$ram" ]; then
+		echo "verdict: guest memory not saved whole ($saved of $ram bytes): where CR3 came from is not known"
+	elif [ -n "$broken" ]; then
+		echo "verdict: CR3 was built from a broken pointer in guest memory, at GPA $(echo "$broken" | awk '{ print $1; exit }'): something wrote over it"
+	elif [ -n "$intact" ]; then
+		echo "verdict: CR3 broke in the register: the kernel's pointer to its table is intact in guest memory (at GPA $(echo "$intact" | awk '{ print $1; exit }')), the broken pointer nowhere"
+	fi
+}
+
 # l2_stuck_report DIR: where a guest that does not answer is: its vCPU
 # (RIP in firmware, or against the kernel's System.map: no KASLR) and
 # its local APIC, sampled twice, the resets QEMU logged, and what the
@@ -573,21 +602,24 @@ l2_hmp() {
 # descriptor write-back that landed in a page table from an entry the
 # guest wrote.
 l2_walk_dump() {
-	local dir=$1 cr3 ram bar r v tdba table verdict
+	local dir=$1 cr3 ram bar r v tdba table verdict saved broken intact
 	cr3=$(l2_hmp "$dir" 'info registers' 2>&1 | tr -d '\r' | sed -n 's/.*CR3=\([0-9a-f]*\).*/\1/p')
 	[ -n "$cr3" ] || return 0
 	ram=$(l2_hmp "$dir" 'info memory_size_summary' 2>&1 | tr -d '\r' | sed -n 's/^base memory: *//p')
 	verdict=$(l2_cr3_verdict "$cr3" "$ram")
 	if [ -n "$verdict" ]; then
 		echo "$verdict"
-		# The direct-map pointer it was built from, 5- and 4-level.
 		table=$((16#$cr3 & 0x000ffffffffff000))
 		# Quoted: HMP would read a bare path as part of the size expression.
 		l2_hmp "$dir" "pmemsave 0 $ram \"$dir/ram.bin\"" >/dev/null 2>&1
-		echo "guest memory holding CR3's table as a kernel pointer (GPA, value, GPA%16):"
-		"$L2_PYTHON" "$L2_LIB_DIR/ramgrep.py" "$dir/ram.bin" \
-			"$(printf '%x' $((0xff11000000000000 + table)))" \
-			"$(printf '%x' $((0xffff888000000000 + table)))" 2>&1
+		saved=$(stat -c %s "$dir/ram.bin" 2>/dev/null || echo 0)
+		broken=$(l2_ram_pointers "$dir/ram.bin" $table)
+		intact=$(l2_ram_pointers "$dir/ram.bin" $((table & 0xffffffff)))
+		echo "guest memory ($saved bytes saved) holding CR3's table as a kernel pointer (GPA, value, GPA%16):"
+		echo "${broken:-none}"
+		echo "... and holding it without the bits past 4 GiB:"
+		echo "${intact:-none}"
+		l2_cr3_ram_verdict "$saved" "$ram" "$broken" "$intact"
 		rm -f "$dir/ram.bin"
 	fi
 	echo "CR3=$cr3; the top table's entries 508-511:"

@@ -126,6 +126,14 @@ printf '9\n26\n' >"$e2e/failed"
 expect_stuck 1 -
 printf '6\n' >"$e2e/failed"
 rm "$e2e/l2-reset"
+# A first failed step that found a guest's CR3 broken in the register.
+echo "19 kvm-e1000: two guests at once" >"$e2e/l2-cr3"
+printf '19\n' >"$e2e/failed"
+expect_stuck 1 cr3
+printf '19\n26\n' >"$e2e/failed"
+expect_stuck 1 -
+printf '6\n' >"$e2e/failed"
+rm "$e2e/l2-cr3"
 
 # l2_silent_reset, on consoles: the guest that reset itself in the
 # middle of "iperf3 TCP guest->L1" (Debian 13, 2026-12-02: a new boot,
@@ -260,6 +268,46 @@ else
 	failed=$((failed + 1))
 	echo "FAIL: ramgrep: '$got'"
 fi
+
+# l2_ram_pointers and l2_cr3_ram_verdict, on 8 KiB of made-up RAM: the
+# kernel's pointer to the table CR3 should hold, intact, where 6.1 keeps
+# mm_struct.pgd (offset 0 of 16); then its broken form as well.
+python3 - "$tmp/ram2.bin" <<'PY'
+import struct, sys
+ram = bytearray(8192)
+ram[0x1040:0x1048] = struct.pack("<Q", 0xff1100000340c000)
+open(sys.argv[1], "wb").write(ram)
+PY
+# tally STATUS LINE: count a check that passed (STATUS 0) or failed.
+tally() {
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok: $2"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $2"
+	fi
+}
+expect_ram() {
+	local got
+	got=$(l2_cr3_ram_verdict "$2" 8192 "$(l2_ram_pointers "$tmp/ram2.bin" 0x10340c000)" \
+		"$(l2_ram_pointers "$tmp/ram2.bin" 0x340c000)")
+	[[ $got == *"$1"* ]] && { [ -n "$1" ] || [ -z "$got" ]; }
+	tally $? "CR3's origin for $3: '${got:-no verdict}', wanted '${1:-none}'"
+}
+expect_ram "CR3 broke in the register: the kernel's pointer to its table is intact in guest memory (at GPA 0x1040)" \
+	8192 "the pointer intact, CR3 0x10340c000"
+expect_ram "not saved whole (4096 of 8192 bytes)" 4096 "RAM saved in part"
+python3 - "$tmp/ram2.bin" <<'PY'
+import struct, sys
+ram = bytearray(open(sys.argv[1], "rb").read())
+ram[0x1048:0x1050] = struct.pack("<Q", 0xff1100010340c000)
+open(sys.argv[1], "wb").write(ram)
+PY
+expect_ram "a broken pointer in guest memory, at GPA 0x1048: something wrote over it" \
+	8192 "the broken pointer in memory too"
+dd if=/dev/zero of="$tmp/ram2.bin" bs=8192 count=1 2>/dev/null
+expect_ram "" 8192 "neither pointer in memory"
 
 echo "l1-death: $passed passed, $failed failed"
 [ $failed -eq 0 ]
