@@ -191,6 +191,7 @@ lvm_round() {
 	echo "source mdev $suuid on $stap, destination mdev $duuid on $dtap"
 	: >"$dir/console.log"
 	: >"$ddir/console.log"
+	: >"$ddir/incoming"
 	: >"$dir/cpu-reset.log"
 	: >"$ddir/cpu-reset.log"
 	# The QEMU option the migration needs, and the vCPU on L1 CPU 0 as

@@ -298,6 +298,7 @@ l2_launch_incoming() {
 	ip link set "$tap" up || return 1
 	l2_nic_args "$L2_NIC" "$tap" "$L2_MAC" || return 1
 	: >"$dst/console.log"
+	: >"$dst/incoming"
 	l2_qemu_args "$dst" "$L2_IMAGE/initramfs.cpio.gz" || return 1
 	[ -z "${L2_CPUS:-}" ] || pin=(taskset -c "$L2_CPUS")
 	(
@@ -318,14 +319,19 @@ l2_ready_count() {
 # when it reboots, panics or oopses: its CPU reset itself, a triple fault
 # (tools/testbed/README.md: L0's nested TCG resets guests so).  A VMM
 # that ends its guest and boots it again on the same console (libvirt's
-# restart) marks the end with L2_ENDED.
+# restart) marks the end with L2_ENDED.  A migration's destination
+# (DIR/incoming: l2_launch_incoming, the virsh step) takes over a guest
+# that had booted: its console's first boot is already a new one.
 L2_ENDED=@@L2-ENDED@@
 # What a guest's kernel prints before it goes down on purpose or in a
 # fault.  Of SysRq only the keys that end the boot: a post-mortem's SysRq
 # w and l (l2_stuck_report) end nothing.
 L2_SAID='reboot: |Kernel panic|Oops|BUG:|general protection|sysrq: (Resetting|Trigger a crash|Power Off)'
 l2_silent_reset() {
-	tr -d '\r' <"$1/console.log" 2>/dev/null | awk -v ended="$L2_ENDED" -v said_re="$L2_SAID" '
+	local booted=0
+	[ ! -e "$1/incoming" ] || booted=1
+	tr -d '\r' <"$1/console.log" 2>/dev/null |
+		awk -v ended="$L2_ENDED" -v said_re="$L2_SAID" -v booted=$booted '
 		/Probing EDD/ { if (booted && !said) { found = 1; exit }
 				booted = 1; said = 0; next }
 		$0 ~ said_re { said = 1 }

@@ -143,6 +143,7 @@ expect_reset() {
 	local d=$tmp/console-$3
 	mkdir -p "$d"
 	printf '%b' "$2" >"$d/console.log"
+	[ -z "${incoming:-}" ] || : >"$d/incoming"
 	if { [ "$1" = reset ] && l2_silent_reset "$d"; } ||
 	   { [ "$1" = - ] && ! l2_silent_reset "$d"; }; then
 		passed=$((passed + 1))
@@ -162,6 +163,14 @@ expect_reset - "${boot}[   80.1] sysrq: Resetting\n$boot" "SysRq b"
 # A post-mortem's SysRq w and l (l2_stuck_report) end no boot.
 expect_reset reset "${boot}[   80.1] sysrq: Changing Loglevel\n[   80.2] sysrq: Show Blocked State\n$boot" \
 	"a reset after SysRq l and w"
+# A migration's destination: its console starts in the middle of the
+# guest's boot (virsh migrate, Debian 13, 2026-12-04: the first boot
+# line there was a triple fault's).
+running='[   32.6] clocksource: timekeeping watchdog on CPU0\r\n'
+incoming=1 expect_reset reset "$running$boot" "a destination that booted"
+incoming=1 expect_reset - "$running" "a destination running on"
+incoming=1 expect_reset - "${running}[   40.1] reboot: Power down\n$boot" "a destination rebooted"
+expect_reset - "$running$boot" "the same console not of a destination"
 
 # l2_reboot_reason: the first word of the boot before the last one.
 expect_reason() {
