@@ -9,8 +9,11 @@
  * makes into them) after the device is gone.  Instead, as vfio-pci does
  * for BARs, a fault handler fills the mapping from the device that is
  * open right now, and it is zapped (KVM's MMU notifier follows) before
- * the pages are freed.  A mapping that outlives an open faults on the
- * next one's pages; between opens it gets SIGBUS.
+ * the pages are freed.  A mapping belongs to the open it was made for:
+ * once that open ends it gets SIGBUS, even after the next open.  The next
+ * open may be another VM's, and a mapping its VMM kept must not store
+ * into that VM's ring registers (a ring base and tail are the DMA the
+ * device does in that VM's memory); the next open's VMM maps anew.
  *
  * The device also zaps the mapping while it is open, to hear of the
  * guest's next doorbell (kvm_e1000_db_arm()).  So the mapping is a
@@ -49,7 +52,14 @@ struct e1000_db_map {
 	struct kref ref;		/* the mdev's, and each file's */
 	struct mutex lock;		/* taken under the faulting mm's lock */
 	struct kvm_e1000 *e;		/* the open device, NULL while closed */
+	u64 open_gen;			/* which open: one more for each */
 	struct page *pages[E1000_DB_NPAGES];
+};
+
+/* A mapping's file: the state it reaches and the open it was made for. */
+struct e1000_db_file {
+	struct e1000_db_map *map;
+	u64 open_gen;
 };
 
 /* Under map->lock: the pages the open device offers (its db_span). */
@@ -62,15 +72,16 @@ static struct vfsmount *db_mnt;
 
 static vm_fault_t db_fault(struct vm_fault *vmf)
 {
-	struct e1000_db_map *map = vmf->vma->vm_file->private_data;
+	struct e1000_db_file *f = vmf->vma->vm_file->private_data;
+	struct e1000_db_map *map = f->map;
 	/* vm_pgoff is still the VFIO offset: BAR0 is region 0, at 0. */
 	pgoff_t i = vmf->pgoff - (E1000_DB_BASE >> PAGE_SHIFT);
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 	int err;
 
 	mutex_lock(&map->lock);
-	/* A mapping from an open that offered more reaches only these. */
-	if (i < db_offered(map)) {
+	/* Only the open it was made for, and only the pages it offers. */
+	if (f->open_gen == map->open_gen && i < db_offered(map)) {
 		/* A normal, refcounted entry (not pte_special): see above. */
 		err = vm_insert_page(vmf->vma, vmf->address, map->pages[i]);
 		/* -EBUSY: a racing fault mapped it first. */
@@ -97,9 +108,10 @@ static void db_map_free(struct kref *ref)
 
 static int db_release(struct inode *inode, struct file *file)
 {
-	struct e1000_db_map *map = file->private_data;
+	struct e1000_db_file *f = file->private_data;
 
-	kref_put(&map->ref, db_map_free);
+	kref_put(&f->map->ref, db_map_free);
+	kfree(f);
 	return 0;
 }
 
@@ -154,6 +166,9 @@ void e1000_db_inode_set(struct inode *inode, struct kvm_e1000 *e)
 
 	mutex_lock(&map->lock);
 	map->e = e;
+	/* Mappings made before belong to an open that ended (above). */
+	if (e)
+		map->open_gen++;
 	for (i = 0; i < E1000_DB_NPAGES; i++)
 		map->pages[i] = e ? e->db_pages[i] : NULL;
 	if (e) {
@@ -178,23 +193,30 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 
 /*
  * @vma covers doorbell pages only (the caller checked): move it onto
- * @inode.  Refused (-EINVAL) unless an open device offers every page it
- * covers (a worker's, the RX page only); one that closes right after
- * leaves a mapping that gets SIGBUS, as above.
+ * @inode, for the open device.  Refused (-EINVAL) unless that device
+ * offers every page it covers (a worker's, the RX page only); one that
+ * closes right after leaves a mapping that gets SIGBUS, as above.
  */
 int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma)
 {
 	struct e1000_db_map *map = inode->i_private;
 	pgoff_t end = vma->vm_pgoff - (E1000_DB_BASE >> PAGE_SHIFT) +
 		      vma_pages(vma);
+	struct e1000_db_file *f;
 	struct file *file;
 	bool offered;
 
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (!f)
+		return -ENOMEM;
 	mutex_lock(&map->lock);
 	offered = end <= db_offered(map);
+	f->open_gen = map->open_gen;
 	mutex_unlock(&map->lock);
-	if (!offered)
+	if (!offered) {
+		kfree(f);
 		return -EINVAL;
+	}
 	/* Dropped when the file goes, after its last mapping (fops_put). */
 	__module_get(THIS_MODULE);
 	ihold(inode);
@@ -203,10 +225,12 @@ int e1000_db_inode_mmap(struct inode *inode, struct vm_area_struct *vma)
 	if (IS_ERR(file)) {
 		iput(inode);
 		module_put(THIS_MODULE);
+		kfree(f);
 		return PTR_ERR(file);
 	}
 	kref_get(&map->ref);
-	file->private_data = map;
+	f->map = map;
+	file->private_data = f;
 	vma_set_file(vma, file);
 	fput(file);		/* the mapping holds it now */
 	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);

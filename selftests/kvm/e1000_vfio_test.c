@@ -986,8 +986,11 @@ static void db_sigbus(int sig)
 	siglongjmp(db_jmp, sig);
 }
 
-/* Whether reading @p raises SIGBUS: a zapped mapping with no device. */
-static bool db_faults(volatile uint32_t *p)
+/*
+ * Whether reading @p (or storing *@val there) raises SIGBUS: a zapped
+ * mapping with no device, or one of an open that ended.
+ */
+static bool db_access_faults(volatile uint32_t *p, const uint32_t *val)
 {
 	struct sigaction sa = { .sa_handler = db_sigbus }, old;
 	bool bus = false;
@@ -995,10 +998,17 @@ static bool db_faults(volatile uint32_t *p)
 	sigaction(SIGBUS, &sa, &old);
 	if (sigsetjmp(db_jmp, 1))
 		bus = true;
+	else if (val)
+		*p = *val;
 	else
 		(void)*p;
 	sigaction(SIGBUS, &old, NULL);
 	return bus;
+}
+
+static bool db_faults(volatile uint32_t *p)
+{
+	return db_access_faults(p, NULL);
 }
 
 static volatile uint32_t *db_reg(volatile uint32_t *db, uint32_t off)
@@ -1150,6 +1160,7 @@ static void db_rig_close(struct db_rig *r)
 
 TEST(vfio_doorbell_mapping)
 {
+	const uint32_t one = 1;
 	struct db_rig r;
 	char vm[32];
 
@@ -1171,9 +1182,20 @@ TEST(vfio_doorbell_mapping)
 	EXPECT_STREQ("none", vm);
 	EXPECT_TRUE(db_faults(db_reg(r.db, E1000_TDT)));
 
-	/* Reopened: the old mapping reaches the new device's registers. */
+	/*
+	 * Reopened (by another VM's VMM, for all the device knows): the old
+	 * mapping reaches nothing of the new device, reads or stores; the
+	 * new open's own mapping reaches its registers.
+	 */
 	r.v.dev = open_device(&r.v);
 	ASSERT_LE(0, r.v.dev);
+	EXPECT_TRUE(db_faults(db_reg(r.db, E1000_TDT)));
+	EXPECT_TRUE(db_access_faults(db_reg(r.db, E1000_TDT), &one));
+	EXPECT_EQ(0, rd32(&r.v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDT));
+	munmap((void *)r.db, 0x2000);
+	r.db = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    r.v.dev, REGION(VFIO_PCI_BAR0_REGION_INDEX) + 0x2000);
+	ASSERT_NE(MAP_FAILED, r.db);
 	EXPECT_EQ(0, *db_reg(r.db, E1000_TDT));
 	db_send(&r.v, r.db, r.mem, 0xb2);
 	EXPECT_TRUE(db_seen(r.pkt, 0xb2));
