@@ -14,6 +14,16 @@ DATA=$HERE/testdata
 . "$HERE/../l2/lib.sh"
 passed=0
 failed=0
+# tally STATUS LINE: count a check that passed (STATUS 0) or failed.
+tally() {
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok: $2"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $2"
+	fi
+}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -199,14 +209,9 @@ rip="RIP=ffffffffc08610b0 RFL=00010246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0"
 expect_verdict() {
 	local got
 	got=$(l2_stuck_verdict "$2" "$3" "$4" "$5" "$6")
-	if { [ "$1" = stuck ] && [[ $got == "verdict: vCPU stuck"* ]]; } ||
-	   { [ "$1" = - ] && [ -z "$got" ]; }; then
-		passed=$((passed + 1))
-		echo "ok: verdict for $7: ${got:-none}"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: verdict for $7: '$got', wanted $1"
-	fi
+	{ [ "$1" = stuck ] && [[ $got == "verdict: vCPU stuck"* ]]; } ||
+		{ [ "$1" = - ] && [ -z "$got" ]; }
+	tally $? "verdict for $7: '${got:-none}', wanted $1"
 }
 expect_verdict stuck "$rip" "$rip" "38 236" "38 236" 190 "the stuck guest"
 expect_verdict - "$rip" "${rip/10b0/10b4}" "38 236" "38 236" 190 "a guest that moved"
@@ -222,15 +227,10 @@ expect_verdict - "" "" "38" "38" 190 "a paused VM"
 expect_walk() {
 	local got
 	got=$(l2_walk_verdict "$2")
-	if { [ "$1" = broken ] &&
-	     [[ $got == "verdict: guest page tables broken"*"GPA 0x00000001048a0ff8"* ]]; } ||
-	   { [ "$1" = - ] && [ -z "$got" ]; }; then
-		passed=$((passed + 1))
-		echo "ok: walk verdict for $3: ${got:-none}"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: walk verdict for $3: '$got', wanted $1"
-	fi
+	{ [ "$1" = broken ] &&
+	  [[ $got == "verdict: guest page tables broken"*"GPA 0x00000001048a0ff8"* ]]; } ||
+		{ [ "$1" = - ] && [ -z "$got" ]; }
+	tally $? "walk verdict for $3: '${got:-none}', wanted $1"
 }
 expect_walk broken "$DATA/trace-walk.txt" "the walk failing over and over"
 head -n 30 "$DATA/trace-walk.txt" >"$tmp/few.txt"
@@ -244,14 +244,9 @@ expect_walk - "$tmp/none.txt" "no trace"
 expect_cr3() {
 	local got
 	got=$(l2_cr3_verdict "$2" "$3")
-	if { [ "$1" = broken ] && [[ $got == "verdict: CR3=$2 points past"* ]]; } ||
-	   { [ "$1" = - ] && [ -z "$got" ]; }; then
-		passed=$((passed + 1))
-		echo "ok: CR3 verdict for $4: ${got:-none}"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: CR3 verdict for $4: '$got', wanted $1"
-	fi
+	{ [ "$1" = broken ] && [[ $got == "verdict: CR3=$2 points past"* ]]; } ||
+		{ [ "$1" = - ] && [ -z "$got" ]; }
+	tally $? "CR3 verdict for $4: '${got:-none}', wanted $1"
 }
 expect_cr3 broken 0000000102712000 536870912 "CR3 with bit 32 set"
 expect_cr3 broken 0000000020000000 536870912 "CR3 at the first byte past RAM"
@@ -287,16 +282,6 @@ ram = bytearray(8192)
 ram[0x1040:0x1048] = struct.pack("<Q", 0xff1100000340c000)
 open(sys.argv[1], "wb").write(ram)
 PY
-# tally STATUS LINE: count a check that passed (STATUS 0) or failed.
-tally() {
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-		echo "ok: $2"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $2"
-	fi
-}
 expect_ram() {
 	local got
 	got=$(l2_cr3_ram_verdict "$2" 8192 "$(l2_ram_pointers "$tmp/ram2.bin" 0x10340c000)" \
