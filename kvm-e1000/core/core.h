@@ -304,6 +304,16 @@ struct e1000_core {
 	 * e1000_core_timer_expired() raises them.
 	 */
 	u32 delayed_causes;
+	/*
+	 * The guest's transmit pace, for TXDW's moderation (tx.c,
+	 * tx_delay_txdw()): when the last pass that moved descriptors
+	 * ended, the mean gap between such passes, and the descriptors
+	 * completed while the TXDW now held waits.  A heuristic: neither
+	 * saved nor reset.
+	 */
+	u64 tx_pace_last_ns;
+	u64 tx_pace_gap_ns;
+	u32 tx_pace_held;
 	u32 ioaddr;			/* I/O BAR: register IODATA reaches */
 
 	/* Data path. */

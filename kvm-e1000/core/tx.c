@@ -732,6 +732,55 @@ bool e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
 	       p->read < bytes;
 }
 
+/*
+ * TXDW's delay timers at the guest's own pace.  TIDV and TADV are the
+ * driver's idea of a short while: Linux sets 8 and 32 us, a few frames'
+ * time for a guest that queues a frame every microsecond or two.  A guest
+ * that takes hundreds of microseconds per frame (a slow or overcommitted
+ * vCPU, nested virtualization) gets from them an interrupt for every
+ * frame or two, and each costs it five MMIO exits and an EOI.  So the
+ * packet timer stretches to twice the guest's mean gap between transmit
+ * passes and the absolute one to four packet timers, never shorter than
+ * the guest set them and at most TX_PACE_MAX_NS and four times that:
+ *  - a guest that keeps sending gets an interrupt for several frames;
+ *  - one that stops (its socket waits for the buffers back) gets it
+ *    within twice its own gap;
+ *  - half a ring completed under one hold interrupts at once, before
+ *    the driver can run short of descriptors.
+ * Receive interrupts are not held, and any interrupt lets the driver
+ * reclaim what was sent (Linux's cleans both rings in one poll).
+ */
+#define TX_PACE_MAX_NS	1000000ULL
+
+static void tx_delay_txdw(struct e1000_core *core,
+			  const struct e1000_ring_pass *r, u32 done)
+{
+	u32 tidv = e1000_reg(core, E1000_TIDV) & E1000_DELAY_MASK;
+	u32 tadv = e1000_reg(core, E1000_TADV) & E1000_DELAY_MASK;
+	u64 now = core->plat->now_ns(core->opaque);
+	u64 gap = min_t(u64, now - core->tx_pace_last_ns, TX_PACE_MAX_NS);
+	u64 pace;
+
+	if (done) {
+		core->tx_pace_last_ns = now;
+		core->tx_pace_gap_ns += gap / 4 - core->tx_pace_gap_ns / 4;
+	}
+	if (!(core->delayed_causes & E1000_ICR_TXDW))
+		core->tx_pace_held = 0;
+	core->tx_pace_held += done;
+	/* TIDV 0: no delay asked for; IDE then interrupts at once. */
+	if (!tidv || core->tx_pace_held >= r->size / 2) {
+		e1000_core_raise_now(core, E1000_ICR_TXDW);
+		return;
+	}
+	pace = min_t(u64, 2 * core->tx_pace_gap_ns, TX_PACE_MAX_NS) /
+	       E1000_DELAY_UNIT_NS;
+	tidv = max_t(u32, tidv, pace);
+	tadv = max_t(u32, tadv, 4 * pace);
+	e1000_core_delay_cause(core, E1000_ICR_TXDW, E1000_TIMER_TIDV, tidv,
+			       E1000_TIMER_TADV, tadv);
+}
+
 bool e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
 {
 	struct e1000_ring_pass *r = &p->ring;
@@ -755,10 +804,7 @@ bool e1000_tx_end(struct e1000_core *core, struct e1000_tx_pass *p)
 		r->causes |= E1000_ICR_TXQE;
 	e1000_core_raise_now(core, r->causes);
 	if (r->delayed & ~r->causes)
-		e1000_core_delay_cause(core, E1000_ICR_TXDW, E1000_TIMER_TIDV,
-				       e1000_reg(core, E1000_TIDV),
-				       E1000_TIMER_TADV,
-				       e1000_reg(core, E1000_TADV));
+		tx_delay_txdw(core, r, (r->head + r->size - p->start) % r->size);
 	return again;
 }
 

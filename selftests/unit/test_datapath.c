@@ -1151,6 +1151,71 @@ static void test_tx_delay_timers(void)
 	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 0);
 }
 
+/* One descriptor queued at @i with IDE, and its pass, at time @now_us. */
+static void tx_paced_one(u32 i, u64 now_us)
+{
+	put_legacy(TXR, i % 16, TXB, 60, E1000_TXD_CMD_EOP_B |
+		   E1000_TXD_CMD_RS_B | E1000_TXD_CMD_IDE_B, 0, 0, 0);
+	F.now = now_us * 1000;
+	wr(E1000_TDT, (i + 1) % 16);
+	EXPECT(tx_pass(16));
+}
+
+/* The same, then the held TXDW delivered by its packet timer and read. */
+static void tx_paced_acked(u32 i, u64 now_us)
+{
+	tx_paced_one(i, now_us);
+	EXPECT(!F.line);
+	e1000_core_timer_expired(&F.core, E1000_TIMER_TIDV);
+	EXPECT(F.line);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
+}
+
+/*
+ * A guest that queues a frame every 500 us: TXDW's packet timer stretches
+ * to twice the mean gap and the absolute timer to four packet timers;
+ * half a ring completed under one hold interrupts at once; a guest that
+ * sends every microsecond gets the timers it set.
+ */
+static void test_tx_delay_paced(void)
+{
+	u64 t = 100000;
+	u32 i;
+
+	tx_setup(16, 0);
+	wr(E1000_IMS, E1000_ICR_TXDW);
+	wr(E1000_TIDV, 8);
+	wr(E1000_TADV, 32);
+	for (i = 0; i < 12; i++, t += 500)
+		tx_paced_acked(i, t);
+	/* The mean (1/4 weight per pass) is within 3% of 500 us by now. */
+	EXPECT(F.core.tx_pace_gap_ns > 485000 &&
+	       F.core.tx_pace_gap_ns <= 500000);
+
+	/* A new hold: packet timer twice the gap, absolute four of those. */
+	tx_paced_one(i++, t);
+	t += 500;
+	EXPECT(F.timer[E1000_TIMER_TIDV] > 970000 &&
+	       F.timer[E1000_TIMER_TIDV] <= 1000000);
+	EXPECT_EQ(F.timer[E1000_TIMER_TADV], 4 * F.timer[E1000_TIMER_TIDV]);
+	EXPECT_EQ(F.core.delayed_causes, E1000_ICR_TXDW);
+
+	/* The same hold, 8 descriptors (half the ring): at once. */
+	for (; i < 24 && !F.line; i++, t += 500)
+		tx_paced_one(i, t);
+	EXPECT_EQ(i, 20);
+	EXPECT(F.line);
+	EXPECT_EQ(F.core.delayed_causes, 0);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
+
+	/* A frame a microsecond: the mean decays, the guest's timers rule. */
+	for (; i < 48; i++, t += 1)
+		tx_paced_acked(i, t);
+	tx_paced_one(i, t);
+	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 8 * 1024);
+	EXPECT_EQ(F.timer[E1000_TIMER_TADV], 32 * 1024);
+}
+
 static void test_tx_voided(void)
 {
 	struct e1000_tx_pass p;
@@ -1762,6 +1827,38 @@ static void test_rx_timers(void)
 		EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
 	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_RXT0 | E1000_ICR_RXDMT0);
 	EXPECT_EQ(rd(E1000_RDH), 12);
+}
+
+/*
+ * A frame received while a delay timer holds TXDW: the receive interrupt
+ * carries TXDW along and the held one is gone, timers and all; one held
+ * while RDTR holds RXT0 as well stays held.
+ */
+static void test_rx_carries_txdw(void)
+{
+	u8 f[60] = { 0 };
+
+	memcpy(f, dst_mac, 6);
+	tx_setup(16, 0);
+	rx_setup(16, 0, 15, 0);
+	wr(E1000_IMS, E1000_ICR_RXT0 | E1000_ICR_TXDW);
+	wr(E1000_TIDV, 8);
+	tx_paced_one(0, 1000);
+	EXPECT(!F.line);
+	EXPECT_EQ(F.core.delayed_causes, E1000_ICR_TXDW);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	EXPECT(F.line);
+	EXPECT_EQ(F.core.delayed_causes, 0);
+	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 0);
+	EXPECT_EQ(F.timer[E1000_TIMER_TADV], 0);
+	EXPECT_EQ(rd(E1000_ICR),
+		  E1000_ICR_RXT0 | E1000_ICR_TXDW | E1000_ICR_TXQE);
+
+	wr(E1000_RDTR, 50);
+	tx_paced_one(1, 2000);
+	EXPECT_EQ(rx_one(f, 60, NULL), E1000_RX_DONE);
+	EXPECT(!F.line);
+	EXPECT_EQ(F.core.delayed_causes, E1000_ICR_TXDW | E1000_ICR_RXT0);
 }
 
 static void test_rx_voided(void)
@@ -2536,6 +2633,7 @@ const struct test datapath_tests[] = {
 	{ "TX backend busy: no loss, no repeat", test_tx_busy },
 	{ "TX hostile descriptors and rings", test_tx_hostile },
 	{ "TX TIDV/TADV delays", test_tx_delay_timers },
+	{ "TX TXDW delays at the guest's pace", test_tx_delay_paced },
 	{ "TX pass voided by reset or ring rewrite", test_tx_voided },
 	{ "TX pass stops at a reset or BME off", test_tx_stops_when_stale },
 	{ "TX pass voided before its first descriptor: served again",
@@ -2550,6 +2648,7 @@ const struct test datapath_tests[] = {
 	{ "RX full ring: NO_BUFFERS, MPC, RXO", test_rx_no_buffers },
 	{ "RX buffer or descriptor outside RAM: one DMA error", test_rx_dma_fault },
 	{ "RX RDTR/RADV delays, RXDMT0", test_rx_timers },
+	{ "RX interrupt carries a held TXDW", test_rx_carries_txdw },
 	{ "RX pass voided by ring rewrite or reset", test_rx_voided },
 	{ "RX 64 KiB TCPv4/v6 GSO frames segmented into the ring", test_rx_gso },
 	{ "RX GSO frame in pieces: the same bytes, FCS and descriptors", test_rx_gso_pieces },
