@@ -7,6 +7,7 @@
 #include <linux/crc32.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/uaccess.h>
 #include <net/checksum.h>
@@ -348,6 +349,18 @@ static const struct e1000_platform kernel_platform = {
 	.csum = plat_csum,
 };
 
+/*
+ * TXDW's delay timers stretch to the guest's pace (core/tx.c,
+ * tx_delay_txdw()): the packet timer to this at most, the absolute timer
+ * to four times it.  0: TIDV and TADV as the guest set them.  Taken when
+ * a device is made; above TX_PACE_MAX_US, that.
+ */
+#define TX_PACE_MAX_US	10000
+static unsigned int tx_pace_max_us = 1000;
+module_param(tx_pace_max_us, uint, 0644);
+MODULE_PARM_DESC(tx_pace_max_us,
+		 "Longest TXDW packet timer at the guest's transmit pace, the absolute timer four times it (us, at most 10000; 0: the guest's TIDV/TADV only)");
+
 static enum hrtimer_restart timer_expired(struct hrtimer *t)
 {
 	struct kvm_e1000_timer *kt = container_of(t, struct kvm_e1000_timer,
@@ -375,6 +388,9 @@ void kvm_e1000_platform_init(struct kvm_e1000 *e, const u8 mac[6],
 		e->timers[i].id = i;
 	}
 	e1000_core_init(&e->core, &kernel_platform, e, mac, model);
+	e->core.tx_pace.max_ns = (u64)min_t(unsigned int,
+					    READ_ONCE(tx_pace_max_us),
+					    TX_PACE_MAX_US) * NSEC_PER_USEC;
 }
 
 /* After this no timer runs or is armed again. */

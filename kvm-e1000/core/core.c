@@ -40,6 +40,31 @@ static void itr_start(struct e1000_core *core)
 			      (u64)itr * E1000_ITR_UNIT_NS);
 }
 
+/* A held TXDW left the delay timers (tx.c paces the guest from here). */
+static void txdw_hold_over(struct e1000_core *core)
+{
+	core->tx_pace.end_ns = core->plat->now_ns(core->opaque);
+}
+
+/*
+ * The line rises for another cause: with pacing on (tx.c), a TXDW the
+ * delay timers hold rises with it, its descriptors being written back,
+ * rather than as an interrupt of its own later (a driver cleans its
+ * transmit ring on every interrupt, as Linux's does).  Off, TXDW waits
+ * for its timers as the manual has it.
+ */
+static void txdw_ride_along(struct e1000_core *core)
+{
+	if (!core->tx_pace.max_ns ||
+	    !(core->delayed_causes & E1000_ICR_TXDW))
+		return;
+	core->plat->timer_arm(core->opaque, E1000_TIMER_TIDV, 0);
+	core->plat->timer_arm(core->opaque, E1000_TIMER_TADV, 0);
+	core->delayed_causes &= ~E1000_ICR_TXDW;
+	core->regs[E1000_ICR >> 2] |= E1000_ICR_TXDW;
+	txdw_hold_over(core);
+}
+
 void e1000_core_update_irq(struct e1000_core *core)
 {
 	bool level = e1000_core_irq_pending(core);
@@ -48,6 +73,7 @@ void e1000_core_update_irq(struct e1000_core *core)
 		return;
 	core->irq_level = level;
 	if (level) {
+		txdw_ride_along(core);
 		core->cnt.irqs++;
 		itr_start(core);
 	}
@@ -128,6 +154,7 @@ void e1000_core_mac_reset(struct e1000_core *core)
 		core->plat->timer_arm(core->opaque, t, 0);
 	core->delayed_causes = 0;
 	core->itr_hold = false;
+	e1000_core_pace_reset(core);
 	/* Void the data-path passes in flight: they must publish nothing. */
 	core->ring_gen++;
 	e1000_core_revoke(core);
@@ -258,6 +285,8 @@ void e1000_core_timer_expired(struct e1000_core *core, enum e1000_timer timer)
 	if (timer != E1000_TIMER_ITR) {
 		core->plat->timer_arm(core->opaque, e1000_timer_pair[timer], 0);
 		core->delayed_causes &= ~causes;
+		if (causes & E1000_ICR_TXDW)
+			txdw_hold_over(core);
 	} else {
 		core->itr_hold = false;
 	}
@@ -283,6 +312,8 @@ void e1000_core_raise_now(struct e1000_core *core, u32 causes)
 	if (!causes)
 		return;
 	if (core->delayed_causes & causes) {
+		if (core->delayed_causes & causes & E1000_ICR_TXDW)
+			txdw_hold_over(core);
 		for (t = E1000_TIMER_TIDV; t < E1000_NTIMERS; t++)
 			if (e1000_timer_causes[t] & core->delayed_causes &
 			    causes)
@@ -290,6 +321,14 @@ void e1000_core_raise_now(struct e1000_core *core, u32 causes)
 		core->delayed_causes &= ~causes;
 	}
 	e1000_core_raise(core, causes);
+}
+
+void e1000_core_pace_reset(struct e1000_core *core)
+{
+	u64 max_ns = core->tx_pace.max_ns;
+
+	memset(&core->tx_pace, 0, sizeof(core->tx_pace));
+	core->tx_pace.max_ns = max_ns;
 }
 
 void e1000_core_delay_cause(struct e1000_core *core, u32 cause,

@@ -286,6 +286,24 @@ struct e1000_tx_defer {
 #define E1000_EEPROM_WORDS	64
 #define E1000_PHY_REGS		32
 
+/*
+ * TXDW's moderation at the guest's pace (tx.c, tx_delay_txdw()).  A
+ * heuristic of the running device: not saved, cleared by a reset and a
+ * restore, all but @max_ns.
+ */
+struct e1000_tx_pace {
+	/*
+	 * The longest packet timer it stretches TIDV to (TADV: four of
+	 * them); 0: TIDV and TADV act as the guest set them, TXDW waits for
+	 * them as the manual has it.  Set by the platform.
+	 */
+	u64 max_ns;
+	u64 last_ns;	/* the last pass that completed descriptors ended */
+	u64 end_ns;	/* the last hold of TXDW ended */
+	u64 gap_ns;	/* the guest's mean gap between such passes */
+	u32 held;	/* descriptors completed under the hold running */
+};
+
 struct e1000_core {
 	const struct e1000_platform *plat;
 	void *opaque;
@@ -304,16 +322,7 @@ struct e1000_core {
 	 * e1000_core_timer_expired() raises them.
 	 */
 	u32 delayed_causes;
-	/*
-	 * The guest's transmit pace, for TXDW's moderation (tx.c,
-	 * tx_delay_txdw()): when the last pass that moved descriptors
-	 * ended, the mean gap between such passes, and the descriptors
-	 * completed while the TXDW now held waits.  A heuristic: neither
-	 * saved nor reset.
-	 */
-	u64 tx_pace_last_ns;
-	u64 tx_pace_gap_ns;
-	u32 tx_pace_held;
+	struct e1000_tx_pace tx_pace;	/* TXDW's moderation (tx.c) */
 	u32 ioaddr;			/* I/O BAR: register IODATA reaches */
 
 	/* Data path. */

@@ -118,6 +118,8 @@ void e1000_core_raise_now(struct e1000_core *core, u32 causes);
 void e1000_core_delay_cause(struct e1000_core *core, u32 cause,
 			    enum e1000_timer rel, u32 rel_ticks,
 			    enum e1000_timer abs, u32 abs_ticks);
+/* Forget the guest's transmit pace (a reset, a restore): all but max_ns. */
+void e1000_core_pace_reset(struct e1000_core *core);
 /* Frame statistics of a pass: size bins, broadcast and multicast. */
 void e1000_pass_count(struct e1000_ring_pass *r, const u8 *dst, u32 len,
 		      u32 n);

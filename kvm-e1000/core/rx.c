@@ -687,14 +687,6 @@ void e1000_rx_end(struct e1000_core *core, struct e1000_rx_pass *p)
 	core->cnt.desc_errors += r->errors;
 	if ((r->delayed & E1000_ICR_RXT0) && rx_below_threshold(core, r))
 		r->causes |= E1000_ICR_RXDMT0;
-	/*
-	 * RXT0 goes now (RDTR 0): the TXDW a delay timer holds goes with it
-	 * (its descriptors are written back), rather than as an interrupt
-	 * of its own later (tx.c, tx_delay_txdw()).
-	 */
-	if ((r->delayed & E1000_ICR_RXT0) &&
-	    !(e1000_reg(core, E1000_RDTR) & E1000_DELAY_MASK))
-		r->causes |= core->delayed_causes & E1000_ICR_TXDW;
 	e1000_core_raise_now(core, r->causes);
 	/* RDTR 0: every frame interrupts at once. */
 	if (r->delayed & E1000_ICR_RXT0)

@@ -557,6 +557,7 @@ static void commit(struct e1000_core *core, const struct e1000_core *s,
 	core->irq_level = s->irq_level;
 	core->itr_hold = s->itr_hold;
 	core->delayed_causes = 0;
+	e1000_core_pace_reset(core);
 	core->ioaddr = s->ioaddr;
 	core->bus_master = s->bus_master;
 	core->cnt = s->cnt;

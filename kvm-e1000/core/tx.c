@@ -739,44 +739,62 @@ bool e1000_tx_run(struct e1000_core *core, struct e1000_tx_pass *p,
  * that takes hundreds of microseconds per frame (a slow or overcommitted
  * vCPU, nested virtualization) gets from them an interrupt for every
  * frame or two, and each costs it five MMIO exits and an EOI.  So the
- * packet timer stretches to twice the guest's mean gap between transmit
- * passes and the absolute one to four packet timers, never shorter than
- * the guest set them and at most TX_PACE_MAX_NS and four times that:
+ * packet timer stretches to TX_PACE_GAPS of the guest's mean gap between
+ * transmit passes and the absolute one to TX_PACE_ABS packet timers,
+ * never shorter than the guest set them, at most tx_pace.max_ns and
+ * TX_PACE_ABS times that:
  *  - a guest that keeps sending gets an interrupt for several frames;
- *  - one that stops (its socket waits for the buffers back) gets it
- *    within twice its own gap;
+ *  - one that waits for its buffers back before it sends again is not
+ *    held longer for it: the time from the end of a hold to its next
+ *    frame is its pace, the hold's own length is not (else a guest gated
+ *    by completions would stretch the holds it waits for, to the cap);
  *  - half a ring completed under one hold interrupts at once, before
- *    the driver can run short of descriptors.
- * Receive interrupts are not held, and any interrupt lets the driver
- * reclaim what was sent (Linux's cleans both rings in one poll).
+ *    the driver can run short of descriptors;
+ *  - an interrupt for any other cause carries the held TXDW along
+ *    (core.c): a driver cleans its transmit ring on every interrupt.
  */
-#define TX_PACE_MAX_NS	1000000ULL
+#define TX_PACE_GAPS	2	/* packet timer: mean gaps */
+#define TX_PACE_ABS	4	/* absolute timer: packet timers */
+#define TX_PACE_SHIFT	2	/* the mean moves 1/4 of the way per pass */
+
+static void tx_pace_sample(struct e1000_core *core)
+{
+	struct e1000_tx_pace *tp = &core->tx_pace;
+	u64 now = core->plat->now_ns(core->opaque);
+	u64 since = tp->last_ns;
+	u64 gap;
+
+	if (!(core->delayed_causes & E1000_ICR_TXDW))
+		since = max_t(u64, since, tp->end_ns);
+	gap = min_t(u64, now - since, tp->max_ns);
+	tp->gap_ns += (gap >> TX_PACE_SHIFT) - (tp->gap_ns >> TX_PACE_SHIFT);
+	tp->last_ns = now;
+}
 
 static void tx_delay_txdw(struct e1000_core *core,
 			  const struct e1000_ring_pass *r, u32 done)
 {
+	struct e1000_tx_pace *tp = &core->tx_pace;
 	u32 tidv = e1000_reg(core, E1000_TIDV) & E1000_DELAY_MASK;
 	u32 tadv = e1000_reg(core, E1000_TADV) & E1000_DELAY_MASK;
-	u64 now = core->plat->now_ns(core->opaque);
-	u64 gap = min_t(u64, now - core->tx_pace_last_ns, TX_PACE_MAX_NS);
 	u64 pace;
 
-	if (done) {
-		core->tx_pace_last_ns = now;
-		core->tx_pace_gap_ns += gap / 4 - core->tx_pace_gap_ns / 4;
+	if (tp->max_ns && tidv) {
+		if (done)
+			tx_pace_sample(core);
+		if (!(core->delayed_causes & E1000_ICR_TXDW))
+			tp->held = 0;
+		tp->held += done;
+		if (tp->held >= r->size / 2) {
+			e1000_core_raise_now(core, E1000_ICR_TXDW);
+			return;
+		}
+		pace = min_t(u64, TX_PACE_GAPS * tp->gap_ns, tp->max_ns) /
+		       E1000_DELAY_UNIT_NS;
+		tidv = min_t(u64, max_t(u64, tidv, pace), E1000_DELAY_MASK);
+		tadv = min_t(u64, max_t(u64, tadv, TX_PACE_ABS * pace),
+			     E1000_DELAY_MASK);
 	}
-	if (!(core->delayed_causes & E1000_ICR_TXDW))
-		core->tx_pace_held = 0;
-	core->tx_pace_held += done;
-	/* TIDV 0: no delay asked for; IDE then interrupts at once. */
-	if (!tidv || core->tx_pace_held >= r->size / 2) {
-		e1000_core_raise_now(core, E1000_ICR_TXDW);
-		return;
-	}
-	pace = min_t(u64, 2 * core->tx_pace_gap_ns, TX_PACE_MAX_NS) /
-	       E1000_DELAY_UNIT_NS;
-	tidv = max_t(u32, tidv, pace);
-	tadv = max_t(u32, tadv, 4 * pace);
 	e1000_core_delay_cause(core, E1000_ICR_TXDW, E1000_TIMER_TIDV, tidv,
 			       E1000_TIMER_TADV, tadv);
 }
