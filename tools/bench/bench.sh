@@ -12,7 +12,7 @@
 # with a gnuplot chart.  `make bench` runs it.
 #
 # bench.sh [--runs N] [--seconds S] [--configs 'NIC...'] [--many 'NIC...']
-#          [--kernel VER] [--module PATH.ko] [--no-render]
+#          [--kernel VER] [--module 'PATH.ko [PARAM=VALUE...]'] [--no-render]
 # bench.sh --render     (re-render the doc from build/bench/results.json)
 #
 # Inside L1 the testbed runs "bench.sh --inside": raw iperf3/ping/perf
@@ -398,10 +398,13 @@ fi
 "$REPO/tools/testbed/l2/build-image.sh" --kernel "$kernel" >/dev/null || exit 1
 mod_args=()
 if [ -n "$module" ]; then
-	if [ -f "$module" ]; then
+	# Module parameters ride along, as the testbed's --module takes them
+	# (an A/B of one build: --module 'kvm-e1000.ko tx_pace_max_us=0').
+	read -r mpath _ <<<"$module"
+	if [ -f "$mpath" ]; then
 		mod_args=(--module "$module")
 	else
-		echo "bench: $module not built: the kvm-e1000 configs will be skipped" >&2
+		echo "bench: $mpath not built: the kvm-e1000 configs will be skipped" >&2
 	fi
 fi
 mkdir -p "$REPO/build/bench"
