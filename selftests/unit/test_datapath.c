@@ -1873,6 +1873,49 @@ static void test_rx_timers(void)
 }
 
 /*
+ * A stretched hold of TXDW ends early two more ways: TIDV.FPD flushes it
+ * at once, as it does a hold of the guest's own length; and a cause that
+ * waits out an ITR interval takes it along when the interval ends.
+ */
+static void test_tx_pace_flush_itr(void)
+{
+	u64 t = 100000;
+	u32 i;
+
+	tx_pace_setup();
+	for (i = 0; i < 12; i++, t += 500)
+		tx_paced_acked(i, t);
+	tx_paced_one(i++, t);
+	t += 500;
+	EXPECT(F.timer[E1000_TIMER_TIDV] > 8 * 1024);
+	wr(E1000_TIDV, 8 | E1000_TIDV_FPD);
+	EXPECT(F.line);
+	EXPECT_EQ(F.core.delayed_causes, 0);
+	EXPECT_EQ(F.timer[E1000_TIMER_TIDV], 0);
+	EXPECT_EQ(F.timer[E1000_TIMER_TADV], 0);
+	EXPECT_EQ(rd(E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
+
+	/* ITR's interval runs: LSC waits in ICR, TXDW in its timers. */
+	wr(E1000_IMS, E1000_ICR_LSC);
+	wr(E1000_ITR, 1000);
+	e1000_core_raise(&F.core, E1000_ICR_LSC);
+	EXPECT(F.line);
+	rd(E1000_ICR);
+	tx_paced_one(i++, t);
+	e1000_core_raise(&F.core, E1000_ICR_LSC);
+	EXPECT(!F.line);
+	EXPECT_EQ(F.core.delayed_causes, E1000_ICR_TXDW);
+	e1000_core_timer_expired(&F.core, E1000_TIMER_ITR);
+	EXPECT(F.line);
+	EXPECT_EQ(F.core.delayed_causes, 0);
+	EXPECT_EQ(rd(E1000_ICR),
+		  E1000_ICR_LSC | E1000_ICR_TXDW | E1000_ICR_TXQE);
+	wr(E1000_ITR, 0);
+	e1000_core_timer_expired(&F.core, E1000_TIMER_ITR);
+	F.core.tx_pace.max_ns = 0;
+}
+
+/*
  * A frame received while a delay timer holds TXDW: the receive interrupt
  * carries TXDW along and the held one is gone, timers and all, whether
  * RXT0 goes at once or when RDTR runs out.  Pacing off: TXDW stays held
@@ -2697,6 +2740,7 @@ const struct test datapath_tests[] = {
 	{ "TX TIDV/TADV delays", test_tx_delay_timers },
 	{ "TX TXDW delays at the guest's pace", test_tx_delay_paced },
 	{ "TX TXDW pace not stretched by the guest's wait", test_tx_delay_gated },
+	{ "TX paced TXDW: TIDV.FPD, and along at ITR's end", test_tx_pace_flush_itr },
 	{ "TX pass voided by reset or ring rewrite", test_tx_voided },
 	{ "TX pass stops at a reset or BME off", test_tx_stops_when_stale },
 	{ "TX pass voided before its first descriptor: served again",
