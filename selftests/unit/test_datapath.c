@@ -1185,6 +1185,23 @@ static void tx_pace_setup(void)
 }
 
 /*
+ * tx_pace_setup(), then a guest that queues a frame every 500 us from
+ * *@t: 12 passes, each TXDW delivered by its packet timer, then a 13th
+ * whose TXDW is held.  Returns the next descriptor; *@t the next time.
+ */
+static u32 tx_pace_500us(u64 *t)
+{
+	u32 i;
+
+	tx_pace_setup();
+	for (i = 0; i < 12; i++, *t += 500)
+		tx_paced_acked(i, *t);
+	tx_paced_one(i++, *t);
+	*t += 500;
+	return i;
+}
+
+/*
  * A guest that queues a frame every 500 us: TXDW's packet timer stretches
  * to twice the mean gap and the absolute timer to four packet timers;
  * half a ring completed under one hold interrupts at once; a guest that
@@ -1193,15 +1210,9 @@ static void tx_pace_setup(void)
 static void test_tx_delay_paced(void)
 {
 	u64 t = 100000;
-	u32 i;
-
-	tx_pace_setup();
-	for (i = 0; i < 12; i++, t += 500)
-		tx_paced_acked(i, t);
+	u32 i = tx_pace_500us(&t);
 
 	/* A new hold: packet timer twice the gap, absolute four of those. */
-	tx_paced_one(i++, t);
-	t += 500;
 	EXPECT(F.timer[E1000_TIMER_TIDV] > 960000 &&
 	       F.timer[E1000_TIMER_TIDV] <= 1000000);
 	EXPECT_EQ(F.timer[E1000_TIMER_TADV], 4 * F.timer[E1000_TIMER_TIDV]);
@@ -1880,13 +1891,8 @@ static void test_rx_timers(void)
 static void test_tx_pace_flush_itr(void)
 {
 	u64 t = 100000;
-	u32 i;
+	u32 i = tx_pace_500us(&t);
 
-	tx_pace_setup();
-	for (i = 0; i < 12; i++, t += 500)
-		tx_paced_acked(i, t);
-	tx_paced_one(i++, t);
-	t += 500;
 	EXPECT(F.timer[E1000_TIMER_TIDV] > 8 * 1024);
 	wr(E1000_TIDV, 8 | E1000_TIDV_FPD);
 	EXPECT(F.line);
