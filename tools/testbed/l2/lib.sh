@@ -464,11 +464,15 @@ l2_cr3_verdict() {
 
 # l2_ram_pointers RAM_FILE TABLE: where guest memory saved from GPA 0
 # (pmemsave) holds TABLE, a guest-physical address, as the kernel's
-# direct-map pointer to it, 5- and 4-level (ramgrep.py's lines).
+# direct-map pointer to it, 5- and 4-level (ramgrep.py's lines).  Fails,
+# ramgrep's message on stderr, when ramgrep does: "nowhere" is then not
+# known.
 l2_ram_pointers() {
-	"$L2_PYTHON" "$L2_LIB_DIR/ramgrep.py" "$1" \
+	local out
+	out=$("$L2_PYTHON" "$L2_LIB_DIR/ramgrep.py" "$1" \
 		"$(printf '%x' $((0xff11000000000000 + $2)))" \
-		"$(printf '%x' $((0xffff888000000000 + $2)))" 2>/dev/null | grep '^0x'
+		"$(printf '%x' $((0xffff888000000000 + $2)))") || return 1
+	grep '^0x' <<<"$out" || true
 }
 
 # l2_cr3_ram_verdict SAVED RAM BROKEN INTACT: where a CR3 past RAM came
@@ -619,14 +623,18 @@ l2_walk_dump() {
 		# Quoted: HMP would read a bare path as part of the size expression.
 		l2_hmp "$dir" "pmemsave 0 $ram \"$dir/ram.bin\"" >/dev/null 2>&1
 		saved=$(stat -c %s "$dir/ram.bin" 2>/dev/null || echo 0)
-		broken=$(l2_ram_pointers "$dir/ram.bin" $table)
-		intact=$(l2_ram_pointers "$dir/ram.bin" $((table & 0xffffffff)))
-		echo "guest memory ($saved bytes saved) holding CR3's table as a kernel pointer (GPA, value, GPA%16):"
-		echo "${broken:-none}"
-		echo "... and holding it without the bits past 4 GiB:"
-		echo "${intact:-none}"
-		l2_cr3_ram_verdict "$saved" "$ram" "$broken" "$intact"
-		rm -f "$dir/ram.bin"
+		if [ "$saved" = "$ram" ] &&
+			! { broken=$(l2_ram_pointers "$dir/ram.bin" $table 2>"$dir/ramgrep.err") &&
+			intact=$(l2_ram_pointers "$dir/ram.bin" $((table & 0xffffffff)) 2>"$dir/ramgrep.err"); }; then
+			echo "where CR3 came from is not known: ramgrep failed: $(cat "$dir/ramgrep.err")"
+		else
+			echo "guest memory ($saved bytes saved) holding CR3's table as a kernel pointer (GPA, value, GPA%16):"
+			echo "${broken:-none}"
+			echo "... and holding it without the bits past 4 GiB:"
+			echo "${intact:-none}"
+			l2_cr3_ram_verdict "$saved" "$ram" "$broken" "$intact"
+		fi
+		rm -f "$dir/ram.bin" "$dir/ramgrep.err"
 	fi
 	echo "CR3=$cr3; the top table's entries 508-511:"
 	l2_hmp "$dir" "xp /4gx 0x$(printf '%x' $(((16#$cr3 & ~0xfff) + 0xfe0)))" 2>&1 | tr -d '\r'

@@ -292,6 +292,11 @@ expect_ram() {
 expect_ram "CR3 broke in the register: the kernel's pointer to its table is intact in guest memory (at GPA 0x1040)" \
 	8192 "the pointer intact, CR3 0x10340c000"
 expect_ram "not saved whole (4096 of 8192 bytes)" 4096 "RAM saved in part"
+# ramgrep failing (no such file) fails l2_ram_pointers, its message shown.
+got=$(l2_ram_pointers "$tmp/none.bin" 0x340c000 2>&1)
+rc=$?
+[ "$rc" -ne 0 ] && [[ $got == "ramgrep.py: "*"none.bin"* ]]
+tally $? "l2_ram_pointers on RAM not saved: status $rc, '$got'"
 python3 - "$tmp/ram2.bin" <<'PY'
 import struct, sys
 ram = bytearray(open(sys.argv[1], "rb").read())
