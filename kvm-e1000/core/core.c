@@ -46,6 +46,22 @@ static void txdw_hold_over(struct e1000_core *core)
 	core->tx_pace.end_ns = core->plat->now_ns(core->opaque);
 }
 
+/* The delay timers stop holding @causes: their timers are cancelled. */
+static void release_delayed(struct e1000_core *core, u32 causes)
+{
+	enum e1000_timer t;
+
+	causes &= core->delayed_causes;
+	if (!causes)
+		return;
+	if (causes & E1000_ICR_TXDW)
+		txdw_hold_over(core);
+	for (t = E1000_TIMER_TIDV; t < E1000_NTIMERS; t++)
+		if (e1000_timer_causes[t] & causes)
+			core->plat->timer_arm(core->opaque, t, 0);
+	core->delayed_causes &= ~causes;
+}
+
 /*
  * The line rises for another cause: with pacing on (tx.c), a TXDW the
  * delay timers hold rises with it, its descriptors being written back,
@@ -58,11 +74,8 @@ static void txdw_ride_along(struct e1000_core *core)
 	if (!core->tx_pace.max_ns ||
 	    !(core->delayed_causes & E1000_ICR_TXDW))
 		return;
-	core->plat->timer_arm(core->opaque, E1000_TIMER_TIDV, 0);
-	core->plat->timer_arm(core->opaque, E1000_TIMER_TADV, 0);
-	core->delayed_causes &= ~E1000_ICR_TXDW;
+	release_delayed(core, E1000_ICR_TXDW);
 	core->regs[E1000_ICR >> 2] |= E1000_ICR_TXDW;
-	txdw_hold_over(core);
 }
 
 void e1000_core_update_irq(struct e1000_core *core)
@@ -307,19 +320,9 @@ bool e1000_core_loopback(const struct e1000_core *core)
 /* Deliver @causes now, with whatever the delay timers held of them. */
 void e1000_core_raise_now(struct e1000_core *core, u32 causes)
 {
-	enum e1000_timer t;
-
 	if (!causes)
 		return;
-	if (core->delayed_causes & causes) {
-		if (core->delayed_causes & causes & E1000_ICR_TXDW)
-			txdw_hold_over(core);
-		for (t = E1000_TIMER_TIDV; t < E1000_NTIMERS; t++)
-			if (e1000_timer_causes[t] & core->delayed_causes &
-			    causes)
-				core->plat->timer_arm(core->opaque, t, 0);
-		core->delayed_causes &= ~causes;
-	}
+	release_delayed(core, causes);
 	e1000_core_raise(core, causes);
 }
 
