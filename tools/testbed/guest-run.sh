@@ -134,19 +134,38 @@ for m in kvm_amd tun; do
 	fi
 done
 
+# keypin_ready FD: keypin's lines from the pipe FD, each kept in
+# keypin.log, until it says it holds its keys: up to 60 s in all, a Debian
+# 13 L1 on a busy host being slow.  Fails with the last line it said (the
+# stage it is in) and where its thread sleeps.  A pipe, not a file on the
+# run share: twice (2026-12-03, 2026-12-04) a Debian 13 L1 polling that
+# file saw it empty for all of the wait, the cause not seen.
+keypin_ready() {
+	local fd=$1 pid=$2 line last='' end=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$end" ] &&
+	      IFS= read -r -t "$((end - SECONDS))" -u "$fd" line; do
+		echo "$line" >>"$RUN_DIR/keypin.log"
+		last=$line
+		[ "$line" = "keypin: holding" ] && return 0
+	done
+	echo "${last:-nothing said}; ${SECONDS}s on, $(cut -d' ' -f1 /proc/uptime)s into the boot," \
+		"$(kill -0 "$pid" 2>/dev/null &&
+		   echo "still in $(cat "/proc/$pid/wchan" 2>/dev/null)" ||
+		   echo "exited")"
+	cat "/proc/$pid/stack" >>"$RUN_DIR/keypin.log" 2>/dev/null
+	return 1
+}
+
 # Multi-threaded TCG: hold KVM's static keys still (keypin.c).
 if [ -n "${TB_KEYPIN:-}" ]; then
-	"$TB_KEYPIN" >"$RUN_DIR/keypin.log" 2>&1 &
+	# A FIFO in L1's own /run: the chroot has no /dev/fd for a <(...).
+	mkfifo /run/keypin.pipe
+	"$TB_KEYPIN" >/run/keypin.pipe 2>&1 &
 	keypin=$!
-	# Up to 60 s while it lives: 5 s was once too few for a Debian 13
-	# L1 on a busy host (2026-12-03, keypin still silent, no error).
-	for _ in $(seq 600); do
-		grep -q holding "$RUN_DIR/keypin.log" && break
-		kill -0 "$keypin" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q holding "$RUN_DIR/keypin.log" ||
-		{ failed "keypin: $(cat "$RUN_DIR/keypin.log")"; finish 122; }
+	exec {keypin_fd}</run/keypin.pipe
+	why=$(keypin_ready "$keypin_fd" "$keypin") ||
+		{ failed "keypin: $why"; finish 122; }
+	exec {keypin_fd}<&-
 	kmsg "keypin holding KVM's static keys (pid $keypin)"
 fi
 

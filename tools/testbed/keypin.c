@@ -19,8 +19,11 @@
  * datagram over loopback, IPv4 and IPv6, draw them here, before any vCPU
  * runs, instead of in the tests' first transfer.
  *
- * The vCPU never runs.  keypin prints "keypin: holding" once set up, then
- * sleeps until killed.
+ * The vCPU never runs.  keypin prints a line as it starts each stage, so
+ * one that never ends is named, and "keypin: holding" once set up; then
+ * it sleeps until killed.  Its reader (guest-run.sh) takes the lines
+ * from a pipe, not from a file on the run share, which L1 reads back over
+ * 9p.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -31,6 +34,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define MSR_IA32_APICBASE	0x1b
@@ -41,6 +45,22 @@ static void die(const char *what)
 {
 	perror(what);
 	exit(1);
+}
+
+/* One line on stdout, at once: the reader waits for it. */
+static void say(const char *what)
+{
+	printf("keypin: %s\n", what);
+	fflush(stdout);
+}
+
+/* Loopback cannot lose a datagram or a SYN, but never wait for one. */
+static void bounded(int fd)
+{
+	struct timeval tv = { .tv_sec = 5 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
 /* The APIC off in the MSR: apic_hw_disabled up, for as long as we live. */
@@ -92,6 +112,9 @@ static void loopback_once(int family, int type)
 	if (srv < 0)
 		return;
 	cli = socket(family, type | SOCK_CLOEXEC, 0);
+	bounded(srv);
+	if (cli >= 0)
+		bounded(cli);
 	if (cli >= 0 && !bind(srv, (struct sockaddr *)&ss, len) &&
 	    !getsockname(srv, (struct sockaddr *)&ss, &len) &&
 	    (type == SOCK_DGRAM || !listen(srv, 1)) &&
@@ -113,11 +136,13 @@ int main(void)
 	int kvm, vm, vcpu, sock, on = 1;
 
 	/* First: the keys go off in a work item, while the VM is made. */
+	say("loopback TCP and UDP, IPv4 and IPv6");
 	loopback_once(AF_INET, SOCK_STREAM);
 	loopback_once(AF_INET6, SOCK_STREAM);
 	loopback_once(AF_INET, SOCK_DGRAM);
 	loopback_once(AF_INET6, SOCK_DGRAM);
 
+	say("an idle VM");
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		die("keypin: /dev/kvm");
@@ -139,8 +164,7 @@ int main(void)
 
 	/* The DO_ONCE work items above are done by now, or about to be. */
 	usleep(300 * 1000);
-	printf("keypin: holding\n");
-	fflush(stdout);
+	say("holding");
 	for (;;)
 		pause();
 }
