@@ -1081,6 +1081,20 @@ static uint32_t db_wait(volatile uint32_t *db, uint32_t off, uint32_t want)
 }
 
 /*
+ * TDH once it reads @want, or after 5 s.  A frame reaches the tap before
+ * its pass ends: TDH and the descriptor's write-back come after it.
+ */
+static uint32_t tdh_wait(struct vmm *v, uint32_t want)
+{
+	int ms;
+
+	for (ms = 0; ms < 5000 &&
+	     rd32(v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDH) != want; ms++)
+		usleep(1000);
+	return rd32(v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDH);
+}
+
+/*
  * The frame db_send() queued with @tag, as the tap's host side saw it
  * within @ms of quiet.
  */
@@ -1388,20 +1402,6 @@ TEST_F_TIMEOUT(paced, vfio_doorbell_poll_adapts, 180)
  * pages at the start of every trapped access and reset.  The race is real:
  * the sidecore polls the same pages meanwhile and may win it or not.
  */
-/*
- * TDH once it reads @want, or after 5 s.  A frame reaches the tap before
- * its pass ends: TDH and the descriptor's write-back come after it.
- */
-static uint32_t tdh_wait(struct vmm *v, uint32_t want)
-{
-	int ms;
-
-	for (ms = 0; ms < 5000 &&
-	     rd32(v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDH) != want; ms++)
-		usleep(1000);
-	return rd32(v, VFIO_PCI_BAR0_REGION_INDEX, E1000_TDH);
-}
-
 /*
  * Migration's STOP holds the data path: a frame the guest queued before
  * the stop waits in guest memory, none reaches the tap, until RUNNING.
