@@ -8,7 +8,7 @@
 # Usage (from the initramfs): guest-run.sh RUN_DIR
 # RUN_DIR holds config.sh, modules and cmd.sh written by testbed.sh; this
 # script writes status, rmmod-status, dmesg-live.log (as it grows),
-# dmesg-cmd.log, dmesg-final.log and (kmemleak kernels) kmemleak.log there.
+# heartbeat (every 10 s) and heartbeat.pid, dmesg-cmd.log, dmesg-final.log and (kmemleak kernels) kmemleak.log there.
 
 set -u
 RUN_DIR=$1
@@ -121,6 +121,13 @@ setup_mounts
 # Stream the kernel log to the host as it grows: if L1 hangs or dies, the
 # host still sees what the kernel said.
 dmesg --follow >"$RUN_DIR/dmesg-live.log" 2>/dev/null &
+# The heartbeat the host's watchdog reads (testbed.sh, watch_l1): a sleep
+# that ends needs a timer interrupt taken, so a frozen L1 stops beating.
+while :; do
+	date +%s >"$RUN_DIR/heartbeat"
+	sleep 10
+done &
+echo $! >"$RUN_DIR/heartbeat.pid"
 # A task stuck this long is reported (and fails the run) well before the
 # host's timeout.
 echo "$TB_HUNG_TASK_SECS" >/proc/sys/kernel/hung_task_timeout_secs

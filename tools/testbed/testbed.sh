@@ -9,7 +9,7 @@
 #
 # testbed.sh [--profile debian12|debian13] [--kernel VER|debug]
 #            [--module 'PATH.ko [param=value...]']... [--timeout SECONDS]
-#            [--smp N] [--mem MB] [--env K=V]... [--chdir DIR] -- COMMAND [ARGS...]
+#            [--heartbeat SECONDS] [--smp N] [--mem MB] [--env K=V]... [--chdir DIR] -- COMMAND [ARGS...]
 
 set -euo pipefail
 
@@ -26,7 +26,7 @@ EXIT_LEAK=120		# kmemleak: a --module leaked memory
 EXIT_KLOG=121		# kernel log shows a splat
 EXIT_MODLOAD=122	# loading KVM or a --module failed
 EXIT_RMMOD=123		# a --module did not unload
-EXIT_TIMEOUT=124	# the run took longer than --timeout
+EXIT_TIMEOUT=124	# the run took longer than --timeout, or L1 froze
 EXIT_VMDIED=125		# L1 died or never reported a status
 EXIT_SETUP=126		# the host side could not prepare the run
 
@@ -39,6 +39,9 @@ timeout=${TESTBED_TIMEOUT:-1800}
 smp=${TESTBED_SMP:-2}
 mem=${TESTBED_MEM:-4096}
 hung_task_secs=${TESTBED_HUNG_TASK_SECS:-30}
+# L1 touches run/heartbeat every 10 s (guest-run.sh); one this many seconds
+# old is L1 frozen (0: wait for the timeout alone).
+heartbeat=${TESTBED_HEARTBEAT:-300}
 # QEMU's TCG threading.  "single" runs L1's CPUs round robin in one host
 # thread.  "multi" (a thread per CPU) intermittently freezes L1 for good:
 # KVM patches kernel text with int3 (text_poke_bp, static keys flipped as
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--module) modules+=("${2:?}"); shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
+	--heartbeat) heartbeat=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--env) extra_env+=("${2:?}"); shift 2 ;;
@@ -97,6 +101,7 @@ if [ "$kernel" = debug ]; then
 fi
 
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
+[[ $heartbeat =~ ^[0-9]+$ ]] || die "--heartbeat wants seconds"
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp wants a count"
 [[ $mem =~ ^[0-9]+$ ]] || die "--mem wants MiB"
 for kv in "${extra_env[@]}"; do
@@ -387,6 +392,25 @@ for _ in range(2):
 PY
 }
 
+# watch_l1: returns, saying why, once the run is over its timeout or L1's
+# heartbeat (guest-run.sh) is $heartbeat seconds old; fails if QEMU exits
+# first.  A frozen L1 (L0's multi-threaded TCG: every CPU halted and never
+# woken, tools/testbed/README.md) then costs minutes, not the whole
+# timeout.  Before its first beat L1 is booting: only the timeout counts.
+watch_l1() {
+	local now beat
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		now=$(date +%s)
+		[ $((now - start / 1000000000)) -lt "$timeout" ] ||
+			{ echo "timeout after ${timeout}s"; return 0; }
+		beat=$(stat -c %Y "$RUN_DIR/heartbeat" 2>/dev/null) &&
+			[ "$heartbeat" -gt 0 ] && [ $((now - beat)) -ge "$heartbeat" ] &&
+			{ echo "L1 froze: its heartbeat stopped $((now - beat))s ago"; return 0; }
+		sleep 2
+	done
+	return 1
+}
+
 P9=security_model=none,multidevs=remap
 start=$(date +%s%N)
 qemu-system-x86_64 \
@@ -410,12 +434,10 @@ tail -n +1 -f --pid="$qemu_pid" "$console" | sed -u 's/\r$//' &
 tail_pid=$!
 
 (
-	trap 'kill $s 2>/dev/null; exit 0' TERM
-	sleep "$timeout" &
-	s=$!
-	wait $s
-	echo "testbed: timeout after ${timeout}s, killing QEMU (pid $qemu_pid)" >&2
-	touch "$RUN_DIR/timed-out"
+	trap 'exit 0' TERM
+	why=$(watch_l1) || exit 0
+	echo "testbed: $why, killing QEMU (pid $qemu_pid)" >&2
+	echo "$why" >"$RUN_DIR/timed-out"
 	# Post-mortem of a silent hang: where each L1 CPU was (RIP, and
 	# whether it sat in a nested guest), from QEMU's monitor.
 	post_mortem "$RUN_DIR/monitor.sock" >"$RUN_DIR/cpus-at-timeout.txt" 2>&1
@@ -456,7 +478,7 @@ show_live_klog() {
 
 if [ -e "$RUN_DIR/timed-out" ]; then
 	show_live_klog
-	fail "$EXIT_TIMEOUT" "timed out after ${timeout}s"
+	fail "$EXIT_TIMEOUT" "$(cat "$RUN_DIR/timed-out")"
 fi
 
 # The status file is authoritative; the console marker covers a run whose

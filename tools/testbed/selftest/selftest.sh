@@ -112,6 +112,12 @@ fi
 
 run 124 "the timeout kills L1" --timeout 15 -- sleep 600
 
+# An L1 that stops beating (its heartbeat loop stopped, as a frozen L1's
+# would) is killed long before the timeout.
+run 124 "a stopped heartbeat kills L1 before the timeout" --heartbeat 20 --timeout 600 -- sh -c \
+	'kill -STOP "$(cat "$TESTBED_RUN_DIR/heartbeat.pid")"; sleep 600'
+output_has "L1 froze: its heartbeat stopped" "the frozen L1 is named"
+
 # sysrq 'o' powers L1 off at once: L1 vanishes without reporting a status.
 run 125 "L1 dying without a status fails the run" -- sh -c \
 	'echo o >/proc/sysrq-trigger; sleep 60'
