@@ -51,7 +51,7 @@ export TOP BUILD K61_VER K612_VER KDEB13_VER
 .PHONY: all module modules module-6.1 module-6.12 module-6.12-deb13 \
 	core-includes unit fuzz check-debian13 \
 	dkms-check dkms-install selftests tool \
-	testbed-selftest testbed-check demo e2e e2e-check bench check deps \
+	testbed-selftest testbed-check demo e2e e2e-check bench check deps l0-qemu \
 	debug-deps module-debug debug-check debug-e2e checkpatch clean
 
 all: module
@@ -175,7 +175,7 @@ e2e-check: module-6.1 tool
 bench: module-6.1 selftests
 	tools/bench/bench.sh --kernel $(K61_VER) --module $(BUILD)/kmod/6.1/kvm-e1000.ko
 
-CHECK_STAGES := deps unit fuzz modules dkms-check tool checkpatch \
+CHECK_STAGES := deps l0-qemu unit fuzz modules dkms-check tool checkpatch \
 	testbed-selftest testbed-check e2e-check check-debian13
 
 # Each stage in order, then a table of the time each took.
@@ -184,6 +184,11 @@ check:
 
 deps:
 	tools/install-deps.sh
+
+# L0's QEMU for the testbed: Debian's source with the testbed's fixes,
+# built once (tools/testbed/l0-qemu.sh); testbed.sh would build it anyway.
+l0-qemu: deps
+	tools/testbed/l0-qemu.sh >/dev/null
 
 # The debian13 profile (tools/testbed/README.md): trixie's kernel and a
 # trixie root in L1, built and cached on first use (network to Debian's

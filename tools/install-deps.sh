@@ -25,6 +25,9 @@ PACKAGES=(
 	linux-source-6.1
 	# the nested testbed (tools/testbed/)
 	qemu-system-x86 qemu-utils busybox-static cpio kmod xz-utils zstd
+	# L0's QEMU, rebuilt from Debian's source (tools/testbed/l0-qemu.sh)
+	dpkg-dev meson ninja-build pkg-config libglib2.0-dev libpixman-1-dev
+	libcap-ng-dev libattr1-dev libfdt-dev
 	# the debian13 profile's trixie root (tools/testbed/rootfs.sh)
 	mmdebstrap
 	# networking and benchmarks inside the testbed

@@ -469,7 +469,8 @@ elapsed=$(($(date +%s) - start))
 	echo "commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "host_cpu=$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n1)"
 	echo "host_cpus=$(nproc)"
-	echo "qemu_l0=$(qemu-system-x86_64 --version | head -n1)"
+	l0=$("$REPO/tools/testbed/l0-qemu.sh")
+	echo "qemu_l0=$("$l0" --version | head -n1), ${l0#"$REPO"/}"
 } >"$OUT/raw/host.txt"
 "$PYTHON" "$BENCH_DIR/collect.py" "$OUT/raw" >"$RESULTS.tmp" || exit 1
 mv "$RESULTS.tmp" "$RESULTS"

@@ -3,7 +3,7 @@
 # (status 1) for any other outcome.  Sourced by the scripts that run a
 # second boot after such a loss (selftests/e2e/testbed-run.sh,
 # tools/bench/bench.sh).  The family (tools/testbed/README.md): L1 freezes
-# (testbed.sh's timeout, 124), or a vCPU thread of an L2 guest overflows
+# (testbed.sh's timeout or L1's stopped heartbeat, 124), or a vCPU thread of an L2 guest overflows
 # its kernel stack in recursive page faults after an interrupt taken
 # with L2's GS base, seen as the guard page hit (Debian 12 and 13) or as
 # the stack's end found overwritten by the scheduler (Debian 13's 6.12),

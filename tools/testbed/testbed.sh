@@ -136,9 +136,14 @@ for i in "${!modules[@]}"; do
 	modules[i]="$mpath${mparams:+ $mparams}"
 done
 
-for tool in qemu-system-x86_64 busybox cpio depmod modprobe dpkg-deb xz zstd; do
+for tool in busybox cpio depmod modprobe dpkg-deb xz zstd; do
 	command -v "$tool" >/dev/null || die "$tool missing: run tools/install-deps.sh"
 done
+# L0's QEMU: Debian's, rebuilt with the testbed's fixes on first use
+# (l0-qemu.sh); TESTBED_L0_QEMU=system runs Debian's binary as installed,
+# TESTBED_L0_QEMU=/PATH another build.
+l0_qemu=$("$TB_DIR/l0-qemu.sh") || die "no QEMU for L0 (tools/testbed/l0-qemu.sh)"
+[ -x "$l0_qemu" ] || die "$l0_qemu is not an executable QEMU"
 
 KDIR=$CACHE/kernels/$kernel
 MODROOT=$KDIR/root
@@ -413,7 +418,7 @@ watch_l1() {
 
 P9=security_model=none,multidevs=remap
 start=$(date +%s%N)
-qemu-system-x86_64 \
+"$l0_qemu" \
 	-machine "$machine" -accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-nic none \
