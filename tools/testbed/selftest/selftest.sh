@@ -8,7 +8,7 @@
 #
 # Builds tools/testbed/selftest/tb_probe.c against that kernel's headers in
 # build/testbed/selftest/VER/ (the debug kernel: against its build tree,
-# and a kmemleak case is added).  About two and a half minutes per kernel;
+# and a kmemleak case is added).  About three minutes per kernel;
 # --quick skips the hung task case (70 s of it).
 
 set -u
