@@ -8,7 +8,8 @@
 # Usage (from the initramfs): guest-run.sh RUN_DIR
 # RUN_DIR holds config.sh, modules and cmd.sh written by testbed.sh; this
 # script writes status, rmmod-status, dmesg-live.log (as it grows),
-# heartbeat (every 10 s) and heartbeat.pid, dmesg-cmd.log, dmesg-final.log and (kmemleak kernels) kmemleak.log there.
+# heartbeat (every 10 s) and heartbeat.pid, dmesg-cmd.log, dmesg-final.log
+# and (kmemleak kernels) kmemleak.log there.
 
 set -u
 RUN_DIR=$1

@@ -9,7 +9,8 @@
 #
 # testbed.sh [--profile debian12|debian13] [--kernel VER|debug]
 #            [--module 'PATH.ko [param=value...]']... [--timeout SECONDS]
-#            [--heartbeat SECONDS] [--smp N] [--mem MB] [--env K=V]... [--chdir DIR] -- COMMAND [ARGS...]
+#            [--heartbeat SECONDS] [--smp N] [--mem MB] [--env K=V]...
+#            [--chdir DIR] -- COMMAND [ARGS...]
 
 set -euo pipefail
 
@@ -55,7 +56,7 @@ modules=()
 extra_env=()
 
 usage() {
-	sed -n '10,12s/^# \?//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '10,13s/^# \?//p' "${BASH_SOURCE[0]}" >&2
 	exit "$EXIT_SETUP"
 }
 
