@@ -18,10 +18,10 @@
 # times out (124) with L1's CPU state saved.  That, and L1 dying of a
 # kernel stack overflow seen only under multi-threaded TCG (not explained
 # yet: tools/testbed/README.md), or its silent form (a triple fault, L1's
-# kernel log clean), is retried up to twice, saying so (stop 40's CI lost
-# two Debian 13 boots of one config in a row; L1's heartbeat tells a
-# freeze within minutes, tools/testbed/testbed.sh, so two fit in CI's
-# time); L1 dying before the
+# kernel log clean), is retried up to twice, saying so (CI once lost two
+# Debian 13 boots of one config in a row; L1's heartbeat tells a freeze
+# within minutes, tools/testbed/testbed.sh, so two fit in CI's time); L1
+# dying before the
 # module under test was loaded (an oops where the kernel patches its text
 # at boot) up to twice more (run_config).  Each NIC
 # config gets a testbed boot of its own: its timeout has room for one
